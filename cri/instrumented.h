@@ -1,0 +1,18 @@
+// containerd's "instrumented service" idea: every RPC passes through one
+// wrapper that times it, logs it and maps its absl status to a gRPC status.
+#pragma once
+
+#include <grpcpp/support/status.h>
+
+#include <functional>
+#include <string_view>
+
+#include "absl/status/status.h"
+
+namespace cricket::cri {
+
+// Runs `call` for the RPC named `rpc`: a debug line with the latency and code
+// for every call, an error line for codes that mean a bug (INTERNAL, UNKNOWN).
+grpc::Status Instrumented(std::string_view rpc, const std::function<absl::Status()>& call);
+
+}  // namespace cricket::cri
