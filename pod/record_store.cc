@@ -1,0 +1,95 @@
+// Versioned JSON records with atomic writes and crash-tolerant loading.
+#include "pod/record_store.h"
+
+#include <cstdio>
+
+#include "absl/strings/match.h"
+#include "absl/strings/str_cat.h"
+#include "oci/sys/atomic_file.h"
+#include "oci/sys/fs.h"
+#include "oci/sys/log.h"
+#include "oci/sys/status.h"
+
+namespace cricket::pod {
+namespace {
+
+constexpr char kSuffix[] = ".json";
+
+absl::StatusOr<RecordStore::Loaded> Decode(const std::string& id, const std::string& text) {
+  nlohmann::json j = nlohmann::json::parse(text, nullptr, /*allow_exceptions=*/false);
+  if (j.is_discarded() || !j.is_object()) return absl::DataLossError("not a JSON object");
+  if (!j.contains("version") || !j["version"].is_number_integer()) {
+    return absl::DataLossError("no integer \"version\"");
+  }
+  if (!j.contains("body") || !j["body"].is_object()) return absl::DataLossError("no \"body\" object");
+  RecordStore::Loaded l;
+  l.id = id;
+  l.version = j["version"].get<int>();
+  if (l.version > kRecordVersion) {
+    return absl::FailedPreconditionError(
+        absl::StrCat("record version ", l.version, " is newer than this cricketd understands (",
+                     kRecordVersion, ")"));
+  }
+  l.body = std::move(j["body"]);
+  return l;
+}
+
+}  // namespace
+
+std::string RecordStore::PathOf(const std::string& kind, const std::string& id) const {
+  return absl::StrCat(dir_, "/", kind, "/", id, kSuffix);
+}
+
+absl::Status RecordStore::Put(const std::string& kind, const std::string& id,
+                              const nlohmann::json& body) {
+  RETURN_IF_ERROR(sys::MkdirAll(absl::StrCat(dir_, "/", kind), 0700));
+  nlohmann::json j = {{"version", kRecordVersion}, {"kind", kind}, {"id", id}, {"body", body}};
+  return sys::Annotate(sys::WriteFileAtomic(PathOf(kind, id), j.dump(), 0600),
+                       "save %s record %s", kind, id);
+}
+
+absl::Status RecordStore::Delete(const std::string& kind, const std::string& id) {
+  std::string p = PathOf(kind, id);
+  if (::remove(p.c_str()) != 0 && errno != ENOENT) return sys::ErrnoStatus(errno, "remove %s", p);
+  absl::Status st = sys::SyncDir(absl::StrCat(dir_, "/", kind));
+  return st.code() == absl::StatusCode::kNotFound ? absl::OkStatus() : st;
+}
+
+absl::StatusOr<nlohmann::json> RecordStore::Get(const std::string& kind, const std::string& id) {
+  ASSIGN_OR_RETURN(std::string text, sys::ReadFile(PathOf(kind, id)));
+  auto l = Decode(id, text);
+  if (!l.ok()) return sys::Annotate(l.status(), "%s record %s", kind, id);
+  return std::move(l->body);
+}
+
+absl::StatusOr<std::vector<RecordStore::Loaded>> RecordStore::LoadAll(const std::string& kind) {
+  std::string d = absl::StrCat(dir_, "/", kind);
+  auto names = sys::ListDir(d);
+  if (!names.ok()) {
+    if (names.status().code() == absl::StatusCode::kNotFound) return std::vector<Loaded>{};
+    return names.status();
+  }
+  std::vector<Loaded> out;
+  for (const std::string& name : *names) {
+    std::string path = absl::StrCat(d, "/", name);
+    if (absl::StrContains(name, ".tmp-")) {  // a write cut short by a crash
+      ::remove(path.c_str());
+      continue;
+    }
+    if (!absl::EndsWith(name, kSuffix)) continue;
+    std::string id = name.substr(0, name.size() - sizeof(kSuffix) + 1);
+    auto text = sys::ReadFile(path);
+    absl::StatusOr<Loaded> l = text.ok() ? Decode(id, *text) : text.status();
+    if (!l.ok()) {
+      sys::LogError("unreadable record moved aside",
+                    {{"path", path}, {"error", std::string(l.status().message())}});
+      std::string aside = path + ".corrupt";
+      ::rename(path.c_str(), aside.c_str());
+      continue;
+    }
+    out.push_back(std::move(*l));
+  }
+  return out;
+}
+
+}  // namespace cricket::pod
