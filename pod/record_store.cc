@@ -80,6 +80,11 @@ absl::StatusOr<std::vector<RecordStore::Loaded>> RecordStore::LoadAll(const std:
     std::string id = name.substr(0, name.size() - sizeof(kSuffix) + 1);
     auto text = sys::ReadFile(path);
     absl::StatusOr<Loaded> l = text.ok() ? Decode(id, *text) : text.status();
+    if (l.status().code() == absl::StatusCode::kFailedPrecondition) {
+      // Written by a newer cricketd: keep it for that version, skip it here.
+      sys::LogError("record skipped", {{"path", path}, {"error", std::string(l.status().message())}});
+      continue;
+    }
     if (!l.ok()) {
       sys::LogError("unreadable record moved aside",
                     {{"path", path}, {"error", std::string(l.status().message())}});

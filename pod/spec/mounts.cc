@@ -1,0 +1,154 @@
+// Mounts and devices: the standard container filesystems, the pod's
+// hosts/resolv.conf/hostname/shm, the CRI's bind mounts (sorted so parents
+// come before children), and CRI devices (or every device when privileged).
+#include <algorithm>
+#include <set>
+
+#include "absl/strings/str_cat.h"
+#include "absl/strings/str_split.h"
+#include "pod/spec/builders.h"
+
+namespace cricket::pod::spec {
+namespace {
+
+using runtime::v1::MountPropagation;
+
+nlohmann::json M(const std::string& dest, const std::string& type, const std::string& src,
+                 std::vector<std::string> opts) {
+  return {{"destination", dest}, {"type", type}, {"source", src}, {"options", std::move(opts)}};
+}
+
+std::vector<nlohmann::json> DefaultMounts(bool privileged) {
+  return {
+      M("/proc", "proc", "proc", {"nosuid", "noexec", "nodev"}),
+      M("/dev", "tmpfs", "tmpfs", {"nosuid", "strictatime", "mode=755", "size=65536k"}),
+      M("/dev/pts", "devpts", "devpts",
+        {"nosuid", "noexec", "newinstance", "ptmxmode=0666", "mode=0620", "gid=5"}),
+      M("/dev/mqueue", "mqueue", "mqueue", {"nosuid", "noexec", "nodev"}),
+      M("/sys", "sysfs", "sysfs", {"nosuid", "noexec", "nodev", privileged ? "rw" : "ro"}),
+      M("/sys/fs/cgroup", "cgroup", "cgroup",
+        {"nosuid", "noexec", "nodev", "relatime", privileged ? "rw" : "ro"}),
+  };
+}
+
+size_t Depth(const std::string& p) {
+  size_t n = 0;
+  for (absl::string_view part : absl::StrSplit(p, '/', absl::SkipEmpty())) {
+    (void)part;
+    n++;
+  }
+  return n;
+}
+
+absl::StatusOr<nlohmann::json> CriMount(const runtime::v1::Mount& m) {
+  if (m.container_path().empty() || m.container_path()[0] != '/') {
+    return absl::InvalidArgumentError(absl::StrCat("mount container_path \"", m.container_path(),
+                                                   "\" must be an absolute path"));
+  }
+  if (m.host_path().empty()) {
+    return absl::InvalidArgumentError(absl::StrCat("mount at ", m.container_path(), " has no host_path"));
+  }
+  if (m.has_image() && !m.image().image().empty()) {
+    return absl::UnimplementedError(absl::StrCat("image volume mount at ", m.container_path(),
+                                                 " is not supported yet"));
+  }
+  if (m.uidmappings_size() || m.gidmappings_size()) {
+    return absl::UnimplementedError(absl::StrCat("id-mapped mount at ", m.container_path(),
+                                                 " is not supported yet"));
+  }
+  std::vector<std::string> opts = {"rbind"};
+  switch (m.propagation()) {
+    case MountPropagation::PROPAGATION_HOST_TO_CONTAINER: opts.push_back("rslave"); break;
+    case MountPropagation::PROPAGATION_BIDIRECTIONAL: opts.push_back("rshared"); break;
+    default: opts.push_back("rprivate"); break;
+  }
+  if (m.recursive_read_only()) {
+    if (!m.readonly()) {
+      return absl::InvalidArgumentError(absl::StrCat("mount at ", m.container_path(),
+                                                     ": recursive_read_only needs readonly"));
+    }
+    opts.push_back("rro");
+  } else {
+    opts.push_back(m.readonly() ? "ro" : "rw");
+  }
+  return M(m.container_path(), "bind", m.host_path(), opts);
+}
+
+nlohmann::json Device(const std::string& path, const DeviceInfo& d, const std::string& perms) {
+  nlohmann::json dev = {{"path", path}, {"type", std::string(1, d.type)}, {"major", d.major},
+                        {"minor", d.minor}, {"fileMode", d.file_mode}, {"uid", d.uid}, {"gid", d.gid}};
+  nlohmann::json rule = {{"allow", true}, {"type", std::string(1, d.type)}, {"major", d.major},
+                         {"minor", d.minor}, {"access", perms.empty() ? "rwm" : perms}};
+  return {{"device", dev}, {"rule", rule}};
+}
+
+absl::Status ApplyDevices(const Inputs& in, Output& out) {
+  nlohmann::json devices = nlohmann::json::array();
+  nlohmann::json rules = nlohmann::json::array();
+  rules.push_back({{"allow", false}, {"access", "rwm"}});
+  if (in.config->linux().security_context().privileged()) {
+    rules = nlohmann::json::array({{{"allow", true}, {"access", "rwm"}}});
+    if (in.host.all_devices) {
+      for (const auto& [path, d] : in.host.all_devices()) devices.push_back(Device(path, d, "")["device"]);
+    }
+  }
+  for (const auto& d : in.config->devices()) {
+    if (!in.host.device) return absl::InternalError("no device lookup");
+    auto info = in.host.device(d.host_path());
+    if (!info.ok()) {
+      return absl::Status(info.status().code(),
+                          absl::StrCat("device ", d.host_path(), ": ", info.status().message()));
+    }
+    std::string dest = d.container_path().empty() ? d.host_path() : d.container_path();
+    auto both = Device(dest, *info, d.permissions());
+    devices.push_back(both["device"]);
+    rules.push_back(both["rule"]);
+  }
+  out.spec["linux"]["devices"] = devices;
+  out.spec["linux"]["resources"]["devices"] = rules;
+  return absl::OkStatus();
+}
+
+}  // namespace
+
+absl::Status ApplyMounts(const Inputs& in, Output& out) {
+  const auto& c = *in.config;
+  bool privileged = c.linux().security_context().privileged();
+  std::vector<nlohmann::json> cri;
+  std::set<std::string> taken;
+  for (const auto& m : c.mounts()) {
+    auto j = CriMount(m);
+    if (!j.ok()) return j.status();
+    taken.insert(m.container_path());
+    cri.push_back(*j);
+    out.host_dirs.push_back(m.host_path());
+  }
+  std::stable_sort(cri.begin(), cri.end(), [](const nlohmann::json& a, const nlohmann::json& b) {
+    return Depth(a["destination"]) < Depth(b["destination"]);
+  });
+  nlohmann::json mounts = nlohmann::json::array();
+  for (auto& m : DefaultMounts(privileged)) {
+    if (!taken.count(m["destination"])) mounts.push_back(m);
+  }
+  const auto& sb = in.sandbox;
+  // The pod's files, unless the kubelet mounts its own (it does for /etc/hosts).
+  std::vector<std::pair<std::string, std::string>> pod_files = {
+      {"/etc/hosts", sb.hosts_path}, {"/etc/resolv.conf", sb.resolv_path},
+      {"/etc/hostname", sb.hostname_path}};
+  bool ro = c.linux().security_context().readonly_rootfs();
+  for (const auto& [dest, src] : pod_files) {
+    if (src.empty() || taken.count(dest)) continue;
+    mounts.push_back(M(dest, "bind", src, {"rbind", "rprivate", ro ? "ro" : "rw"}));
+  }
+  if (!sb.shm_path.empty() && !taken.count("/dev/shm")) {
+    mounts.push_back(M("/dev/shm", "bind", sb.shm_path, {"rbind", "rprivate", "rw"}));
+  } else if (!taken.count("/dev/shm")) {
+    mounts.push_back(M("/dev/shm", "tmpfs", "shm",
+                       {"nosuid", "noexec", "nodev", "mode=1777", "size=65536k"}));
+  }
+  for (auto& m : cri) mounts.push_back(std::move(m));
+  out.spec["mounts"] = mounts;
+  return ApplyDevices(in, out);
+}
+
+}  // namespace cricket::pod::spec

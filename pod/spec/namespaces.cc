@@ -1,0 +1,67 @@
+// Namespaces per the CRI NamespaceOption: POD joins the pod's pinned
+// namespace, NODE uses the host's, CONTAINER makes a new one, TARGET joins
+// another container's pid namespace. Mount (and cgroup) are always new.
+#include "absl/strings/str_cat.h"
+#include "pod/spec/builders.h"
+
+namespace cricket::pod::spec {
+namespace {
+
+using runtime::v1::NamespaceMode;
+
+nlohmann::json Ns(const std::string& type, const std::string& path = "") {
+  nlohmann::json j = {{"type", type}};
+  if (!path.empty()) j["path"] = path;
+  return j;
+}
+
+}  // namespace
+
+absl::Status ApplyNamespaces(const Inputs& in, Output& out) {
+  const auto& opts = in.config->linux().security_context().namespace_options();
+  const auto& sb = in.sandbox;
+  nlohmann::json ns = nlohmann::json::array({Ns("mount")});
+  if (opts.network() != NamespaceMode::NODE) {
+    if (sb.netns_path.empty()) {
+      return absl::FailedPreconditionError(absl::StrCat("pod ", sb.id, " has no network namespace"));
+    }
+    ns.push_back(Ns("network", sb.netns_path));
+  }
+  if (opts.ipc() != NamespaceMode::NODE) {
+    ns.push_back(sb.ipc_ns_path.empty() ? Ns("ipc") : Ns("ipc", sb.ipc_ns_path));
+  }
+  // UTS follows the network: host-network pods see the node's hostname.
+  if (opts.network() != NamespaceMode::NODE) {
+    ns.push_back(sb.uts_ns_path.empty() ? Ns("uts") : Ns("uts", sb.uts_ns_path));
+  }
+  switch (opts.pid()) {
+    case NamespaceMode::NODE: break;
+    case NamespaceMode::POD:
+      if (sb.pid_ns_path.empty()) {
+        return absl::FailedPreconditionError(
+            absl::StrCat("pod ", sb.id, " does not share a pid namespace"));
+      }
+      ns.push_back(Ns("pid", sb.pid_ns_path));
+      break;
+    case NamespaceMode::TARGET: {
+      if (!in.host.target_pid_ns) return absl::InternalError("no target lookup");
+      auto path = in.host.target_pid_ns(opts.target_id());
+      if (!path.ok()) {
+        return absl::Status(path.status().code(), absl::StrCat("pid namespace target ", opts.target_id(),
+                                                               ": ", path.status().message()));
+      }
+      ns.push_back(Ns("pid", *path));
+      break;
+    }
+    default: ns.push_back(Ns("pid")); break;
+  }
+  if (opts.has_userns_options() && opts.userns_options().mode() != NamespaceMode::NODE) {
+    return absl::UnimplementedError("user namespaces for pods are not supported yet");
+  }
+  ns.push_back(Ns("cgroup"));
+  out.spec["linux"]["namespaces"] = ns;
+  if (!in.sandbox.sysctls.empty()) out.spec["linux"]["sysctl"] = in.sandbox.sysctls;
+  return absl::OkStatus();
+}
+
+}  // namespace cricket::pod::spec

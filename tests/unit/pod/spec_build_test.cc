@@ -1,0 +1,375 @@
+// The OCI spec built from CRI requests: table-style cases per concern.
+#include "pod/spec/build.h"
+
+#include <gtest/gtest.h>
+
+#include "pod/spec/builders.h"
+#include "pod/spec/users.h"
+
+namespace cricket::pod::spec {
+namespace {
+
+using runtime::v1::ContainerConfig;
+using runtime::v1::NamespaceMode;
+using runtime::v1::SecurityProfile;
+
+constexpr char kPasswd[] =
+    "root:x:0:0:root:/root:/bin/sh\ntester:x:1000:1000:t:/home/tester:/bin/sh\n";
+constexpr char kGroup[] = "root:x:0:\ntester:x:1000:\nextra:x:2000:tester\nother:x:3000:\n";
+
+struct Fixture {
+  ContainerConfig config;
+  Inputs in;
+  Fixture() {
+    config.mutable_metadata()->set_name("web");
+    // What the kubelet sends for a pod that does not share its pid namespace.
+    config.mutable_linux()->mutable_security_context()->mutable_namespace_options()->set_pid(
+        NamespaceMode::CONTAINER);
+    in.container_id = "c0ffee";
+    in.rootfs = "/var/lib/cricket/rootfs/c0ffee";
+    in.config = &config;
+    in.image = {{"/entry"}, {"serve", "--port=80"}, {"PATH=/img/bin", "A=image"}, "/srv", "", ""};
+    in.image_name = "127.0.0.1:5000/web:1";
+    in.sandbox.id = "pod1";
+    in.sandbox.hostname = "web-0";
+    in.sandbox.netns_path = "/run/cricket/ns/pod1/net";
+    in.sandbox.ipc_ns_path = "/run/cricket/ns/pod1/ipc";
+    in.sandbox.uts_ns_path = "/run/cricket/ns/pod1/uts";
+    in.sandbox.hosts_path = "/var/lib/cricket/pods/pod1/hosts";
+    in.sandbox.cgroup_parent = "/kubepods/podabc";
+    in.defaults.capabilities = {"CHOWN", "KILL", "NET_BIND_SERVICE"};
+    in.etc_passwd = kPasswd;
+    in.etc_group = kGroup;
+  }
+  absl::StatusOr<Output> Build() { return spec::Build(in); }
+};
+
+TEST(SpecCommandTest, KubeletRules) {
+  struct Case {
+    std::vector<std::string> command, args;
+    std::vector<std::string> want;
+  } cases[] = {
+      {{}, {}, {"/entry", "serve", "--port=80"}},
+      {{}, {"other"}, {"/entry", "other"}},
+      {{"/bin/sh"}, {}, {"/bin/sh"}},
+      {{"/bin/sh"}, {"-c", "x"}, {"/bin/sh", "-c", "x"}},
+  };
+  for (const auto& c : cases) {
+    Fixture f;
+    for (const auto& s : c.command) f.config.add_command(s);
+    for (const auto& s : c.args) f.config.add_args(s);
+    auto out = f.Build();
+    ASSERT_TRUE(out.ok()) << out.status();
+    EXPECT_EQ(out->spec["process"]["args"], c.want);
+  }
+  Fixture empty;
+  empty.in.image.entrypoint.clear();
+  empty.in.image.cmd.clear();
+  auto out = empty.Build();
+  EXPECT_EQ(out.status().code(), absl::StatusCode::kInvalidArgument);
+  EXPECT_NE(out.status().message().find("no command"), absl::string_view::npos);
+}
+
+TEST(SpecProcessTest, EnvCwdAndTty) {
+  Fixture f;
+  auto* kv = f.config.add_envs();
+  kv->set_key("A");
+  kv->set_value("cri");
+  f.config.set_tty(true);
+  auto out = f.Build();
+  ASSERT_TRUE(out.ok()) << out.status();
+  auto env = out->spec["process"]["env"].get<std::vector<std::string>>();
+  EXPECT_EQ(env[0], "PATH=/img/bin");
+  EXPECT_NE(std::find(env.begin(), env.end(), "A=cri"), env.end());
+  EXPECT_EQ(std::find(env.begin(), env.end(), "A=image"), env.end());
+  EXPECT_NE(std::find(env.begin(), env.end(), "HOSTNAME=web-0"), env.end());
+  EXPECT_NE(std::find(env.begin(), env.end(), "TERM=xterm"), env.end());
+  EXPECT_EQ(out->spec["process"]["cwd"], "/srv");
+  EXPECT_TRUE(out->spec["process"]["terminal"]);
+}
+
+TEST(SpecUserTest, Table) {
+  struct Case {
+    std::string image_user;
+    std::optional<int64_t> run_as_user, run_as_group;
+    std::string run_as_username;
+    std::vector<int64_t> supplemental;
+    bool strict;
+    uint32_t uid, gid;
+    std::vector<uint32_t> extra;
+  } cases[] = {
+      {"", {}, {}, "", {}, false, 0, 0, {}},
+      {"tester", {}, {}, "", {}, false, 1000, 1000, {2000}},
+      {"tester:other", {}, {}, "", {}, false, 1000, 3000, {2000}},
+      {"", 1000, {}, "", {}, false, 1000, 1000, {2000}},
+      {"", 1234, {}, "", {}, false, 1234, 0, {}},
+      {"tester", {}, 7, "", {}, false, 1000, 7, {2000}},
+      {"", {}, {}, "tester", {555}, false, 1000, 1000, {2000, 555}},
+      {"", {}, {}, "tester", {555}, true, 1000, 1000, {555}},
+  };
+  for (const auto& c : cases) {
+    Fixture f;
+    f.in.image.user = c.image_user;
+    auto* sc = f.config.mutable_linux()->mutable_security_context();
+    if (c.run_as_user) sc->mutable_run_as_user()->set_value(*c.run_as_user);
+    if (c.run_as_group) sc->mutable_run_as_group()->set_value(*c.run_as_group);
+    sc->set_run_as_username(c.run_as_username);
+    for (auto g : c.supplemental) sc->add_supplemental_groups(g);
+    if (c.strict) sc->set_supplemental_groups_policy(runtime::v1::SupplementalGroupsPolicy::Strict);
+    auto u = ResolveUser(f.in);
+    ASSERT_TRUE(u.ok()) << c.image_user << ": " << u.status();
+    EXPECT_EQ(u->uid, c.uid) << c.image_user;
+    EXPECT_EQ(u->gid, c.gid) << c.image_user;
+    EXPECT_EQ(u->additional_gids, c.extra) << c.image_user;
+  }
+  Fixture bad;
+  bad.in.image.user = "nosuchuser";
+  EXPECT_EQ(bad.Build().status().code(), absl::StatusCode::kNotFound);
+}
+
+TEST(SpecSecurityTest, CapabilitiesTable) {
+  struct Case {
+    std::vector<std::string> add, drop;
+    bool privileged;
+    std::vector<std::string> want;  // empty with privileged: all
+  } cases[] = {
+      {{}, {}, false, {"CAP_CHOWN", "CAP_KILL", "CAP_NET_BIND_SERVICE"}},
+      {{"NET_ADMIN"}, {"KILL"}, false, {"CAP_CHOWN", "CAP_NET_BIND_SERVICE", "CAP_NET_ADMIN"}},
+      {{"CAP_SYS_TIME"}, {"ALL"}, false, {"CAP_SYS_TIME"}},
+      {{}, {"ALL"}, false, {}},
+  };
+  for (const auto& c : cases) {
+    Fixture f;
+    auto* caps = f.config.mutable_linux()->mutable_security_context()->mutable_capabilities();
+    for (const auto& a : c.add) caps->add_add_capabilities(a);
+    for (const auto& d : c.drop) caps->add_drop_capabilities(d);
+    auto out = f.Build();
+    ASSERT_TRUE(out.ok()) << out.status();
+    EXPECT_EQ(out->spec["process"]["capabilities"]["bounding"], c.want);
+    EXPECT_TRUE(out->spec["process"]["capabilities"]["inheritable"].empty());
+  }
+  Fixture all;
+  all.config.mutable_linux()->mutable_security_context()->mutable_capabilities()->add_add_capabilities("ALL");
+  EXPECT_EQ(all.Build()->spec["process"]["capabilities"]["bounding"].size(), AllCapabilities().size());
+  Fixture unknown;
+  unknown.config.mutable_linux()->mutable_security_context()->mutable_capabilities()->add_add_capabilities("FLY");
+  EXPECT_EQ(unknown.Build().status().code(), absl::StatusCode::kInvalidArgument);
+}
+
+TEST(SpecSecurityTest, PrivilegedDropsConfinement) {
+  Fixture f;
+  auto* sc = f.config.mutable_linux()->mutable_security_context();
+  sc->set_privileged(true);
+  sc->mutable_seccomp()->set_profile_type(SecurityProfile::RuntimeDefault);
+  auto out = f.Build();
+  ASSERT_TRUE(out.ok()) << out.status();
+  EXPECT_FALSE(out->spec["linux"].contains("seccomp"));
+  EXPECT_FALSE(out->spec["linux"].contains("maskedPaths"));
+  EXPECT_EQ(out->spec["process"]["capabilities"]["bounding"].size(), AllCapabilities().size());
+  bool sys_rw = false;
+  for (const auto& m : out->spec["mounts"]) {
+    if (m["destination"] == "/sys") sys_rw = m["options"].back() == "rw";
+  }
+  EXPECT_TRUE(sys_rw);
+}
+
+TEST(SpecSecurityTest, SeccompProfiles) {
+  Fixture def;
+  def.config.mutable_linux()->mutable_security_context()->mutable_seccomp()->set_profile_type(
+      SecurityProfile::RuntimeDefault);
+  auto out = def.Build();
+  ASSERT_TRUE(out.ok());
+  EXPECT_EQ(out->spec["linux"]["seccomp"]["defaultAction"], "SCMP_ACT_ERRNO");
+  EXPECT_TRUE(out->spec["linux"].contains("maskedPaths"));
+  EXPECT_FALSE(out->spec["process"]["noNewPrivileges"]);
+
+  Fixture unconfined;
+  unconfined.config.mutable_linux()->mutable_security_context()->mutable_seccomp()->set_profile_type(
+      SecurityProfile::Unconfined);
+  EXPECT_FALSE(unconfined.Build()->spec["linux"].contains("seccomp"));
+
+  Fixture local;
+  auto* sp = local.config.mutable_linux()->mutable_security_context()->mutable_seccomp();
+  sp->set_profile_type(SecurityProfile::Localhost);
+  sp->set_localhost_ref("/profiles/p.json");
+  std::string asked;
+  local.in.host.read_file = [&](const std::string& p) -> absl::StatusOr<std::string> {
+    asked = p;
+    return std::string(R"({"defaultAction":"SCMP_ACT_LOG"})");
+  };
+  out = local.Build();
+  ASSERT_TRUE(out.ok()) << out.status();
+  EXPECT_EQ(asked, "/profiles/p.json");
+  EXPECT_EQ(out->spec["linux"]["seccomp"]["defaultAction"], "SCMP_ACT_LOG");
+  local.in.host.read_file = [](const std::string&) -> absl::StatusOr<std::string> {
+    return std::string("garbage");
+  };
+  EXPECT_EQ(local.Build().status().code(), absl::StatusCode::kInvalidArgument);
+}
+
+TEST(SpecSecurityTest, DefaultProfileOpensGroupsByCapability) {
+  auto has = [](const nlohmann::json& p, const std::string& sc) {
+    for (const auto& r : p["syscalls"]) {
+      if (r["action"] != "SCMP_ACT_ALLOW" || r.contains("args")) continue;
+      for (const auto& n : r["names"]) {
+        if (n == sc) return true;
+      }
+    }
+    return false;
+  };
+  auto plain = DefaultSeccompProfile({"CAP_CHOWN"});
+  EXPECT_TRUE(has(plain, "read"));
+  EXPECT_FALSE(has(plain, "mount"));
+  EXPECT_FALSE(has(plain, "chroot"));
+  auto admin = DefaultSeccompProfile({"CAP_SYS_ADMIN", "CAP_SYS_CHROOT"});
+  EXPECT_TRUE(has(admin, "mount"));
+  EXPECT_TRUE(has(admin, "chroot"));
+  EXPECT_TRUE(has(admin, "clone"));
+}
+
+TEST(SpecMountsTest, CriMountsOptionsOrderAndOverrides) {
+  Fixture f;
+  auto add = [&](const std::string& c, const std::string& h, bool ro,
+                 runtime::v1::MountPropagation p) {
+    auto* m = f.config.add_mounts();
+    m->set_container_path(c);
+    m->set_host_path(h);
+    m->set_readonly(ro);
+    m->set_propagation(p);
+  };
+  add("/data/sub", "/h/sub", false, runtime::v1::PROPAGATION_BIDIRECTIONAL);
+  add("/data", "/h/data", true, runtime::v1::PROPAGATION_HOST_TO_CONTAINER);
+  add("/etc/hosts", "/kubelet/hosts", false, runtime::v1::PROPAGATION_PRIVATE);
+  auto out = f.Build();
+  ASSERT_TRUE(out.ok()) << out.status();
+  std::vector<std::string> dests;
+  int hosts = 0;
+  for (const auto& m : out->spec["mounts"]) {
+    dests.push_back(m["destination"]);
+    if (m["destination"] == "/etc/hosts") {
+      hosts++;
+      EXPECT_EQ(m["source"], "/kubelet/hosts");
+    }
+    if (m["destination"] == "/data") {
+      EXPECT_EQ(m["options"], (std::vector<std::string>{"rbind", "rslave", "ro"}));
+    }
+    if (m["destination"] == "/data/sub") {
+      EXPECT_EQ(m["options"], (std::vector<std::string>{"rbind", "rshared", "rw"}));
+    }
+  }
+  EXPECT_EQ(hosts, 1);
+  auto pos = [&](const std::string& d) { return std::find(dests.begin(), dests.end(), d) - dests.begin(); };
+  EXPECT_LT(pos("/data"), pos("/data/sub"));
+  EXPECT_LT(pos("/proc"), pos("/data"));
+  EXPECT_EQ(out->host_dirs.size(), 3u);
+
+  Fixture rel;
+  auto* m = rel.config.add_mounts();
+  m->set_container_path("data");
+  m->set_host_path("/h");
+  EXPECT_EQ(rel.Build().status().code(), absl::StatusCode::kInvalidArgument);
+}
+
+TEST(SpecMountsTest, DevicesLookedUpAndAllowed) {
+  Fixture f;
+  auto* d = f.config.add_devices();
+  d->set_host_path("/dev/fuse");
+  d->set_container_path("/dev/fuse");
+  d->set_permissions("rw");
+  f.in.host.device = [](const std::string&) -> absl::StatusOr<DeviceInfo> {
+    return DeviceInfo{'c', 10, 229, 0666, 0, 0};
+  };
+  auto out = f.Build();
+  ASSERT_TRUE(out.ok()) << out.status();
+  EXPECT_EQ(out->spec["linux"]["devices"][0]["major"], 10);
+  auto rules = out->spec["linux"]["resources"]["devices"];
+  EXPECT_EQ(rules[0]["allow"], false);
+  EXPECT_EQ(rules[1]["access"], "rw");
+}
+
+TEST(SpecNamespacesTest, Table) {
+  struct Case {
+    NamespaceMode net, pid, ipc;
+    std::vector<std::string> want;  // "type" or "type=path"
+  } cases[] = {
+      {NamespaceMode::POD, NamespaceMode::CONTAINER, NamespaceMode::POD,
+       {"mount", "network=/run/cricket/ns/pod1/net", "ipc=/run/cricket/ns/pod1/ipc",
+        "uts=/run/cricket/ns/pod1/uts", "pid", "cgroup"}},
+      {NamespaceMode::NODE, NamespaceMode::NODE, NamespaceMode::NODE, {"mount", "cgroup"}},
+      {NamespaceMode::POD, NamespaceMode::TARGET, NamespaceMode::POD,
+       {"mount", "network=/run/cricket/ns/pod1/net", "ipc=/run/cricket/ns/pod1/ipc",
+        "uts=/run/cricket/ns/pod1/uts", "pid=/proc/42/ns/pid", "cgroup"}},
+  };
+  for (const auto& c : cases) {
+    Fixture f;
+    auto* o = f.config.mutable_linux()->mutable_security_context()->mutable_namespace_options();
+    o->set_network(c.net);
+    o->set_pid(c.pid);
+    o->set_ipc(c.ipc);
+    o->set_target_id("other");
+    f.in.host.target_pid_ns = [](const std::string& id) -> absl::StatusOr<std::string> {
+      return std::string("/proc/42/ns/pid");
+    };
+    auto out = f.Build();
+    ASSERT_TRUE(out.ok()) << out.status();
+    std::vector<std::string> got;
+    for (const auto& n : out->spec["linux"]["namespaces"]) {
+      got.push_back(n.contains("path") ? n["type"].get<std::string>() + "=" + n["path"].get<std::string>()
+                                       : n["type"].get<std::string>());
+    }
+    EXPECT_EQ(got, c.want);
+  }
+  Fixture shared_pid;
+  shared_pid.config.mutable_linux()->mutable_security_context()->mutable_namespace_options()->set_pid(
+      NamespaceMode::POD);
+  EXPECT_EQ(shared_pid.Build().status().code(), absl::StatusCode::kFailedPrecondition);
+}
+
+TEST(SpecResourcesTest, LimitsAndCgroupPath) {
+  Fixture f;
+  auto* r = f.config.mutable_linux()->mutable_resources();
+  r->set_cpu_shares(512);
+  r->set_cpu_quota(50000);
+  r->set_cpu_period(100000);
+  r->set_memory_limit_in_bytes(64 << 20);
+  r->set_oom_score_adj(-500);
+  f.in.defaults.pids_limit = 1024;
+  f.in.defaults.min_oom_score_adj = 0;
+  auto out = f.Build();
+  ASSERT_TRUE(out.ok()) << out.status();
+  const auto& res = out->spec["linux"]["resources"];
+  EXPECT_EQ(res["cpu"]["shares"], 512);
+  EXPECT_EQ(res["memory"]["limit"], 64 << 20);
+  EXPECT_EQ(res["pids"]["limit"], 1024);
+  EXPECT_EQ(out->spec["linux"]["cgroupsPath"], "/kubepods/podabc/c0ffee");
+  EXPECT_EQ(out->spec["process"]["oomScoreAdj"], 0);
+  ASSERT_EQ(out->warnings.size(), 1u);
+  EXPECT_NE(out->warnings[0].find("CAP_SYS_RESOURCE"), std::string::npos);
+
+  Fixture sd;
+  sd.in.defaults.systemd_cgroup = true;
+  sd.in.sandbox.cgroup_parent = "kubepods-besteffort.slice";
+  EXPECT_EQ(sd.Build()->spec["linux"]["cgroupsPath"], "kubepods-besteffort.slice:cricket:c0ffee");
+  sd.in.sandbox.cgroup_parent = "/not/a/slice";
+  EXPECT_EQ(sd.Build().status().code(), absl::StatusCode::kInvalidArgument);
+
+  Fixture swap;
+  swap.config.mutable_linux()->mutable_resources()->set_memory_limit_in_bytes(100);
+  swap.config.mutable_linux()->mutable_resources()->set_memory_swap_limit_in_bytes(50);
+  EXPECT_EQ(swap.Build().status().code(), absl::StatusCode::kInvalidArgument);
+}
+
+TEST(SpecBuildTest, AnnotationsAndRoot) {
+  Fixture f;
+  (*f.config.mutable_annotations())["team"] = "blue";
+  f.config.mutable_linux()->mutable_security_context()->set_readonly_rootfs(true);
+  auto out = f.Build();
+  ASSERT_TRUE(out.ok());
+  EXPECT_EQ(out->spec["annotations"]["team"], "blue");
+  EXPECT_EQ(out->spec["annotations"]["io.kubernetes.cri.sandbox-id"], "pod1");
+  EXPECT_EQ(out->spec["root"]["readonly"], true);
+  EXPECT_EQ(out->spec["root"]["path"], f.in.rootfs);
+}
+
+}  // namespace
+}  // namespace cricket::pod::spec
