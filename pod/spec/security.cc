@@ -7,7 +7,12 @@
 #include "absl/strings/ascii.h"
 #include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
+#include "oci/sys/capability_names.h"
 #include "pod/spec/builders.h"
+
+// Older kubelets still send the deprecated seccomp_profile_path and
+// apparmor_profile fields, so they are read on purpose.
+#pragma GCC diagnostic ignored "-Wdeprecated-declarations"
 
 namespace cricket::pod::spec {
 namespace {
@@ -93,16 +98,8 @@ absl::StatusOr<nlohmann::json> Seccomp(const Inputs& in, const std::vector<std::
 }  // namespace
 
 const std::vector<std::string>& AllCapabilities() {
-  static const std::vector<std::string> kAll = {
-      "CAP_CHOWN", "CAP_DAC_OVERRIDE", "CAP_DAC_READ_SEARCH", "CAP_FOWNER", "CAP_FSETID",
-      "CAP_KILL", "CAP_SETGID", "CAP_SETUID", "CAP_SETPCAP", "CAP_LINUX_IMMUTABLE",
-      "CAP_NET_BIND_SERVICE", "CAP_NET_BROADCAST", "CAP_NET_ADMIN", "CAP_NET_RAW", "CAP_IPC_LOCK",
-      "CAP_IPC_OWNER", "CAP_SYS_MODULE", "CAP_SYS_RAWIO", "CAP_SYS_CHROOT", "CAP_SYS_PTRACE",
-      "CAP_SYS_PACCT", "CAP_SYS_ADMIN", "CAP_SYS_BOOT", "CAP_SYS_NICE", "CAP_SYS_RESOURCE",
-      "CAP_SYS_TIME", "CAP_SYS_TTY_CONFIG", "CAP_MKNOD", "CAP_LEASE", "CAP_AUDIT_WRITE",
-      "CAP_AUDIT_CONTROL", "CAP_SETFCAP", "CAP_MAC_OVERRIDE", "CAP_MAC_ADMIN", "CAP_SYSLOG",
-      "CAP_WAKE_ALARM", "CAP_BLOCK_SUSPEND", "CAP_AUDIT_READ", "CAP_PERFMON", "CAP_BPF",
-      "CAP_CHECKPOINT_RESTORE"};
+  static const std::vector<std::string> kAll(std::begin(sys::kCapabilityNames),
+                                             std::end(sys::kCapabilityNames));
   return kAll;
 }
 

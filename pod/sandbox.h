@@ -1,0 +1,41 @@
+// A pod sandbox as cricket keeps it: the kubelet's config, what was made for
+// it (pinned namespaces, files, network), and its state. Persisted as JSON.
+#pragma once
+
+#include <cstdint>
+#include <string>
+#include <vector>
+
+#include <nlohmann/json.hpp>
+
+#include "absl/status/statusor.h"
+#include "cri/api/api.pb.h"
+#include "pod/state.h"
+
+namespace cricket::pod {
+
+struct Sandbox {
+  std::string id;
+  std::string name_key;  // reservation key: name_namespace_uid_attempt
+  SandboxState state = SandboxState::kCreating;
+  int64_t created_at_ns = 0;
+  std::string runtime_handler;
+  runtime::v1::PodSandboxConfig config;
+  // Made for the pod; empty when it uses the host's.
+  std::string netns_path, ipc_ns_path, uts_ns_path;
+  std::string shm_path;  // a tmpfs of its own, or "" (host IPC: the host's /dev/shm)
+  std::string hostname_path, hosts_path, resolv_path;
+  std::string network_name, ip;
+  std::vector<std::string> additional_ips;
+  std::string not_ready_reason;  // why a rollback could not finish
+
+  bool host_network() const;
+  bool host_ipc() const;
+  nlohmann::json ToJson() const;
+  static absl::StatusOr<Sandbox> FromJson(const nlohmann::json& j);
+};
+
+// "<name>_<namespace>_<uid>_<attempt>", as the peers key sandboxes.
+std::string SandboxNameKey(const runtime::v1::PodSandboxMetadata& m);
+
+}  // namespace cricket::pod

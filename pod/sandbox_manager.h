@@ -1,0 +1,79 @@
+// Pod sandboxes: RunPodSandbox / Stop / Remove / Status / List with pinned
+// namespaces (no pause container), CNI networking, the pod's /etc files, and
+// recovery from records after a restart. Each multi-step mutation runs under
+// a rollback log; a kubelet retry finds the pod it already made.
+#pragma once
+
+#include <functional>
+#include <map>
+#include <memory>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "absl/status/statusor.h"
+#include "absl/synchronization/mutex.h"
+#include "network/network_manager.h"
+#include "oci/sys/rollback.h"
+#include "pod/name_index.h"
+#include "pod/paths.h"
+#include "pod/record_store.h"
+#include "pod/sandbox.h"
+
+namespace cricket::pod {
+
+struct SandboxFilter {
+  std::string id_prefix;
+  std::optional<SandboxState> state;
+  std::map<std::string, std::string> labels;  // all must match
+};
+
+class SandboxManager {
+ public:
+  struct Options {
+    Paths paths;
+    std::string host_resolv_path = "/etc/resolv.conf";
+    int64_t shm_size_bytes = 64 << 20;  // the kubelet's default /dev/shm size
+  };
+  // What the container layer does for a pod's containers on Stop / Remove.
+  using ContainerHook = std::function<absl::Status(const std::string& sandbox_id)>;
+
+  SandboxManager(Options opts, network::NetworkManager* network, RecordStore* records);
+
+  // Rebuilds memory from records: Ready and NotReady pods come back with
+  // their IPs (no CNI ADD); a pod caught in Creating is rolled back.
+  absl::Status Recover();
+  absl::StatusOr<std::string> Run(const runtime::v1::PodSandboxConfig& config,
+                                  const std::string& runtime_handler);
+  absl::Status Stop(const std::string& id_or_prefix);
+  absl::Status Remove(const std::string& id_or_prefix);
+  absl::StatusOr<Sandbox> Get(const std::string& id_or_prefix) const;
+  std::vector<Sandbox> List(const SandboxFilter& filter) const;
+  void SetContainerHooks(ContainerHook stop_all, ContainerHook remove_all);
+
+ private:
+  absl::Status Prepare(Sandbox& sb, sys::Rollback& rb);
+  absl::Status PinNamespaces(Sandbox& sb, sys::Rollback& rb);
+  absl::Status MountShm(Sandbox& sb, sys::Rollback& rb);
+  absl::Status SetUpNetwork(Sandbox& sb, sys::Rollback& rb);
+  absl::Status WriteFiles(Sandbox& sb);
+  absl::Status Save(const Sandbox& sb);
+  void Publish(const Sandbox& sb);
+  absl::Status TearDownNetwork(const Sandbox& sb);
+  absl::Status ReleaseResources(Sandbox& sb);
+  network::PodNetwork NetworkRequest(const Sandbox& sb) const;
+  // Serialises Run/Stop/Remove of one pod.
+  std::shared_ptr<absl::Mutex> OpLock(const std::string& id);
+
+  Options opts_;
+  network::NetworkManager* network_;
+  RecordStore* records_;
+  NameIndex names_;
+  IdIndex ids_;
+  mutable absl::Mutex mu_;
+  std::map<std::string, Sandbox> sandboxes_;
+  std::map<std::string, std::shared_ptr<absl::Mutex>> op_locks_;
+  ContainerHook stop_containers_, remove_containers_;
+};
+
+}  // namespace cricket::pod

@@ -1,0 +1,139 @@
+// StopPodSandbox, RemovePodSandbox, lookups, and recovery after a restart.
+#include <sys/mount.h>
+
+#include "absl/strings/str_cat.h"
+#include "oci/sys/fs.h"
+#include "oci/sys/log.h"
+#include "oci/sys/pinned_ns.h"
+#include "oci/sys/scoped_mount.h"
+#include "oci/sys/status.h"
+#include "pod/sandbox_manager.h"
+
+namespace cricket::pod {
+namespace {
+
+constexpr char kKind[] = "sandboxes";
+
+bool Matches(const Sandbox& sb, const SandboxFilter& f) {
+  if (!f.id_prefix.empty() && sb.id.compare(0, f.id_prefix.size(), f.id_prefix) != 0) return false;
+  if (f.state && sb.state != *f.state) return false;
+  for (const auto& [k, v] : f.labels) {
+    auto it = sb.config.labels().find(k);
+    if (it == sb.config.labels().end() || it->second != v) return false;
+  }
+  return true;
+}
+
+absl::Status UnmountIfMounted(const std::string& path) {
+  if (path.empty() || !sys::IsMountPoint(path)) return absl::OkStatus();
+  return sys::Unmount(path, MNT_DETACH);
+}
+
+}  // namespace
+
+absl::StatusOr<Sandbox> SandboxManager::Get(const std::string& id_or_prefix) const {
+  ASSIGN_OR_RETURN(std::string id, ids_.Resolve(id_or_prefix));
+  absl::MutexLock l(&mu_);
+  auto it = sandboxes_.find(id);
+  if (it == sandboxes_.end()) return absl::NotFoundError(absl::StrCat("pod sandbox ", id, " not found"));
+  return it->second;
+}
+
+std::vector<Sandbox> SandboxManager::List(const SandboxFilter& filter) const {
+  absl::MutexLock l(&mu_);
+  std::vector<Sandbox> out;
+  for (const auto& [id, sb] : sandboxes_) {
+    if (Matches(sb, filter)) out.push_back(sb);
+  }
+  return out;
+}
+
+absl::Status SandboxManager::Stop(const std::string& id_or_prefix) {
+  ASSIGN_OR_RETURN(Sandbox sb, Get(id_or_prefix));
+  auto lock = OpLock(sb.id);
+  absl::MutexLock op(lock.get());
+  ASSIGN_OR_RETURN(sb, Get(sb.id));  // the state may have changed while we waited
+  if (stop_containers_) {
+    RETURN_IF_ERROR(sys::Annotate(stop_containers_(sb.id), "stop pod %s", sb.id));
+  }
+  // As containerd does: the network and its namespace go at stop; the rest at remove.
+  RETURN_IF_ERROR(sys::Annotate(TearDownNetwork(sb), "stop pod %s", sb.id));
+  if (!sb.netns_path.empty()) {
+    RETURN_IF_ERROR(sys::RemovePinnedNamespace(sb.netns_path));
+    sb.netns_path.clear();
+  }
+  if (sb.state != SandboxState::kNotReady) {
+    sb.state = SandboxState::kNotReady;
+    RETURN_IF_ERROR(Save(sb));
+    sys::LogInfo("pod sandbox stopped", {{"id", sb.id}});
+  }
+  Publish(sb);
+  return absl::OkStatus();
+}
+
+absl::Status SandboxManager::ReleaseResources(Sandbox& sb) {
+  RETURN_IF_ERROR(TearDownNetwork(sb));
+  for (std::string* p : {&sb.netns_path, &sb.ipc_ns_path, &sb.uts_ns_path}) {
+    RETURN_IF_ERROR(sys::RemovePinnedNamespace(*p));
+    p->clear();
+  }
+  RETURN_IF_ERROR(UnmountIfMounted(sb.shm_path));
+  RETURN_IF_ERROR(sys::RemoveAll(opts_.paths.SandboxState(sb.id)));
+  return sys::RemoveAll(opts_.paths.SandboxFiles(sb.id));
+}
+
+absl::Status SandboxManager::Remove(const std::string& id_or_prefix) {
+  auto found = Get(id_or_prefix);
+  if (found.status().code() == absl::StatusCode::kNotFound) return absl::OkStatus();  // idempotent
+  ASSIGN_OR_RETURN(Sandbox sb, found);
+  auto lock = OpLock(sb.id);
+  absl::MutexLock op(lock.get());
+  if (remove_containers_) {
+    RETURN_IF_ERROR(sys::Annotate(remove_containers_(sb.id), "remove pod %s", sb.id));
+  }
+  RETURN_IF_ERROR(sys::Annotate(ReleaseResources(sb), "remove pod %s", sb.id));
+  RETURN_IF_ERROR(records_->Delete(kKind, sb.id));
+  names_.Release(sb.name_key);
+  {
+    absl::MutexLock l(&mu_);
+    sandboxes_.erase(sb.id);
+    ids_.Remove(sb.id);
+    op_locks_.erase(sb.id);
+  }
+  sys::LogInfo("pod sandbox removed", {{"id", sb.id}});
+  return absl::OkStatus();
+}
+
+absl::Status SandboxManager::Recover() {
+  ASSIGN_OR_RETURN(auto loaded, records_->LoadAll(kKind));
+  for (auto& rec : loaded) {
+    auto sb = Sandbox::FromJson(rec.body);
+    if (!sb.ok()) {
+      sys::LogError("pod record unreadable", {{"id", rec.id}, {"error", sb.status().ToString()}});
+      continue;
+    }
+    if (sb->state == SandboxState::kCreating) {
+      // Cut short by a crash: finish the rollback the crash interrupted.
+      absl::Status st = ReleaseResources(*sb);
+      if (st.ok()) st = records_->Delete(kKind, sb->id);
+      sys::LogInfo("rolled back pod caught mid-creation",
+                   {{"id", sb->id}, {"result", st.ok() ? "ok" : st.ToString()}});
+      if (st.ok()) continue;
+      sb->state = SandboxState::kNotReady;
+      sb->not_ready_reason = std::string(st.message());
+    }
+    // A pinned namespace lost with /run (a reboot) leaves the pod NotReady.
+    if (sb->state == SandboxState::kReady && !sb->netns_path.empty() &&
+        !sys::PathExists(sb->netns_path)) {
+      sb->state = SandboxState::kNotReady;
+      sb->not_ready_reason = "network namespace lost (node rebooted?)";
+      RETURN_IF_ERROR(Save(*sb));
+    }
+    RETURN_IF_ERROR(names_.Reserve(sb->name_key, sb->id));
+    Publish(*sb);
+  }
+  sys::LogInfo("pod sandboxes recovered", {{"count", std::to_string(loaded.size())}});
+  return absl::OkStatus();
+}
+
+}  // namespace cricket::pod
