@@ -7,7 +7,7 @@
 #include <vector>
 
 #include "absl/status/status.h"
-#include "cri/api/api.pb.h"
+#include "cri/api/api.h"
 
 namespace cricket::pod {
 

@@ -9,7 +9,7 @@
 #include <nlohmann/json.hpp>
 
 #include "absl/status/statusor.h"
-#include "cri/api/api.pb.h"
+#include "cri/api/api.h"
 #include "pod/state.h"
 
 namespace cricket::pod {

@@ -13,7 +13,7 @@
 #include <nlohmann/json.hpp>
 
 #include "absl/status/statusor.h"
-#include "cri/api/api.pb.h"
+#include "cri/api/api.h"
 
 namespace cricket::pod::spec {
 
