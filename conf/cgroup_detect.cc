@@ -40,14 +40,21 @@ absl::StatusOr<CgroupVersion> DetectCgroupVersion(const std::string& mount_root)
   if (root == CGROUP_SUPER_MAGIC) return CgroupVersion::kV1;
   if (root != TMPFS_MAGIC) {
     return absl::FailedPreconditionError(absl::StrFormat(
-        "%s is not a cgroup mount (file system magic 0x%x, expected cgroup2 or tmpfs)",
-        mount_root, root));
+        "%s is not a cgroup mount (file system magic 0x%x, expected cgroup2 or tmpfs)", mount_root,
+        root));
   }
   // systemd's hybrid layout puts a v2 hierarchy at <root>/unified; if it is
   // missing or not cgroup2 the host is plain v1.
   absl::StatusOr<int64_t> unified = FsMagic(mount_root + "/unified");
   if (unified.ok() && *unified == CGROUP2_SUPER_MAGIC) return CgroupVersion::kHybrid;
   return CgroupVersion::kV1;
+}
+
+absl::StatusOr<CgroupVersion> EffectiveCgroupVersion(const Config::Cgroup& cgroup,
+                                                     const std::string& mount_root) {
+  if (cgroup.version == "v1") return CgroupVersion::kV1;
+  if (cgroup.version == "v2") return CgroupVersion::kV2;
+  return DetectCgroupVersion(mount_root);
 }
 
 }  // namespace cricket::conf

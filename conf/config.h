@@ -86,13 +86,13 @@ struct Config {
     // CAP_ prefix as the CRI spells them. containerd grants Docker's 14
     // (adds MKNOD, NET_RAW, SETFCAP, SYS_CHROOT, AUDIT_WRITE); we take the
     // smaller set because pods that need more ask for it.
-    std::vector<std::string> default_capabilities = {
-        "CHOWN",  "DAC_OVERRIDE", "FSETID",           "FOWNER", "SETGID",
-        "SETUID", "SETPCAP",      "NET_BIND_SERVICE", "KILL"};
+    std::vector<std::string> default_capabilities = {"CHOWN",   "DAC_OVERRIDE",     "FSETID",
+                                                     "FOWNER",  "SETGID",           "SETUID",
+                                                     "SETPCAP", "NET_BIND_SERVICE", "KILL"};
     std::string seccomp_profile;  // JSON profile path; "" = built-in RuntimeDefault
     std::vector<Ulimit> default_ulimits;
-    int64_t pids_limit = 0;            // 0 = unlimited
-    std::string monitor_path;          // "" = cricket-monitor next to cricketd
+    int64_t pids_limit = 0;               // 0 = unlimited
+    std::string monitor_path;             // "" = cricket-monitor next to cricketd
     bool restrict_oom_score_adj = false;  // clamp to cricketd's own score, not below
     bool operator==(const Runtime&) const = default;
   } runtime;
@@ -148,7 +148,11 @@ std::string_view CgroupVersionName(CgroupVersion v);  // "v1", "v2", "hybrid"
 
 // statfs(2) magic: cgroup2 at the root → v2; tmpfs root with cgroup2 at
 // <root>/unified → hybrid; tmpfs (or a cgroup v1 fs) otherwise → v1.
-absl::StatusOr<CgroupVersion> DetectCgroupVersion(
-    const std::string& mount_root = "/sys/fs/cgroup");
+absl::StatusOr<CgroupVersion> DetectCgroupVersion(const std::string& mount_root = "/sys/fs/cgroup");
+
+// The layout to drive: cgroup.version "v1" or "v2" as configured (the
+// operator's word wins), "auto" → DetectCgroupVersion(mount_root).
+absl::StatusOr<CgroupVersion> EffectiveCgroupVersion(
+    const Config::Cgroup& cgroup, const std::string& mount_root = "/sys/fs/cgroup");
 
 }  // namespace cricket::conf

@@ -1,10 +1,6 @@
 // Load: the main file plus drop-ins, read, parsed with yaml-cpp and applied in
 // order over the defaults. The only place yaml-cpp exceptions are caught.
-#include <fcntl.h>
-#include <unistd.h>
-
 #include <algorithm>
-#include <cerrno>
 #include <filesystem>
 #include <string>
 #include <vector>
@@ -13,54 +9,33 @@
 #include "absl/strings/str_cat.h"
 #include "conf/config.h"
 #include "conf/yaml_apply.h"
+#include "oci/sys/atomic_file.h"
+#include "oci/sys/fs.h"
 #include "oci/sys/status.h"
-#include "oci/sys/unique_fd.h"
 #include "yaml-cpp/yaml.h"
 
 namespace cricket::conf {
 namespace {
 
-constexpr size_t kMaxConfigBytes = 4 << 20;  // a config file larger than this is a mistake
-
-absl::StatusOr<std::string> ReadConfigFile(const std::string& path) {
-  sys::UniqueFd fd(::open(path.c_str(), O_RDONLY | O_CLOEXEC));
-  if (!fd) return sys::ErrnoStatus(errno, "open config file %s", path);
-  std::string text;
-  char buf[8192];
-  while (true) {
-    ssize_t n = ::read(fd.get(), buf, sizeof(buf));
-    if (n < 0 && errno == EINTR) continue;
-    if (n < 0) return sys::ErrnoStatus(errno, "read config file %s", path);
-    if (n == 0) return text;
-    text.append(buf, static_cast<size_t>(n));
-    if (text.size() > kMaxConfigBytes) {
-      return absl::InvalidArgumentError(
-          absl::StrCat("config file ", path, ": larger than ", kMaxConfigBytes, " bytes"));
-    }
-  }
-}
-
 // Drop-ins: regular files (or links to them) named *.yaml, hidden files
 // (editor leftovers) skipped, in byte order of name. A missing dir is fine.
 absl::StatusOr<std::vector<std::string>> ListDropIns(const std::string& dir) {
-  std::vector<std::string> names;
-  if (dir.empty()) return names;
-  std::error_code ec;
-  std::filesystem::directory_iterator it(dir, ec);
-  if (ec == std::errc::no_such_file_or_directory) return names;
-  for (; !ec && it != std::filesystem::directory_iterator(); it.increment(ec)) {
-    std::string name = it->path().filename().string();
-    std::error_code type_ec;
+  std::vector<std::string> paths;
+  if (dir.empty()) return paths;
+  absl::StatusOr<std::vector<std::string>> names = sys::ListDir(dir);
+  if (absl::IsNotFound(names.status())) return paths;
+  if (!names.ok()) return sys::Annotate(names.status(), "list config dir %s", dir);
+  std::sort(names->begin(), names->end());
+  for (const std::string& name : *names) {
+    std::string path = absl::StrCat(dir, "/", name);
+    std::error_code ec;
     if (absl::StartsWith(name, ".") || !absl::EndsWith(name, ".yaml") ||
-        !it->is_regular_file(type_ec)) {
+        !std::filesystem::is_regular_file(path, ec)) {
       continue;
     }
-    names.push_back(std::move(name));
+    paths.push_back(std::move(path));
   }
-  if (ec) return sys::ErrnoStatus(ec.value(), "list config dir %s", dir);
-  std::sort(names.begin(), names.end());
-  for (std::string& name : names) name = (std::filesystem::path(dir) / name).string();
-  return names;
+  return paths;
 }
 
 // Parses `text` and applies it over `config`; `file` names it in messages.
@@ -83,9 +58,9 @@ absl::Status ApplyText(const std::string& text, const std::string& file, Config&
 }
 
 absl::Status ApplyFile(const std::string& path, bool must_exist, Config& config) {
-  absl::StatusOr<std::string> text = ReadConfigFile(path);
+  absl::StatusOr<std::string> text = sys::ReadFile(path);
   if (absl::IsNotFound(text.status()) && !must_exist) return absl::OkStatus();
-  if (!text.ok()) return text.status();
+  if (!text.ok()) return sys::Annotate(text.status(), "config file");
   return ApplyText(*text, path, config);
 }
 

@@ -29,7 +29,9 @@ class YamlPrinter {
   }
   template <class M, class Body>
   void Map(absl::string_view key, const M& map, const Rule&, Body body) {
-    out_ << YAML::Key << std::string(key) << YAML::Value << YAML::BeginMap;
+    out_ << YAML::Key << std::string(key) << YAML::Value;
+    if (map.empty()) out_ << YAML::Flow;  // "hosts: {}" rather than a dangling "{}" line
+    out_ << YAML::BeginMap;
     for (const auto& [name, entry] : map) {
       out_ << YAML::Key << name << YAML::Value << YAML::BeginMap;
       body(entry);
@@ -39,7 +41,9 @@ class YamlPrinter {
   }
   template <class T, class Body>
   void List(absl::string_view key, const std::vector<T>& list, Body body) {
-    out_ << YAML::Key << std::string(key) << YAML::Value << YAML::BeginSeq;
+    out_ << YAML::Key << std::string(key) << YAML::Value;
+    if (list.empty()) out_ << YAML::Flow;
+    out_ << YAML::BeginSeq;
     for (const T& item : list) {
       out_ << YAML::BeginMap;
       body(item);
@@ -56,6 +60,7 @@ class YamlPrinter {
   void Emit(int64_t v) { out_ << v; }
   void Emit(int v) { out_ << v; }
   void Emit(const std::vector<std::string>& v) {
+    if (v.empty()) out_ << YAML::Flow;
     out_ << YAML::BeginSeq;
     for (const std::string& s : v) Emit(s);
     out_ << YAML::EndSeq;

@@ -3,12 +3,11 @@
 // only. Internal to conf/.
 #pragma once
 
-#include <concepts>
 #include <cstdint>
 #include <span>
 #include <string>
-#include "absl/strings/string_view.h"
 
+#include "absl/strings/string_view.h"
 #include "conf/config.h"
 
 namespace cricket::conf::internal {
@@ -51,8 +50,8 @@ inline constexpr absl::string_view kCgroupDrivers[] = {"cgroupfs", "systemd"};
 inline constexpr absl::string_view kCgroupVersions[] = {"auto", "v1", "v2"};
 // setrlimit(2) resources, lower-case and without RLIMIT_.
 inline constexpr absl::string_view kUlimitNames[] = {
-    "as",     "core",  "cpu", "data",   "fsize",  "locks",      "memlock", "msgqueue",
-    "nice",   "nofile", "nproc", "rss", "rtprio", "rttime", "sigpending", "stack"};
+    "as",   "core",   "cpu",   "data", "fsize",  "locks",  "memlock",    "msgqueue",
+    "nice", "nofile", "nproc", "rss",  "rtprio", "rttime", "sigpending", "stack"};
 
 inline constexpr Rule kPort = Range(1, 65535);
 inline constexpr Rule kPortOrZero = Range(0, 65535);
@@ -63,11 +62,8 @@ inline constexpr Rule kRlimitValue = Range(kUnlimited, INT64_MAX);
 // Why `value` breaks `rule`, or "" when it does not.
 std::string Check(const Rule& rule, const std::string& value);
 std::string Check(const Rule& rule, int64_t value);
-template <class B>
-  requires std::same_as<B, bool>
-std::string Check(const Rule&, B) {
-  return "";
-}
+inline std::string Check(const Rule& rule, int value) { return Check(rule, int64_t{value}); }
+inline std::string Check(const Rule&, bool) { return ""; }
 
 // Key paths in messages: "cgroup.driver", registries.hosts["docker.io"].insecure,
 // runtime.default_ulimits[0].name.

@@ -22,7 +22,7 @@ std::string KindName(const YAML::Node& n) {
     case YAML::NodeType::Null:
       return "null";
     case YAML::NodeType::Scalar:
-      return absl::StrCat("\"", n.Scalar(), "\"");
+      return absl::StrCat(n.Tag() == "!" ? "the quoted string \"" : "\"", n.Scalar(), "\"");
     case YAML::NodeType::Sequence:
       return "a list";
     case YAML::NodeType::Map:
@@ -170,8 +170,8 @@ class Applier {
     return true;
   }
 
-  void Read(const YAML::Mark& mark, const YAML::Node& v, const std::string& path,
-            std::string& out, const Rule& rule) {
+  void Read(const YAML::Mark& mark, const YAML::Node& v, const std::string& path, std::string& out,
+            const Rule& rule) {
     std::string value;  // null ("key:" with no value) reads as ""
     if (!v.IsNull() && !v.IsScalar()) {
       return Fail(mark, path, absl::StrCat("expected a string, got ", KindName(v)));
@@ -188,8 +188,7 @@ class Applier {
     }
   }
 
-  template <class Int>
-    requires std::integral<Int>
+  template <std::integral Int>
   void Read(const YAML::Mark& mark, const YAML::Node& v, const std::string& path, Int& out,
             const Rule& rule) {
     int64_t value = 0;
@@ -197,8 +196,8 @@ class Applier {
       return Fail(mark, path, absl::StrCat("expected an integer, got ", KindName(v)));
     }
     std::string why = Check(rule, value);
-    if (why.empty() && (value < std::numeric_limits<Int>::min() ||
-                        value > std::numeric_limits<Int>::max())) {
+    if (why.empty() &&
+        (value < std::numeric_limits<Int>::min() || value > std::numeric_limits<Int>::max())) {
       why = absl::StrCat(value, " does not fit in ", sizeof(Int) * 8, " bits");
     }
     if (!why.empty()) return Fail(mark, path, why);

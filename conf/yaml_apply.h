@@ -3,9 +3,8 @@
 // whatever yaml-cpp might throw around the call.
 #pragma once
 
-#include "absl/strings/string_view.h"
-
 #include "absl/status/status.h"
+#include "absl/strings/string_view.h"
 #include "conf/config.h"
 #include "yaml-cpp/yaml.h"
 

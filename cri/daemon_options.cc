@@ -53,14 +53,15 @@ absl::StatusOr<DaemonOptions> ParseDaemonArgs(const std::vector<std::string>& ar
     std::string_view name = arg.substr(0, arg.find('='));
     auto it = flags.find(name);
     if (it == flags.end()) {
-      return absl::InvalidArgumentError(absl::StrCat("unknown argument \"", arg, "\""));
+      return absl::InvalidArgumentError(
+          absl::StrCat("unknown argument \"", std::string(arg), "\""));
     }
     if (name.size() < arg.size()) {
       *it->second = std::string(arg.substr(name.size() + 1));
     } else if (i + 1 < args.size()) {
       *it->second = args[++i];
     } else {
-      return absl::InvalidArgumentError(absl::StrCat("flag ", name, " needs a value"));
+      return absl::InvalidArgumentError(absl::StrCat("flag ", std::string(name), " needs a value"));
     }
     if (name == "--config") o.load.explicit_file = true;
   }

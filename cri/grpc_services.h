@@ -13,16 +13,16 @@
 
 // Request/response names follow "<Rpc>Request" / "<Rpc>Response" except where
 // the API says otherwise (GetContainerEvents), hence explicit Req/Resp.
-#define CRICKET_CRI_UNARY(Rpc, Req, Resp)                                                   \
-  grpc::Status Rpc(grpc::ServerContext*, const v1::Req* req, v1::Resp* resp) override {     \
-    return Instrumented(#Rpc, [&] { return handlers_->Rpc(*req, resp); });                  \
+#define CRICKET_CRI_UNARY(Rpc, Req, Resp)                                               \
+  grpc::Status Rpc(grpc::ServerContext*, const v1::Req* req, v1::Resp* resp) override { \
+    return Instrumented(#Rpc, [&] { return handlers_->Rpc(*req, resp); });              \
   }
-#define CRICKET_CRI_STREAM(Rpc, Req, Resp)                                                  \
+#define CRICKET_CRI_STREAM(Rpc, Req, Resp)                                                    \
   grpc::Status Rpc(grpc::ServerContext*, const v1::Req* req, grpc::ServerWriter<v1::Resp>* w) \
-      override {                                                                            \
-    return Instrumented(#Rpc, [&] {                                                         \
-      return handlers_->Rpc(*req, [w](const v1::Resp& r) { return w->Write(r); });          \
-    });                                                                                     \
+      override {                                                                              \
+    return Instrumented(#Rpc, [&] {                                                           \
+      return handlers_->Rpc(*req, [w](const v1::Resp& r) { return w->Write(r); });            \
+    });                                                                                       \
   }
 #define CRICKET_CRI_SIMPLE(Rpc) CRICKET_CRI_UNARY(Rpc, Rpc##Request, Rpc##Response)
 

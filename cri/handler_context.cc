@@ -7,13 +7,12 @@
 namespace cricket::cri {
 
 NetworkCondition CniNotLoadedYet() {
-  return {.ready = false,
-          .reason = "NetworkPluginNotReady",
-          .message = "cni config not loaded yet"};
+  return {
+      .ready = false, .reason = "NetworkPluginNotReady", .message = "cni config not loaded yet"};
 }
 
 absl::Status NotImplemented(std::string_view rpc) {
-  return absl::UnimplementedError(absl::StrCat(rpc, " is not implemented yet"));
+  return absl::UnimplementedError(absl::StrCat(std::string(rpc), " is not implemented yet"));
 }
 
 }  // namespace cricket::cri

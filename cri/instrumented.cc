@@ -4,7 +4,7 @@
 #include <chrono>
 #include <string>
 
-#include "absl/strings/str_cat.h"
+#include "absl/strings/str_format.h"
 #include "cri/status_map.h"
 #include "oci/sys/log.h"
 
@@ -21,21 +21,23 @@ bool IsBug(absl::StatusCode code) {
 grpc::Status Instrumented(std::string_view rpc, const std::function<absl::Status()>& call) {
   const auto start = std::chrono::steady_clock::now();
   absl::Status st = call();
-  const auto us = std::chrono::duration_cast<std::chrono::microseconds>(
-                      std::chrono::steady_clock::now() - start)
-                      .count();
-  std::string latency = absl::StrCat(us / 1000, ".", us % 1000 / 100, "ms");
-  std::string code = absl::StatusCodeToString(st.code());
+  const auto elapsed = std::chrono::steady_clock::now() - start;
+  const std::string latency =
+      absl::StrFormat("%.3fms", std::chrono::duration<double, std::milli>(elapsed).count());
+  const std::string name(rpc);
+  const std::string code = absl::StatusCodeToString(st.code());
   if (IsBug(st.code())) {
-    sys::LogError("cri call failed", {{"rpc", std::string(rpc)},
+    sys::LogError("cri call failed", {{"rpc", name},
                                       {"latency", latency},
                                       {"code", code},
                                       {"error", std::string(st.message())}});
-  } else if (sys::LogEnabled(sys::LogLevel::kDebug)) {
-    sys::LogDebug("cri call", {{"rpc", std::string(rpc)},
+  } else if (!st.ok()) {
+    sys::LogDebug("cri call", {{"rpc", name},
                                {"latency", latency},
                                {"code", code},
                                {"error", std::string(st.message())}});
+  } else {
+    sys::LogDebug("cri call", {{"rpc", name}, {"latency", latency}, {"code", code}});
   }
   return ToGrpcStatus(st);
 }

@@ -1,10 +1,9 @@
 // Builds and runs the gRPC server; owns the socket file while it serves.
 #include "cri/server.h"
 
-#include <sys/stat.h>
-
 #include <grpcpp/security/server_credentials.h>
 #include <grpcpp/server_builder.h>
+#include <sys/stat.h>
 
 #include "absl/strings/str_cat.h"
 #include "cri/socket_file.h"

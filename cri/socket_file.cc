@@ -46,9 +46,8 @@ absl::Status PrepareSocketPath(const std::string& path) {
     return sys::ErrnoStatus(errno, "stat socket %s", path);
   }
   if (!S_ISSOCK(st.st_mode)) {
-    return absl::FailedPreconditionError(
-        absl::StrCat("socket path ", path, " exists and is not a socket; remove it or choose ",
-                     "another path"));
+    return absl::FailedPreconditionError(absl::StrCat(
+        "socket path ", path, " exists and is not a socket; remove it or choose ", "another path"));
   }
   const int err = ConnectErrno(path);
   if (err == 0) {

@@ -6,6 +6,7 @@
 #include <sys/types.h>
 
 #include <map>
+#include <nlohmann/json.hpp>
 #include <optional>
 #include <string>
 #include <vector>
@@ -27,10 +28,10 @@ struct RuntimeOptions {
 
 struct CreateOptions {
   std::string id;
-  std::string bundle;            // dir holding config.json
-  std::string console_socket;    // unix socket that receives the pty master (SCM_RIGHTS)
-  std::string pid_file;          // written with the init pid once created
-  int preserve_fds = 0;          // fds 3..3+N-1 passed to the container
+  std::string bundle;          // dir holding config.json
+  std::string console_socket;  // unix socket that receives the pty master (SCM_RIGHTS)
+  std::string pid_file;        // written with the init pid once created
+  int preserve_fds = 0;        // fds 3..3+N-1 passed to the container
   bool no_pivot = false;
   bool no_new_keyring = false;
   // stdio of the container process when it has no terminal.
@@ -39,6 +40,10 @@ struct CreateOptions {
   // waits for it; a terminal (process.terminal without console socket) is
   // wired to the caller's own tty.
   bool foreground = false;
+  // Instead of console_socket: an already connected unix socket fd (e.g. one
+  // end of a socketpair) that receives the pty master the same way. Lets a
+  // foreground caller proxy its own tty. Not closed by the engine.
+  int console_socket_fd = -1;
 };
 
 // runc's `state` JSON fields.
@@ -55,9 +60,10 @@ struct ContainerState {
 };
 
 struct ExecOptions {
-  std::string process_json;       // an OCI "process" object (as --process gives); empty: build from fields below
+  std::string
+      process_json;  // an OCI "process" object (as --process gives); empty: build from fields below
   std::vector<std::string> args;
-  std::vector<std::string> env;   // added to / overriding the container's process env
+  std::vector<std::string> env;  // added to / overriding the container's process env
   std::string cwd;
   std::optional<std::string> user;  // "uid[:gid]"
   std::vector<std::string> add_caps;
@@ -68,6 +74,7 @@ struct ExecOptions {
   int preserve_fds = 0;
   bool no_new_privs = false;
   int stdin_fd = 0, stdout_fd = 1, stderr_fd = 2;
+  int console_socket_fd = -1;  // as CreateOptions::console_socket_fd
 };
 
 class Runtime {
@@ -100,5 +107,9 @@ class Runtime {
 
 // Parses a signal name or number: "KILL", "SIGKILL", "9".
 absl::StatusOr<int> ParseSignal(const std::string& s);
+
+// runc's `state` JSON: ociVersion, id, pid, status, bundle, rootfs, created,
+// owner, and annotations when there are any.
+nlohmann::json ContainerStateToJson(const ContainerState& s);
 
 }  // namespace cricket::oci

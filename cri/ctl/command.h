@@ -1,0 +1,41 @@
+// cricketctl's command table: each command is one file (cmd_<name>.cc) that
+// registers a Command in commands.cc. Global flags arrive in CommandContext.
+#pragma once
+
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "absl/status/status.h"
+#include "absl/status/statusor.h"
+#include "cri/client/client.h"
+
+namespace cricket::cri::ctl {
+
+namespace v1 = ::runtime::v1;
+
+struct CommandContext {
+  client::ConnectOptions connect;  // from --runtime-endpoint / --timeout
+};
+
+struct Command {
+  const char* name;
+  const char* summary;
+  const char* usage;  // the arguments after the name, e.g. "[-o table|json|yaml]"
+  absl::Status (*run)(const CommandContext& ctx, std::vector<std::string> args);
+};
+
+// Every command, in the order `cricketctl --help` lists them.
+const std::vector<Command>& Commands();
+
+// Connects with the global options; the error names the endpoint.
+absl::StatusOr<std::unique_ptr<client::Client>> Connect(const CommandContext& ctx);
+
+// Usage error for a command: InvalidArgument "<cmd>: <why>; usage: ...".
+absl::Status UsageError(std::string_view command, std::string_view why);
+
+// The commands, one per file.
+absl::Status RunVersion(const CommandContext& ctx, std::vector<std::string> args);
+absl::Status RunInfo(const CommandContext& ctx, std::vector<std::string> args);
+
+}  // namespace cricket::cri::ctl

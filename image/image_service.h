@@ -1,0 +1,160 @@
+// The image layer's front door, used by pod/ (rootfs for containers) and
+// cri/ (the CRI ImageService): pull, list, status, remove, fs usage, import,
+// and container rootfs snapshots. Thread-safe; one instance per daemon.
+#pragma once
+
+#include <cstdint>
+#include <functional>
+#include <map>
+#include <memory>
+#include <mutex>
+#include <set>
+#include <string>
+#include <vector>
+
+#include "absl/status/status.h"
+#include "absl/status/statusor.h"
+#include "conf/config.h"
+#include "image/content_store.h"
+#include "image/image_store.h"
+#include "image/layer_store.h"
+#include "image/manifest.h"
+#include "image/paths.h"
+#include "image/reference.h"
+#include "image/registry/client.h"
+#include "image/snapshot.h"
+#include "image/unpack.h"
+
+namespace cricket::image {
+
+struct PullProgress {
+  std::string digest;  // blob being fetched
+  int64_t done = 0;    // bytes so far
+  int64_t total = 0;   // its size
+};
+// Called from the pull's worker threads, one call at a time.
+using ProgressFn = std::function<void(const PullProgress&)>;
+
+using ClientFactory = std::function<absl::StatusOr<std::unique_ptr<registry::Client>>(
+    const Reference&, const registry::Credentials&)>;
+
+// An image as CRI ImageStatus / ListImages need it.
+struct Image {
+  ImageRecord record;   // id, repo_tags, repo_digests, size, pinned, ...
+  ImageConfig config;   // user, env, entrypoint, cmd, working dir, volumes, ...
+};
+
+struct FsUsage {
+  std::string path;  // the directory measured (for CRI's FilesystemIdentifier.mountpoint)
+  int64_t bytes = 0;
+  int64_t inodes = 0;
+};
+struct ImageFsUsage {
+  int64_t timestamp_ns = 0;
+  FsUsage images;      // blobs, layers, records, ingest
+  FsUsage containers;  // writable layers (containers/<id>/upper)
+};
+
+// image id → one container that uses it (for the error message).
+using InUse = std::map<std::string, std::string>;
+
+class ImageService {
+ public:
+  struct Options {
+    UnpackOptions unpack;
+    Platform platform = HostPlatform();
+    ClientFactory client_factory;  // empty = registry::NewClient with the config
+  };
+  // Creates <root_dir>/images/..., loads records and recovers from a crash
+  // (drops temp dirs of half-unpacked layers and records whose layers are gone).
+  static absl::StatusOr<std::unique_ptr<ImageService>> Open(const conf::Config& config,
+                                                            Options opts);
+  static absl::StatusOr<std::unique_ptr<ImageService>> Open(const conf::Config& config) {
+    return Open(config, Options());
+  }
+
+  // Pulls and unpacks; returns the image id ("sha256:<config hex>"). An image
+  // already present costs one manifest request.
+  absl::StatusOr<std::string> Pull(const std::string& ref, const registry::Credentials& creds = {},
+                                   const ProgressFn& progress = {});
+  // By id (full, bare hex or 12+ hex prefix), tag or digest reference. NotFound.
+  absl::StatusOr<Image> Status(const std::string& ref_or_id) const;
+  absl::StatusOr<std::vector<Image>> List() const;
+  // A tag reference removes that tag while the image keeps other tags; the
+  // last name, an id or a digest removes the image and its unshared layers.
+  // FailedPrecondition naming the container when the image is in `in_use`;
+  // NotFound when there is no such image (CRI callers treat that as success).
+  absl::Status Remove(const std::string& ref_or_id, const InUse& in_use = {});
+  absl::StatusOr<ImageFsUsage> FsInfo() const;
+  // Mounts the container's overlay rootfs (idempotent) and returns its path.
+  absl::StatusOr<std::string> PrepareRootfs(const std::string& container_id,
+                                            const std::string& image_id);
+  absl::Status RemoveRootfs(const std::string& container_id);
+  // An OCI image layout or a `docker save` archive, as a dir or a tarball → image id.
+  // `tag` (a reference) names it; otherwise the archive's own names are used.
+  absl::StatusOr<std::string> Import(const std::string& path, const std::string& tag = "");
+
+  const Paths& paths() const { return paths_; }
+
+ private:
+  // A platform manifest, and the digest the reference resolved to (an index's
+  // digest when it went through one): that is what repo digests name.
+  struct Resolved {
+    ImageManifest manifest;
+    std::string body, digest, media_type, top_digest;
+  };
+  // Keys (digests, chain IDs) a pull still needs; GC leaves them alone.
+  class Lease {
+   public:
+    explicit Lease(ImageService* s) : s_(s) {}
+    Lease(const Lease&) = delete;
+    Lease& operator=(const Lease&) = delete;
+    ~Lease();
+    void Add(const std::vector<std::string>& keys);
+
+   private:
+    ImageService* s_;
+    std::vector<std::string> keys_;
+  };
+  ImageService(const conf::Config& config, Options opts);
+  absl::Status Recover();
+  absl::StatusOr<Image> Load(const ImageRecord& r) const;
+  // Pull steps (image_pull.cc).
+  absl::StatusOr<Resolved> ResolveManifest(registry::Client& c, const Reference& ref);
+  absl::StatusOr<std::string> FetchConfig(registry::Client& c, const Reference& ref,
+                                          const Descriptor& d);
+  absl::Status FetchAndUnpack(const BlobFetch& fetch, const Descriptor& d,
+                              const std::string& chain_id, const std::string& diff_id);
+  absl::Status FetchLayers(registry::Client& c, const Reference& ref, const ImageManifest& m,
+                           const std::vector<std::string>& diff_ids, const ProgressFn& progress);
+  // Shared by Pull and Import.
+  static ImageRecord BuildRecord(const Resolved& res, const std::vector<std::string>& chain_ids,
+                                 std::vector<std::string> tags, std::vector<std::string> digests);
+  // Writes the record once every layer is in place (merging names with an
+  // existing record of the same id).
+  absl::StatusOr<std::string> Commit(ImageRecord r);
+  bool AddNamesIfPresent(const std::string& id, const std::vector<std::string>& tags,
+                         const std::vector<std::string>& digests);
+  // Import steps (image_import.cc).
+  absl::StatusOr<std::string> ImportDir(const std::string& dir, const std::string& tag);
+  absl::StatusOr<std::string> ImportLayout(const std::string& dir, const std::string& tag);
+  absl::StatusOr<std::string> ImportDockerArchive(const std::string& dir, const std::string& tag);
+  // Ingests manifest, config and layers from files (file_for(digest) names
+  // the file), unpacks and commits.
+  absl::StatusOr<std::string> ImportManifest(
+      const std::string& manifest_body, const std::function<std::string(const std::string&)>& file_for,
+      std::vector<std::string> tags);
+
+  conf::Config config_;
+  Options opts_;
+  Paths paths_;
+  ContentStore blobs_;
+  LayerStore layers_;
+  ImageStore records_;
+  SnapshotManager snapshots_;
+  // Guards leases_ and makes GC atomic with respect to record commits.
+  mutable std::mutex mu_;
+  std::multiset<std::string> leases_;
+};
+
+}  // namespace cricket::image

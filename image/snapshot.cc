@@ -1,0 +1,104 @@
+// Overlay snapshots with short relative lowerdirs (see snapshot.h for why).
+#include "image/snapshot.h"
+
+#include <sched.h>
+#include <sys/mount.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <thread>
+
+#include "absl/strings/str_cat.h"
+#include "oci/sys/fs.h"
+#include "oci/sys/scoped_mount.h"
+#include "oci/sys/status.h"
+
+namespace cricket::image {
+namespace {
+
+bool ValidContainerId(const std::string& id) {
+  if (id.empty() || id.size() > 128 || id[0] == '.') return false;
+  for (char c : id) {
+    if (!(std::isalnum(static_cast<unsigned char>(c)) || c == '-' || c == '_' || c == '.')) {
+      return false;
+    }
+  }
+  return true;
+}
+
+}  // namespace
+
+absl::Status SnapshotManager::Init() { return sys::MkdirAll(dir_, 0711); }
+
+std::string SnapshotManager::RootfsPath(const std::string& container_id) const {
+  return dir_ + "/" + container_id + "/rootfs";
+}
+
+std::string SnapshotManager::OverlayOptions(size_t n_layers) {
+  std::string lower;
+  // overlay wants the top layer first; l/<n> is layer n counted from the bottom.
+  for (size_t i = n_layers; i-- > 0;) absl::StrAppend(&lower, lower.empty() ? "" : ":", "l/", i);
+  return absl::StrCat("lowerdir=", lower, ",upperdir=upper,workdir=work");
+}
+
+absl::Status SnapshotManager::Mount(const std::string& cdir) {
+  ASSIGN_OR_RETURN(std::vector<std::string> links, sys::ListDir(cdir + "/l"));
+  std::string opts = OverlayOptions(links.size());
+  absl::Status st;
+  // A thread of our own so that chdir does not move the daemon's other threads.
+  std::thread t([&] {
+    if (::unshare(CLONE_FS) != 0) {
+      st = sys::ErrnoStatus(errno, "unshare(CLONE_FS) for the overlay mount");
+    } else if (::chdir(cdir.c_str()) != 0) {
+      st = sys::ErrnoStatus(errno, "chdir %s", cdir);
+    } else {
+      st = sys::Mount("overlay", "rootfs", "overlay", 0, opts);
+    }
+  });
+  t.join();
+  return sys::Annotate(st, "mount overlay on %s/rootfs (%d layers)", cdir, links.size());
+}
+
+absl::StatusOr<std::string> SnapshotManager::Prepare(const std::string& container_id,
+                                                     const std::vector<std::string>& layer_dirs) {
+  if (!ValidContainerId(container_id)) {
+    return absl::InvalidArgumentError(absl::StrCat("bad container id \"", container_id, "\""));
+  }
+  std::string cdir = dir_ + "/" + container_id;
+  std::string rootfs = cdir + "/rootfs";
+  if (sys::IsMountPoint(rootfs)) return rootfs;
+  bool fresh = !sys::PathExists(cdir + "/l");
+  for (const char* sub : {"upper", "work", "rootfs", "l"}) {
+    RETURN_IF_ERROR(sys::MkdirAll(cdir + "/" + sub, 0755));
+  }
+  if (fresh || layer_dirs.empty()) {
+    // overlay needs one lower at least; an image without layers gets an empty one.
+    std::vector<std::string> lowers = layer_dirs;
+    if (lowers.empty()) {
+      RETURN_IF_ERROR(sys::MkdirAll(cdir + "/empty", 0755));
+      lowers.push_back(cdir + "/empty");
+    }
+    for (size_t i = 0; i < lowers.size(); ++i) {
+      std::string link = absl::StrCat(cdir, "/l/", i);
+      if (::symlink(lowers[i].c_str(), link.c_str()) != 0 && errno != EEXIST) {
+        return sys::ErrnoStatus(errno, "link layer %s", link);
+      }
+    }
+  }
+  RETURN_IF_ERROR(Mount(cdir));
+  return rootfs;
+}
+
+absl::Status SnapshotManager::Remove(const std::string& container_id) {
+  if (!ValidContainerId(container_id)) {
+    return absl::InvalidArgumentError(absl::StrCat("bad container id \"", container_id, "\""));
+  }
+  std::string cdir = dir_ + "/" + container_id;
+  std::string rootfs = cdir + "/rootfs";
+  while (sys::IsMountPoint(rootfs)) {  // stacked mounts, e.g. after a retried Prepare
+    RETURN_IF_ERROR(sys::Unmount(rootfs, MNT_DETACH));
+  }
+  return sys::RemoveAll(cdir);
+}
+
+}  // namespace cricket::image

@@ -1,0 +1,42 @@
+// Container root filesystems: an overlay of the image's layer dirs (top layer
+// first) with a fresh upper/work under containers/<id>/, mounted on
+// containers/<id>/rootfs.
+//
+// Long layer lists: the overlay options string must fit in one page (4096
+// bytes), which absolute paths under /var/lib overflow at about 45 layers.
+// We link each layer as containers/<id>/l/<n> and mount from a thread that
+// has its own cwd (unshare(CLONE_FS), then chdir into containers/<id>), so
+// the options read "lowerdir=l/0:l/1:...,upperdir=upper,workdir=work" —
+// about 5 bytes a layer, past overlay's own 500-layer limit. fsconfig's
+// "lowerdir+" would avoid this, but it needs Linux 6.8 and Debian 12 has 6.1.
+#pragma once
+
+#include <string>
+#include <vector>
+
+#include "absl/status/status.h"
+#include "absl/status/statusor.h"
+
+namespace cricket::image {
+
+class SnapshotManager {
+ public:
+  explicit SnapshotManager(std::string containers_dir) : dir_(std::move(containers_dir)) {}
+  absl::Status Init();
+
+  // Mounts (or, when already mounted, returns) the rootfs of `container_id`
+  // from the layer fs dirs given bottom first. Returns the rootfs path.
+  absl::StatusOr<std::string> Prepare(const std::string& container_id,
+                                      const std::vector<std::string>& layer_dirs);
+  // Unmounts and deletes containers/<id>. A missing container is OK.
+  absl::Status Remove(const std::string& container_id);
+  std::string RootfsPath(const std::string& container_id) const;
+  // The overlay options Prepare uses for n layers (relative to containers/<id>).
+  static std::string OverlayOptions(size_t n_layers);
+
+ private:
+  absl::Status Mount(const std::string& cdir);
+  std::string dir_;
+};
+
+}  // namespace cricket::image

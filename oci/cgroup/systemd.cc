@@ -1,0 +1,181 @@
+// systemd driver: slice expansion, cgroupsPath parsing and the D-Bus calls
+// (sd-bus from libsystemd) that create and stop the container's scope.
+#include "oci/cgroup/systemd.h"
+
+#include <systemd/sd-bus.h>
+#include <systemd/sd-daemon.h>
+
+#include "absl/strings/match.h"
+#include "absl/strings/str_split.h"
+#include "oci/sys/status.h"
+
+namespace cricket::oci::cgroup {
+namespace {
+
+struct BusDeleter {
+  void operator()(sd_bus* b) const { sd_bus_flush_close_unref(b); }
+};
+struct MsgDeleter {
+  void operator()(sd_bus_message* m) const { sd_bus_message_unref(m); }
+};
+using BusPtr = std::unique_ptr<sd_bus, BusDeleter>;
+using MsgPtr = std::unique_ptr<sd_bus_message, MsgDeleter>;
+
+absl::Status BusError(int r, const sd_bus_error& e, const std::string& what) {
+  if (e.message != nullptr) {
+    return absl::UnavailableError(absl::StrCat(what, ": ", e.name ? e.name : "", ": ", e.message));
+  }
+  return sys::ErrnoStatus(-r, what);
+}
+
+absl::StatusOr<BusPtr> OpenBus() {
+  sd_bus* bus = nullptr;
+  int r = sd_bus_open_system(&bus);
+  if (r < 0) return sys::ErrnoStatus(-r, "connect to the systemd system bus");
+  return BusPtr(bus);
+}
+
+// Calls a org.freedesktop.systemd1.Manager method; `fill` appends the arguments.
+template <typename Fill>
+absl::Status CallManager(const char* method, const std::string& unit, Fill fill) {
+  ASSIGN_OR_RETURN(BusPtr bus, OpenBus());
+  sd_bus_message* raw = nullptr;
+  int r = sd_bus_message_new_method_call(bus.get(), &raw, "org.freedesktop.systemd1",
+                                         "/org/freedesktop/systemd1",
+                                         "org.freedesktop.systemd1.Manager", method);
+  if (r < 0) return sys::ErrnoStatus(-r, "build systemd %s call", method);
+  MsgPtr msg(raw);
+  if ((r = fill(msg.get())) < 0) return sys::ErrnoStatus(-r, "build systemd %s call", method);
+  sd_bus_error err = SD_BUS_ERROR_NULL;
+  sd_bus_message* reply = nullptr;
+  r = sd_bus_call(bus.get(), msg.get(), 0, &err, &reply);
+  MsgPtr reply_ptr(reply);
+  absl::Status st;
+  if (r < 0 && !(err.name && absl::string_view(err.name) == "org.freedesktop.systemd1.UnitExists")) {
+    st = BusError(r, err, absl::StrCat("systemd ", method, " ", unit));
+  }
+  sd_bus_error_free(&err);
+  return st;
+}
+
+absl::Status StartScope(const SystemdUnit& u, pid_t pid) {
+  return CallManager("StartTransientUnit", u.unit, [&](sd_bus_message* m) {
+    int r = sd_bus_message_append(m, "ss", u.unit.c_str(), "replace");
+    if (r >= 0) r = sd_bus_message_open_container(m, 'a', "(sv)");
+    if (r >= 0) r = sd_bus_message_append(m, "(sv)", "Description", "s", "cricket container");
+    if (r >= 0 && absl::EndsWith(u.unit, ".scope")) {
+      r = sd_bus_message_append(m, "(sv)", "Slice", "s", u.slice.c_str());
+    }
+    // Delegate: the subtree is ours to write; no default deps: the scope must
+    // not be stopped at shutdown ordering points the container knows nothing of.
+    if (r >= 0) r = sd_bus_message_append(m, "(sv)", "Delegate", "b", 1);
+    if (r >= 0) r = sd_bus_message_append(m, "(sv)", "DefaultDependencies", "b", 0);
+    if (r >= 0) r = sd_bus_message_append(m, "(sv)", "PIDs", "au", 1, static_cast<uint32_t>(pid));
+    if (r >= 0) r = sd_bus_message_close_container(m);
+    if (r >= 0) r = sd_bus_message_append(m, "a(sa(sv))", 0);
+    return r;
+  });
+}
+
+class SystemdManager : public Manager {
+ public:
+  SystemdManager(SystemdUnit unit, std::unique_ptr<Manager> fs)
+      : unit_(std::move(unit)), fs_(std::move(fs)) {}
+
+  absl::Status Create() override { return absl::OkStatus(); }  // the scope needs a pid first
+  absl::Status AddProcess(pid_t pid) override {
+    if (!started_) {
+      RETURN_IF_ERROR(StartScope(unit_, pid));
+      started_ = true;
+      // systemd made the dirs it manages; make the rest and join every hierarchy.
+      RETURN_IF_ERROR(fs_->Create());
+      if (pending_) RETURN_IF_ERROR(fs_->Set(*pending_));
+      pending_.reset();
+    }
+    return fs_->AddProcess(pid);
+  }
+  absl::Status Set(const Resources& r) override {
+    if (!started_) {
+      pending_ = r;  // applied once the scope exists
+      return absl::OkStatus();
+    }
+    return fs_->Set(r);
+  }
+  absl::Status Freeze() override { return fs_->Freeze(); }
+  absl::Status Thaw() override { return fs_->Thaw(); }
+  absl::StatusOr<Stats> GetStats() override { return fs_->GetStats(); }
+  absl::StatusOr<std::vector<pid_t>> Pids() override { return fs_->Pids(); }
+  absl::Status KillAll(int sig) override { return fs_->KillAll(sig); }
+  absl::Status Destroy() override {
+    absl::Status stop = CallManager("StopUnit", unit_.unit, [&](sd_bus_message* m) {
+      return sd_bus_message_append(m, "ss", unit_.unit.c_str(), "replace");
+    });
+    absl::Status st = fs_->Destroy();
+    // A unit that is already gone is fine; the dirs are what must not leak.
+    return st.ok() && !absl::IsUnavailable(stop) ? stop : st;
+  }
+  bool OomKilled() override { return fs_->OomKilled(); }
+  std::string Path() const override { return fs_->Path(); }
+
+ private:
+  SystemdUnit unit_;
+  std::unique_ptr<Manager> fs_;
+  bool started_ = false;
+  std::optional<Resources> pending_;
+};
+
+}  // namespace
+
+absl::StatusOr<std::string> ExpandSlice(const std::string& slice) {
+  const std::string suffix = ".slice";
+  auto bad = [&] { return absl::InvalidArgumentError("invalid slice name \"" + slice + "\""); };
+  if (slice.size() <= suffix.size() || !absl::EndsWith(slice, suffix) ||
+      slice.find('/') != std::string::npos) {
+    return bad();
+  }
+  const std::string name = slice.substr(0, slice.size() - suffix.size());
+  if (name == "-") return std::string("/");
+  std::string path, prefix;
+  for (absl::string_view part : absl::StrSplit(name, '-')) {
+    if (part.empty()) return bad();  // "a--b.slice" and "-a.slice" are not valid
+    path += "/" + prefix + std::string(part) + suffix;
+    prefix += std::string(part) + "-";
+  }
+  return path;
+}
+
+absl::StatusOr<SystemdUnit> ParseSystemdCgroupsPath(const std::string& cgroups_path,
+                                                    const std::string& container_id) {
+  std::vector<std::string> f = cgroups_path.empty()
+                                   ? std::vector<std::string>{"", "cricket", container_id}
+                                   : absl::StrSplit(cgroups_path, ':');
+  if (f.size() != 3) {
+    return absl::InvalidArgumentError(absl::StrCat(
+        "linux.cgroupsPath: expected \"slice:prefix:name\" for the systemd cgroup driver, got \"",
+        cgroups_path, "\""));
+  }
+  SystemdUnit u;
+  u.slice = f[0].empty() ? "system.slice" : f[0];
+  if (f[2].empty()) return absl::InvalidArgumentError("linux.cgroupsPath: empty unit name");
+  u.unit = absl::EndsWith(f[2], ".slice") ? f[2]
+           : f[1].empty()                 ? f[2] + ".scope"
+                                          : absl::StrCat(f[1], "-", f[2], ".scope");
+  absl::StatusOr<std::string> slice_path = ExpandSlice(u.slice);
+  if (!slice_path.ok()) return slice_path.status();
+  // As runc: the unit's dir sits directly in its parent slice's dir.
+  u.path = absl::StrCat(*slice_path == "/" ? std::string() : *slice_path, "/", u.unit);
+  return u;
+}
+
+bool SystemdRunning() { return sd_booted() > 0; }
+
+absl::StatusOr<std::unique_ptr<Manager>> NewSystemdManager(const SystemdUnit& unit,
+                                                           std::unique_ptr<Manager> fs) {
+  if (!SystemdRunning()) {
+    return absl::FailedPreconditionError(
+        "systemd cgroup driver requested but systemd is not running");
+  }
+  return std::unique_ptr<Manager>(new SystemdManager(unit, std::move(fs)));
+}
+
+}  // namespace cricket::oci::cgroup

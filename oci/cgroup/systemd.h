@@ -1,0 +1,38 @@
+// The systemd cgroup driver: cgroupsPath "slice:prefix:name" names a transient
+// scope that systemd creates (StartTransientUnit over D-Bus, Delegate=yes); the
+// files inside are then managed by the cgroupfs manager for that path.
+#pragma once
+
+#include <memory>
+#include <string>
+
+#include "absl/status/statusor.h"
+#include "oci/cgroup/manager.h"
+
+namespace cricket::oci::cgroup {
+
+struct SystemdUnit {
+  std::string slice;  // "system.slice"
+  std::string unit;   // "cricket-<id>.scope", or a ".slice" name given as is
+  std::string path;   // cgroup path: ExpandSlice(slice) + "/" + unit (runc)
+};
+
+// "a-b-c.slice" → "/a.slice/a-b.slice/a-b-c.slice"; "-.slice" → "/".
+// InvalidArgument for names systemd rejects ("a--b.slice", "-a.slice", "x/y.slice").
+absl::StatusOr<std::string> ExpandSlice(const std::string& slice);
+
+// Parses "slice:prefix:name" (runc's format; empty slice → "system.slice").
+// An empty cgroups_path → "system.slice:cricket:<container_id>".
+absl::StatusOr<SystemdUnit> ParseSystemdCgroupsPath(const std::string& cgroups_path,
+                                                    const std::string& container_id);
+
+// Whether systemd is the init system (sd_booted(): /run/systemd/system exists).
+bool SystemdRunning();
+
+// Wraps `fs` (a cgroupfs manager for unit.path): the first AddProcess starts the
+// scope with that pid, Destroy stops the unit. FailedPrecondition when systemd
+// is not running.
+absl::StatusOr<std::unique_ptr<Manager>> NewSystemdManager(const SystemdUnit& unit,
+                                                           std::unique_ptr<Manager> fs);
+
+}  // namespace cricket::oci::cgroup

@@ -1,0 +1,98 @@
+// cricket-oci: a runc-compatible command line over the oci engine library.
+// This file only parses the global flags and dispatches to one verb.
+#include <cstdio>
+#include <string>
+#include <vector>
+
+#include "oci/cli/command.h"
+
+namespace cricket::oci::cli {
+namespace {
+
+const std::vector<Command>& Verbs() {
+  static const std::vector<Command> kVerbs = {
+      SpecVerb(),  RunVerb(),  CreateVerb(), StartVerb(), StateVerb(),
+      ListVerb(),  KillVerb(), DeleteVerb(), PauseVerb(), ResumeVerb(),
+      ExecVerb(),  PsVerb(),   EventsVerb(), UpdateVerb(), FeaturesVerb(),
+  };
+  return kVerbs;
+}
+
+void PrintVersion() {
+  std::printf("cricket-oci version %s\nspec: 1.2.0\n", CRICKET_VERSION);
+}
+
+void PrintUsage(FILE* out) {
+  std::fprintf(out,
+               "cricket-oci - an OCI runtime (runc-compatible command line)\n\n"
+               "USAGE:\n   cricket-oci [global options] command [command options] "
+               "[arguments...]\n\n"
+               "COMMANDS:\n");
+  for (const Command& c : Verbs()) {
+    std::fprintf(out, "   %-10s %s\n", c.name.c_str(), c.help.c_str());
+  }
+  std::fprintf(out,
+               "\nGLOBAL OPTIONS:\n"
+               "   --root value        state directory (default: /run/cricket-oci)\n"
+               "   --log value         also write error messages to this file\n"
+               "   --log-format value  text (default) or json\n"
+               "   --debug             enable debug logging\n"
+               "   --systemd-cgroup    cgroupsPath is slice:prefix:name (systemd driver)\n"
+               "   --help, -h          show help\n   --version, -v       print the version\n");
+}
+
+void PrintVerbUsage(const Command& c) {
+  std::printf("USAGE:\n   cricket-oci %s %s\n\n%s\n", c.name.c_str(), c.usage.c_str(),
+              c.help.c_str());
+  if (c.flags.empty()) return;
+  std::printf("\nOPTIONS:\n");
+  for (const FlagSpec& f : c.flags) {
+    std::printf("   --%s%s%s%s\n", f.name.c_str(), f.short_name ? ", -" : "",
+                f.short_name ? std::string(1, f.short_name).c_str() : "",
+                f.takes_value ? " value" : "");
+  }
+}
+
+int Main(int argc, char** argv) {
+  std::vector<std::string> rest(argv + 1, argv + argc);
+  std::vector<FlagSpec> top = GlobalFlags();
+  top.push_back({"help", 'h', false});
+  top.push_back({"version", 'v', false});
+  Context ctx;
+  auto global = ParseFlags(top, rest, /*stop_at_positional=*/true);
+  if (!global.ok()) return Fail(ctx, global.status());
+  if (global->Has("version")) {
+    PrintVersion();
+    return 0;
+  }
+  if (absl::Status st = ApplyGlobalFlags(*global, ctx); !st.ok()) return Fail(ctx, st);
+  if (global->Has("help") || global->positional().empty()) {
+    PrintUsage(global->Has("help") ? stdout : stderr);
+    return global->Has("help") ? 0 : 1;
+  }
+  std::vector<std::string> verb_args = global->positional();
+  const std::string verb = verb_args.front();
+  ctx.verb = verb;
+  verb_args.erase(verb_args.begin());
+  for (const Command& c : Verbs()) {
+    if (c.name != verb) continue;
+    std::vector<FlagSpec> flags = c.flags;
+    flags.insert(flags.end(), GlobalFlags().begin(), GlobalFlags().end());
+    flags.push_back({"help", 'h', false});
+    auto args = ParseFlags(flags, verb_args, c.stop_at_positional);
+    if (!args.ok()) return Fail(ctx, args.status());
+    if (args->Has("help")) {
+      PrintVerbUsage(c);
+      return 0;
+    }
+    if (absl::Status st = ApplyGlobalFlags(*args, ctx); !st.ok()) return Fail(ctx, st);
+    return c.run(ctx, *args);
+  }
+  ctx.verb.clear();
+  return Fail(ctx, absl::InvalidArgumentError("no such command: " + global->positional().front()));
+}
+
+}  // namespace
+}  // namespace cricket::oci::cli
+
+int main(int argc, char** argv) { return cricket::oci::cli::Main(argc, argv); }

@@ -1,0 +1,35 @@
+// Capability names ↔ numbers and applying the five capability sets of a
+// process spec (bounding and ambient via prctl, the rest via capset).
+#pragma once
+
+#include <cstdint>
+#include <string>
+#include <vector>
+
+#include "absl/status/status.h"
+#include "absl/status/statusor.h"
+#include "oci/spec.h"
+
+namespace cricket::oci::linux {
+
+// "CAP_SYS_ADMIN" (or "sys_admin") → 21. NotFound for an unknown name.
+absl::StatusOr<int> CapFromName(const std::string& name);
+std::string CapName(int cap);
+// Highest capability the running kernel knows (/proc/sys/kernel/cap_last_cap).
+int LastCap();
+
+// Numbers of every named cap; unknown names are InvalidArgument naming the
+// set ("process.capabilities.bounding: unknown capability CAP_FOO") except
+// caps newer than the kernel, which are skipped with a warning as runc does.
+absl::StatusOr<std::vector<int>> CapsFromNames(const std::vector<std::string>& names,
+                                               const std::string& set);
+
+// True when the calling process has `cap` in its effective set.
+bool HasEffectiveCap(int cap);
+
+// Drops every capability not in the bounding set.
+absl::Status ApplyBounding(const Capabilities& caps);
+// Sets effective/permitted/inheritable (after the uid switch) and raises ambient.
+absl::Status ApplyCaps(const Capabilities& caps);
+
+}  // namespace cricket::oci::linux

@@ -1,0 +1,54 @@
+// Mount options → mount(2) flags, propagation, recursive attributes and
+// filesystem data (pure, unit-tested), and the per-mount plan the init
+// executes inside the rootfs.
+#pragma once
+
+#include <cstdint>
+#include <string>
+#include <vector>
+
+#include "absl/status/statusor.h"
+#include "oci/spec.h"
+
+namespace cricket::oci::linux {
+
+struct MountOptions {
+  unsigned long flags = 0;        // MS_* to set
+  unsigned long clear = 0;        // MS_* explicitly cleared ("rw", "dev", ...)
+  unsigned long propagation = 0;  // MS_PRIVATE|MS_REC, MS_SHARED, ...
+  uint64_t attr_set = 0;          // MOUNT_ATTR_* applied recursively ("rro", "rnosuid")
+  uint64_t attr_clr = 0;
+  std::string data;  // fs-specific, comma-joined ("mode=755,size=65536k")
+  bool bind = false;
+  bool recursive = false;  // rbind
+};
+
+// Unknown options become fs data, as mount(8) does.
+MountOptions ParseMountOptions(const std::vector<std::string>& options);
+
+// Propagation flag for a rootfsPropagation / option name ("rslave" →
+// MS_SLAVE|MS_REC); 0 with ok=false when unknown.
+absl::StatusOr<unsigned long> PropagationFlag(const std::string& name);
+
+enum class MountKind { kBind, kCgroup, kFilesystem };
+
+struct MountStep {
+  MountKind kind = MountKind::kFilesystem;
+  std::string source;       // absolute host path for binds (bundle-relative resolved)
+  std::string destination;  // inside the rootfs
+  std::string fstype;
+  MountOptions opts;
+  // Bind mounts apply flags in a second MS_REMOUNT|MS_BIND pass.
+  bool needs_remount = false;
+};
+
+// Pure: one step per spec mount, in order. InvalidArgument for a mount the
+// engine cannot do (e.g. a relative destination).
+absl::StatusOr<std::vector<MountStep>> PlanMounts(const std::vector<Mount>& mounts,
+                                                  const std::string& bundle);
+
+// True when the spec mounts something at /dev that is not a bind: the
+// engine then creates the default device nodes and links.
+bool NeedsDevSetup(const std::vector<Mount>& mounts);
+
+}  // namespace cricket::oci::linux

@@ -1,0 +1,272 @@
+// Runtime::Create and Runtime::Start: the parent's side of container setup.
+// Create is a transaction: every step registers its undo first, so a failed
+// create leaves no process, cgroup or state dir behind (the mounts live in
+// the child's mount namespace and die with it).
+#include "oci/runtime.h"
+
+#include <fcntl.h>
+#include <poll.h>
+#include <stdlib.h>
+#include <unistd.h>
+
+#include "absl/strings/str_cat.h"
+#include "oci/linux/clone.h"
+#include "oci/linux/devices.h"
+#include "oci/linux/hooks.h"
+#include "oci/linux/init.h"
+#include "oci/linux/sysctl.h"
+#include "oci/linux/terminal.h"
+#include "oci/runtime_internal.h"
+#include "oci/sys/atomic_file.h"
+#include "oci/sys/log.h"
+#include "oci/sys/rollback.h"
+#include "oci/sys/status.h"
+
+namespace cricket::oci {
+namespace {
+
+struct CreateCtx {
+  const RuntimeOptions& ro;
+  const CreateOptions& co;
+  StateDir dir;
+  Spec spec;
+  std::string bundle, rootfs;
+  linux::NsPlan ns;
+  std::vector<linux::MountStep> mounts;
+  std::unique_ptr<cgroup::Manager> cg;
+  sys::UniqueFd console, fifo;
+  linux::Cloned child;
+  StoredState stored;
+};
+
+absl::Status CheckSysctls(const CreateCtx& c) {
+  if (!c.spec.linux_spec) return absl::OkStatus();
+  linux::SysctlNamespaces ns;
+  ns.ipc = c.spec.FindNamespace("ipc") != nullptr;
+  ns.net = c.spec.FindNamespace("network") != nullptr;
+  ns.uts = c.spec.FindNamespace("uts") != nullptr;
+  for (const auto& [key, value] : c.spec.linux_spec->sysctl) {
+    RETURN_IF_ERROR(sys::Annotate(linux::ValidateSysctl(key, ns), "linux.sysctl"));
+  }
+  return absl::OkStatus();
+}
+
+absl::Status LoadBundle(CreateCtx& c) {
+  char* real = ::realpath(c.co.bundle.empty() ? "." : c.co.bundle.c_str(), nullptr);
+  if (real == nullptr) return sys::ErrnoStatus(errno, "bundle %s", c.co.bundle);
+  c.bundle = real;
+  free(real);
+  ASSIGN_OR_RETURN(c.spec, LoadSpec(c.bundle));
+  if (!c.spec.process) return absl::InvalidArgumentError("config.json: process: is required");
+  c.rootfs = c.spec.root.path;
+  if (c.rootfs.empty() || c.rootfs[0] != '/') c.rootfs = c.bundle + "/" + c.rootfs;
+  ASSIGN_OR_RETURN(c.ns, linux::PlanNamespaces(c.spec));
+  if (c.spec.FindNamespace("mount") == nullptr) {
+    return absl::InvalidArgumentError(
+        "config.json: linux.namespaces: a mount namespace is required");
+  }
+  ASSIGN_OR_RETURN(c.mounts, linux::PlanMounts(c.spec.mounts, c.bundle));
+  RETURN_IF_ERROR(CheckSysctls(c));
+  const Process& p = *c.spec.process;
+  bool has_console = !c.co.console_socket.empty() || c.co.console_socket_fd >= 0;
+  if (p.terminal && !has_console && !c.co.foreground) {
+    return absl::InvalidArgumentError(
+        "process.terminal needs a console socket when the container is detached");
+  }
+  if (!p.terminal && has_console) {
+    return absl::InvalidArgumentError("a console socket is only valid with process.terminal");
+  }
+  return absl::OkStatus();
+}
+
+absl::Status PrepareStateDir(CreateCtx& c, sys::Rollback& rb) {
+  RETURN_IF_ERROR(c.dir.Create());
+  rb.Add("remove state dir " + c.dir.dir(), [&c] { return c.dir.Remove(); });
+  RETURN_IF_ERROR(c.dir.MakeFifo());
+  c.fifo.Reset(::open(c.dir.fifo_path().c_str(), O_PATH | O_CLOEXEC));
+  if (!c.fifo) return sys::ErrnoStatus(errno, "open %s", c.dir.fifo_path());
+  return absl::OkStatus();
+}
+
+absl::Status SetupCgroup(CreateCtx& c, sys::Rollback& rb) {
+  cgroup::ManagerOptions mo;
+  mo.cgroups_path = c.spec.linux_spec ? c.spec.linux_spec->cgroups_path : "";
+  mo.container_id = c.co.id;
+  mo.systemd = c.ro.systemd_cgroup;
+  ASSIGN_OR_RETURN(c.cg, cgroup::NewManager(mo));
+  RETURN_IF_ERROR(c.cg->Create());
+  rb.Add("destroy cgroup", [&c] { return c.cg->Destroy(); });
+  if (c.spec.linux_spec && c.spec.linux_spec->resources) {
+    cgroup::Resources r = *c.spec.linux_spec->resources;
+    if (!r.devices.empty()) {
+      for (const auto& rule : linux::DefaultDeviceRules()) r.devices.push_back(rule);
+    }
+    RETURN_IF_ERROR(c.cg->Set(r));
+  }
+  c.stored.cgroups_path = mo.cgroups_path;
+  c.stored.systemd_cgroup = mo.systemd;
+  return absl::OkStatus();
+}
+
+std::vector<std::string> ProcessEnv(const Process& p, int* preserve_fds) {
+  std::vector<std::string> env = p.env;
+  // systemd socket activation: pass the listening fds through (runc does).
+  const char* listen = ::getenv("LISTEN_FDS");
+  int n = listen ? std::atoi(listen) : 0;
+  if (n > 0) {
+    env.push_back(absl::StrCat("LISTEN_FDS=", n));
+    env.push_back("LISTEN_PID=1");
+    *preserve_fds = std::max(*preserve_fds, n);
+  }
+  return env;
+}
+
+absl::Status Spawn(CreateCtx& c, sys::Rollback& rb, linux::SyncSocket& parent_sock) {
+  if (!c.co.console_socket.empty()) {
+    ASSIGN_OR_RETURN(c.console, linux::ConnectConsoleSocket(c.co.console_socket));
+  }
+  int console_fd = c.co.console_socket_fd >= 0 ? c.co.console_socket_fd : c.console.get();
+  ASSIGN_OR_RETURN(auto pair, linux::SyncSocket::Pair());
+  linux::InitConfig ic;
+  ic.spec = &c.spec;
+  ic.rootfs = c.rootfs;
+  ic.ns = c.ns;
+  ic.mounts = c.mounts;
+  ic.setup_dev = linux::NeedsDevSetup(c.spec.mounts);
+  ic.no_pivot = c.co.no_pivot;
+  ic.fifo_fd = c.fifo.get();
+  ic.proc.process = &*c.spec.process;
+  if (c.spec.linux_spec && c.spec.linux_spec->seccomp)
+    ic.proc.seccomp = &*c.spec.linux_spec->seccomp;
+  ic.proc.console_fd = console_fd;
+  ic.proc.stdio[0] = c.co.stdin_fd;
+  ic.proc.stdio[1] = c.co.stdout_fd;
+  ic.proc.stdio[2] = c.co.stderr_fd;
+  ic.proc.preserve_fds = c.co.preserve_fds;
+  ic.proc.env = ProcessEnv(*c.spec.process, &ic.proc.preserve_fds);
+  std::optional<linux::PidNsGuard> pidns;
+  if (!c.ns.pid_path.empty()) {
+    ASSIGN_OR_RETURN(pidns, linux::PidNsGuard::Enter(c.ns.pid_path));
+  }
+  linux::SyncSocket& child_sock = pair.second;
+  auto init = [&] {
+    linux::RunInit(ic, child_sock);
+    return 1;
+  };
+  ASSIGN_OR_RETURN(c.child, linux::CloneProcess(c.ns.clone_flags, init));
+  pidns.reset();
+  rb.Add(absl::StrCat("kill init ", c.child.pid),
+         [&c] { return linux::KillAndReap(c.child.pid, c.child.pidfd.get()); });
+  parent_sock = std::move(pair.first);
+  return absl::OkStatus();
+}
+
+ContainerState InitialState(const CreateCtx& c) {
+  ContainerState s;
+  s.oci_version = c.spec.oci_version;
+  s.id = c.co.id;
+  s.status = "creating";
+  s.pid = c.child.pid;
+  s.bundle = c.bundle;
+  s.rootfs = c.rootfs;
+  s.created = Rfc3339Now();
+  s.annotations = c.spec.annotations;
+  return s;
+}
+
+absl::Status Handshake(CreateCtx& c, linux::SyncSocket& sock) {
+  if (c.ns.new_user) {
+    const Linux& l = *c.spec.linux_spec;
+    RETURN_IF_ERROR(linux::WriteIdMaps(c.child.pid, l.uid_mappings, l.gid_mappings));
+  }
+  RETURN_IF_ERROR(sys::Annotate(c.cg->AddProcess(c.child.pid), "join cgroup"));
+  c.stored.state = InitialState(c);
+  std::string state_json = internal::HookState(c.stored.state);
+  RETURN_IF_ERROR(sock.Send(linux::SyncMsg::kParentReady, state_json));
+  RETURN_IF_ERROR(sock.Expect(linux::SyncMsg::kChildHooks).status());
+  RETURN_IF_ERROR(linux::RunHooks(c.spec.hooks.prestart, state_json, "prestart"));
+  RETURN_IF_ERROR(linux::RunHooks(c.spec.hooks.create_runtime, state_json, "createRuntime"));
+  RETURN_IF_ERROR(sock.Send(linux::SyncMsg::kParentHooksDone));
+  return sock.Expect(linux::SyncMsg::kChildReady).status();
+}
+
+absl::Status Persist(CreateCtx& c) {
+  c.stored.state.status = "created";
+  c.stored.init_start_time = ProcStartTime(c.child.pid);
+  c.stored.foreground = c.co.foreground;
+  c.stored.config = SpecToJson(c.spec);
+  RETURN_IF_ERROR(c.dir.Write(c.stored));
+  if (!c.co.pid_file.empty()) {
+    RETURN_IF_ERROR(sys::WriteFileAtomic(c.co.pid_file, std::to_string(c.child.pid), 0644));
+  }
+  return absl::OkStatus();
+}
+
+}  // namespace
+
+Runtime::Runtime(RuntimeOptions opts) : opts_(std::move(opts)) {}
+
+absl::StatusOr<pid_t> Runtime::Create(const CreateOptions& opts) {
+  RETURN_IF_ERROR(ValidateId(opts.id));
+  CreateCtx c{opts_, opts, StateDir(opts_.root, opts.id), {}, {}, {}, {}, {}, {}, {}, {}, {}, {}};
+  sys::Rollback rb;
+  auto run = [&]() -> absl::Status {
+    RETURN_IF_ERROR(LoadBundle(c));
+    RETURN_IF_ERROR(PrepareStateDir(c, rb));
+    RETURN_IF_ERROR(SetupCgroup(c, rb));
+    linux::SyncSocket sock;
+    RETURN_IF_ERROR(Spawn(c, rb, sock));
+    RETURN_IF_ERROR(Handshake(c, sock));
+    return Persist(c);
+  };
+  absl::Status st = run();
+  if (!st.ok()) {
+    absl::Status undo = rb.Run();
+    if (!undo.ok())
+      sys::LogError("create rollback incomplete", {{"error", std::string(undo.message())}});
+    return sys::Annotate(st, "create container %s", opts.id);
+  }
+  rb.Commit();
+  return c.child.pid;
+}
+
+namespace {
+
+// Opens the FIFO without blocking and waits for init's byte, giving up when
+// init dies (an open for reading would otherwise block forever).
+absl::Status ReleaseInit(const StateDir& dir, pid_t pid) {
+  sys::UniqueFd fd(::open(dir.fifo_path().c_str(), O_RDONLY | O_NONBLOCK | O_CLOEXEC));
+  if (!fd) return sys::ErrnoStatus(errno, "open %s", dir.fifo_path());
+  for (;;) {
+    struct pollfd p = {fd.get(), POLLIN, 0};
+    int n = ::poll(&p, 1, 100);
+    if (n < 0 && errno != EINTR) return sys::ErrnoStatus(errno, "poll exec fifo");
+    if (n > 0 && (p.revents & POLLIN)) {
+      char b;
+      if (::read(fd.get(), &b, 1) == 1) break;
+    }
+    if (!ProcAlive(pid)) return absl::FailedPreconditionError("container init exited before start");
+  }
+  if (::unlink(dir.fifo_path().c_str()) != 0) {
+    return sys::ErrnoStatus(errno, "remove %s", dir.fifo_path());
+  }
+  return absl::OkStatus();
+}
+
+}  // namespace
+
+absl::Status Runtime::Start(const std::string& id) {
+  RETURN_IF_ERROR(ValidateId(id));
+  ASSIGN_OR_RETURN(internal::Loaded c, internal::Load(opts_, id));
+  if (c.stored.state.status != "created") {
+    return absl::FailedPreconditionError(absl::StrCat(
+        "start container ", id, ": cannot start a container in state ", c.stored.state.status));
+  }
+  RETURN_IF_ERROR(sys::Annotate(ReleaseInit(StateDir(opts_.root, id), c.stored.state.pid),
+                                "start container %s", id));
+  c.stored.state.status = "running";
+  linux::RunHooksLogged(c.spec.hooks.poststart, internal::HookState(c.stored.state), "poststart");
+  return absl::OkStatus();
+}
+
+}  // namespace cricket::oci

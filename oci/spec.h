@@ -1,0 +1,172 @@
+// The OCI runtime-spec config.json as plain structs, and its JSON adapter
+// (nlohmann). Parse errors are InvalidArgument and name the JSON path
+// ("process.args: must be an array of strings"); unknown fields are ignored.
+#pragma once
+
+#include <cstdint>
+#include <map>
+#include <nlohmann/json.hpp>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "absl/status/statusor.h"
+#include "oci/cgroup/resources.h"
+
+namespace cricket::oci {
+
+struct User {
+  uint32_t uid = 0;
+  uint32_t gid = 0;
+  std::optional<uint32_t> umask;
+  std::vector<uint32_t> additional_gids;
+  std::string username;
+};
+
+struct Capabilities {
+  std::vector<std::string> bounding, effective, inheritable, permitted, ambient;
+};
+
+struct Rlimit {
+  std::string type;  // "RLIMIT_NOFILE"
+  uint64_t hard = 0;
+  uint64_t soft = 0;
+};
+
+struct ConsoleSize {
+  uint32_t height = 0;
+  uint32_t width = 0;
+};
+
+struct Process {
+  bool terminal = false;
+  std::optional<ConsoleSize> console_size;
+  User user;
+  std::vector<std::string> args;
+  std::vector<std::string> env;
+  std::string cwd = "/";
+  std::optional<Capabilities> capabilities;
+  std::vector<Rlimit> rlimits;
+  bool no_new_privileges = false;
+  std::string apparmor_profile;
+  std::optional<int> oom_score_adj;
+  std::string selinux_label;
+};
+
+struct Root {
+  std::string path = "rootfs";
+  bool readonly = false;
+};
+
+struct IdMapping {
+  uint32_t container_id = 0;
+  uint32_t host_id = 0;
+  uint32_t size = 0;
+};
+
+struct Mount {
+  std::string destination;
+  std::string type;
+  std::string source;
+  std::vector<std::string> options;
+};
+
+struct Hook {
+  std::string path;
+  std::vector<std::string> args;
+  std::vector<std::string> env;
+  std::optional<int> timeout;  // seconds
+};
+
+struct Hooks {
+  std::vector<Hook> prestart, create_runtime, create_container, start_container, poststart,
+      poststop;
+};
+
+struct Namespace {
+  std::string type;  // pid network mount ipc uts user cgroup time
+  std::string path;  // join this one instead of creating
+};
+
+struct Device {
+  std::string type;  // c b u p
+  std::string path;
+  int64_t major = 0;
+  int64_t minor = 0;
+  std::optional<uint32_t> file_mode;
+  std::optional<uint32_t> uid;
+  std::optional<uint32_t> gid;
+};
+
+struct SeccompArg {
+  uint32_t index = 0;
+  uint64_t value = 0;
+  uint64_t value_two = 0;
+  std::string op;  // SCMP_CMP_EQ ...
+};
+
+struct SeccompSyscall {
+  std::vector<std::string> names;
+  std::string action;
+  std::optional<uint32_t> errno_ret;
+  std::vector<SeccompArg> args;
+};
+
+struct Seccomp {
+  std::string default_action;
+  std::optional<uint32_t> default_errno_ret;
+  std::vector<std::string> architectures;
+  std::vector<std::string> flags;
+  std::string listener_path;
+  std::vector<SeccompSyscall> syscalls;
+};
+
+struct TimeOffset {
+  int64_t secs = 0;
+  uint32_t nanosecs = 0;
+};
+
+struct Linux {
+  std::vector<Namespace> namespaces;
+  std::vector<IdMapping> uid_mappings, gid_mappings;
+  std::map<std::string, TimeOffset> time_offsets;  // "monotonic", "boottime"
+  std::vector<Device> devices;
+  std::string cgroups_path;
+  std::optional<cgroup::Resources> resources;
+  std::string rootfs_propagation;
+  std::vector<std::string> masked_paths, readonly_paths;
+  std::map<std::string, std::string> sysctl;
+  std::optional<Seccomp> seccomp;
+  std::string mount_label;
+};
+
+struct Spec {
+  std::string oci_version = "1.0.2";
+  std::optional<Process> process;
+  Root root;
+  std::string hostname;
+  std::string domainname;
+  std::vector<Mount> mounts;
+  Hooks hooks;
+  std::map<std::string, std::string> annotations;
+  std::optional<Linux> linux_spec;  // the "linux" object
+
+  // The namespace entry of `type`, or nullptr when the spec does not list it.
+  const Namespace* FindNamespace(const std::string& type) const;
+};
+
+// Parsers. Errors: InvalidArgument naming the JSON path.
+absl::StatusOr<Spec> SpecFromJson(const nlohmann::json& j);
+absl::StatusOr<Spec> ParseSpec(const std::string& text);
+absl::StatusOr<Process> ProcessFromJson(const nlohmann::json& j, const std::string& path);
+// Reads <bundle>/config.json; messages start with "config.json: ".
+absl::StatusOr<Spec> LoadSpec(const std::string& bundle);
+
+nlohmann::json SpecToJson(const Spec& s);
+nlohmann::json ProcessToJson(const Process& p);
+
+// runc's `spec` default (a sh in a busybox-like rootfs); rootless drops the
+// user-namespace-unfriendly parts and maps the caller's ids.
+Spec DefaultSpec(bool rootless = false);
+
+}  // namespace cricket::oci

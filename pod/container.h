@@ -1,0 +1,63 @@
+// A container as cricket keeps it: the kubelet's config, its state and
+// times, what was made for it (rootfs, bundle, monitor), and how it ended.
+// Persisted as JSON in the RecordStore under kind "containers".
+#pragma once
+
+#include <sys/types.h>
+
+#include <cstdint>
+#include <map>
+#include <optional>
+#include <string>
+
+#include <nlohmann/json.hpp>
+
+#include "absl/status/statusor.h"
+#include "cri/api/api.h"
+#include "pod/exit_file.h"
+#include "pod/state.h"
+
+namespace cricket::pod {
+
+struct Container {
+  std::string id;
+  std::string pod_id;
+  std::string name;      // metadata.name
+  std::string name_key;  // <name>_<pod name>_<pod ns>_<pod uid>_<attempt>
+  ContainerState state = ContainerState::kCreating;
+  int64_t created_at_ns = 0, started_at_ns = 0, finished_at_ns = 0;
+  int exit_code = 0;
+  std::string reason, message;
+  std::string image;      // as the kubelet asked (config.image.image)
+  std::string image_ref;  // what it resolved to: a repo digest, else the image id
+  std::string image_id;   // "sha256:<hex>"
+  std::string stop_signal;  // from the image config ("" = SIGTERM)
+  std::string log_path;     // absolute; "" when the kubelet gave none
+  std::string rootfs;       // prepared by the image layer
+  std::map<std::string, std::string> labels, annotations;
+  runtime::v1::ContainerConfig config;
+  pid_t pid = 0;          // container init
+  pid_t monitor_pid = 0;
+
+  nlohmann::json ToJson() const;
+  static absl::StatusOr<Container> FromJson(const nlohmann::json& j);
+};
+
+// "<name>_<pod name>_<pod ns>_<pod uid>_<attempt>" (the container's attempt).
+std::string ContainerNameKey(const runtime::v1::ContainerMetadata& m,
+                             const runtime::v1::PodSandboxMetadata& pod);
+
+// Applies an exit record to a Created or Running container (→ Exited).
+// Returns false when the container already had an exit recorded.
+bool ApplyExit(const ExitRecord& exit, Container* c);
+
+struct ContainerFilter {
+  std::string id_prefix;
+  std::optional<ContainerState> state;
+  std::string pod_id_prefix;
+  std::map<std::string, std::string> labels;  // all must match
+};
+
+bool Matches(const ContainerFilter& f, const Container& c);
+
+}  // namespace cricket::pod

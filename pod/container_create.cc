@@ -1,0 +1,182 @@
+// CreateContainer (STYLE.md §2): sandbox check → name reservation → image
+// rootfs → OCI spec → bundle → cricket-monitor creates the container →
+// record Created. Every step registers its undo before it can half-succeed.
+#include "absl/strings/str_cat.h"
+#include "oci/state_dir.h"
+#include "oci/sys/atomic_file.h"
+#include "oci/sys/fs.h"
+#include "oci/sys/log.h"
+#include "oci/sys/status.h"
+#include "pod/container_manager.h"
+#include "pod/host_lookups.h"
+#include "pod/ids.h"
+#include "pod/spec/build.h"
+
+namespace cricket::pod {
+namespace {
+
+std::string Dirname(const std::string& p) {
+  size_t slash = p.rfind('/');
+  return slash == std::string::npos || slash == 0 ? "/" : p.substr(0, slash);
+}
+
+Container NewRecord(const Sandbox& sb, const std::string& id,
+                    const runtime::v1::ContainerConfig& config,
+                    const runtime::v1::PodSandboxConfig& sandbox_config) {
+  Container c;
+  c.id = id;
+  c.pod_id = sb.id;
+  c.name = config.metadata().name();
+  c.name_key = ContainerNameKey(config.metadata(), sb.config.metadata());
+  c.created_at_ns = RealtimeNs();
+  c.image = config.image().image();
+  c.config = config;
+  c.labels.insert(config.labels().begin(), config.labels().end());
+  c.annotations.insert(config.annotations().begin(), config.annotations().end());
+  if (!sandbox_config.log_directory().empty() && !config.log_path().empty()) {
+    c.log_path = absl::StrCat(sandbox_config.log_directory(), "/", config.log_path());
+  }
+  return c;
+}
+
+}  // namespace
+
+absl::StatusOr<std::string> ContainerManager::Create(
+    const std::string& pod_id, const runtime::v1::ContainerConfig& config,
+    const runtime::v1::PodSandboxConfig& sandbox_config) {
+  const std::string& name = config.metadata().name();
+  if (name.empty()) return absl::InvalidArgumentError("create container: metadata.name is empty");
+  absl::StatusOr<Sandbox> sb = sandboxes_->Get(pod_id);
+  if (!sb.ok()) return sys::Annotate(sb.status(), "create container %s", name);
+  if (sb->state != SandboxState::kReady) {
+    return absl::FailedPreconditionError(
+        absl::StrCat("create container ", name, ": pod ", sb->id, " is not ready"));
+  }
+  std::string key = ContainerNameKey(config.metadata(), sb->config.metadata());
+  std::string id = NewRandomId();
+  if (absl::Status st = names_.Reserve(key, id); !st.ok()) {
+    std::optional<std::string> holder = names_.Holder(key);
+    absl::MutexLock l(&mu_);
+    if (holder && containers_.count(*holder)) return *holder;  // a kubelet retry
+    return sys::Annotate(st, "create container %s (creation in progress)", name);
+  }
+  std::shared_ptr<absl::Mutex> op = OpLock(id);
+  absl::MutexLock l(op.get());
+  sys::Rollback rb;
+  rb.Add("release name " + key, [this, key] {
+    names_.Release(key);
+    return absl::OkStatus();
+  });
+  absl::StatusOr<std::string> made = CreateLocked(*sb, id, config, sandbox_config, rb);
+  if (!made.ok()) {
+    absl::Status undo = rb.Run();
+    if (!undo.ok()) sys::LogError("create rollback incomplete", {{"id", id}, {"error", undo.ToString()}});
+    return sys::Annotate(made.status(), "create container %s", name);
+  }
+  rb.Commit();
+  return made;
+}
+
+absl::StatusOr<std::string> ContainerManager::CreateLocked(
+    const Sandbox& sb, const std::string& id, const runtime::v1::ContainerConfig& config,
+    const runtime::v1::PodSandboxConfig& sandbox_config, sys::Rollback& rb) {
+  Container c = NewRecord(sb, id, config, sandbox_config);
+  ASSIGN_OR_RETURN(ResolvedImage image, images_->Resolve(c.image));
+  c.image_id = image.id;
+  c.image_ref = image.ref;
+  c.stop_signal = image.config.stop_signal;
+  rb.Add("remove rootfs of " + id, [this, id] { return images_->RemoveRootfs(id); });
+  ASSIGN_OR_RETURN(c.rootfs, images_->PrepareRootfs(id, image.id));
+  ASSIGN_OR_RETURN(spec::Output out, BuildSpec(sb, c, image, sandbox_config));
+  for (const auto& w : out.warnings) sys::LogWarn("container spec", {{"id", id}, {"warning", w}});
+  RETURN_IF_ERROR(WriteBundle(c, out, rb));
+  RETURN_IF_ERROR(LaunchMonitor(c, rb));
+  c.state = ContainerState::kCreated;
+  rb.Add("delete record of " + id, [this, id] { return records_->Delete("containers", id); });
+  RETURN_IF_ERROR(Save(c));
+  Publish(c);
+  return id;
+}
+
+spec::Inputs ContainerManager::BaseInputs(const Sandbox& sb, const Container& c) const {
+  spec::Inputs in;
+  in.container_id = c.id;
+  in.rootfs = c.rootfs;
+  in.config = &c.config;
+  in.sandbox_config = &sb.config;
+  spec::SandboxInfo& s = in.sandbox;
+  s.id = sb.id;
+  s.name = sb.config.metadata().name();
+  s.namespace_ = sb.config.metadata().namespace_();
+  s.uid = sb.config.metadata().uid();
+  s.hostname = sb.config.hostname();
+  s.netns_path = sb.netns_path;
+  s.ipc_ns_path = sb.ipc_ns_path;
+  s.uts_ns_path = sb.uts_ns_path;
+  s.hosts_path = sb.hosts_path;
+  s.resolv_path = sb.resolv_path;
+  s.hostname_path = sb.hostname_path;
+  s.shm_path = sb.shm_path;
+  s.cgroup_parent = sb.config.linux().cgroup_parent();
+  s.sysctls.insert(sb.config.linux().sysctls().begin(), sb.config.linux().sysctls().end());
+  in.defaults = opts_.defaults;
+  in.default_seccomp_path = opts_.default_seccomp_path;
+  return in;
+}
+
+absl::StatusOr<spec::Output> ContainerManager::BuildSpec(
+    const Sandbox& sb, Container& c, const ResolvedImage& image,
+    const runtime::v1::PodSandboxConfig& sandbox_config) {
+  spec::Inputs in = BaseInputs(sb, c);
+  in.sandbox_config = &sandbox_config;
+  in.image = image.config;
+  in.image_name = c.image;
+  in.etc_passwd = ReadFileInRoot(c.rootfs, "/etc/passwd");
+  in.etc_group = ReadFileInRoot(c.rootfs, "/etc/group");
+  in.host = MakeHostLookups([this](const std::string& target) -> pid_t {
+    absl::MutexLock l(&mu_);
+    auto it = containers_.find(target);
+    if (it == containers_.end() || it->second.state != ContainerState::kRunning) return 0;
+    return it->second.pid;
+  });
+  return spec::Build(in);
+}
+
+absl::Status ContainerManager::WriteBundle(const Container& c, const spec::Output& out,
+                                           sys::Rollback& rb) {
+  std::string bundle = cpaths_.Bundle(c.id);
+  rb.Add("remove bundle " + bundle, [bundle] { return sys::RemoveAll(bundle); });
+  RETURN_IF_ERROR(sys::MkdirAll(bundle, 0700));
+  RETURN_IF_ERROR(sys::WriteFileAtomic(cpaths_.Config(c.id), out.spec.dump(2), 0600));
+  // Missing bind sources are made, as the kubelet expects (and stay).
+  for (const auto& d : out.host_dirs) RETURN_IF_ERROR(sys::MkdirAll(d, 0755));
+  if (!c.log_path.empty()) RETURN_IF_ERROR(sys::MkdirAll(Dirname(c.log_path), 0755));
+  return absl::OkStatus();
+}
+
+absl::Status ContainerManager::LaunchMonitor(Container& c, sys::Rollback& rb) {
+  MonitorRequest r;
+  r.monitor_path = opts_.monitor_path;
+  r.id = c.id;
+  r.bundle = cpaths_.Bundle(c.id);
+  r.oci_root = cpaths_.OciRoot();
+  r.log_path = c.log_path;
+  r.exit_file = cpaths_.ExitFile(c.id);
+  r.pid_file = cpaths_.MonitorPid(c.id);
+  r.monitor_log = cpaths_.MonitorLog(c.id);
+  r.attach_dir = r.bundle;
+  r.tty = c.config.tty();
+  r.stdin = c.config.stdin();
+  r.stdin_once = c.config.stdin_once();
+  r.systemd_cgroup = opts_.defaults.systemd_cgroup;
+  r.timeout = opts_.monitor_timeout;
+  RETURN_IF_ERROR(sys::MkdirAll(cpaths_.Exits(), 0700));
+  rb.Add("delete container " + c.id + " in the engine",
+         [this, id = c.id] { return DeleteInEngine(id); });
+  ASSIGN_OR_RETURN(MonitorStarted s, pod::LaunchMonitor(r));
+  c.pid = s.pid;
+  c.monitor_pid = s.monitor_pid;
+  return absl::OkStatus();
+}
+
+}  // namespace cricket::pod

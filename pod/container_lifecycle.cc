@@ -1,0 +1,103 @@
+// StartContainer, UpdateContainerResources, ReopenContainerLog and ExecSync:
+// the operations on a live container. Start is a FIFO write in the engine
+// (no fork), so it runs in cricketd; ExecSync forks, so a helper does it.
+#include <signal.h>
+
+#include <initializer_list>
+#include <thread>
+
+#include "absl/strings/str_cat.h"
+#include "oci/cgroup/resources.h"
+#include "oci/sys/child_process.h"
+#include "oci/sys/fs.h"
+#include "oci/sys/status.h"
+#include "pod/container_manager.h"
+#include "pod/spec/builders.h"
+
+namespace cricket::pod {
+namespace {
+
+absl::Status NeedState(const Container& c, std::initializer_list<ContainerState> ok,
+                       const std::string& what) {
+  for (ContainerState s : ok) {
+    if (c.state == s) return absl::OkStatus();
+  }
+  return absl::FailedPreconditionError(
+      absl::StrCat(what, " container ", c.id, ": container is ", std::string(Name(c.state))));
+}
+
+}  // namespace
+
+absl::Status ContainerManager::Start(const std::string& id_or_prefix) {
+  ASSIGN_OR_RETURN(std::string id, ResolveId(id_or_prefix));
+  std::shared_ptr<absl::Mutex> op = OpLock(id);
+  absl::MutexLock l(op.get());
+  RefreshFromExitFile(id);
+  ASSIGN_OR_RETURN(Container c, Snapshot(id));
+  RETURN_IF_ERROR(NeedState(c, {ContainerState::kCreated}, "start"));
+  RETURN_IF_ERROR(sys::Annotate(Engine().Start(id), "start container %s", id));
+  c.started_at_ns = RealtimeNs();
+  c.state = ContainerState::kRunning;
+  RETURN_IF_ERROR(Save(c));
+  Publish(c);
+  RefreshFromExitFile(id);  // it may already have ended
+  return absl::OkStatus();
+}
+
+absl::Status ContainerManager::UpdateResources(
+    const std::string& id_or_prefix, const runtime::v1::LinuxContainerResources& resources) {
+  ASSIGN_OR_RETURN(std::string id, ResolveId(id_or_prefix));
+  std::shared_ptr<absl::Mutex> op = OpLock(id);
+  absl::MutexLock l(op.get());
+  ASSIGN_OR_RETURN(Container c, Snapshot(id));
+  RETURN_IF_ERROR(NeedState(c, {ContainerState::kCreated, ContainerState::kRunning}, "update"));
+  c.config.mutable_linux()->mutable_resources()->CopyFrom(resources);
+  // The same builder as at creation turns CRI resources into linux.resources.
+  Sandbox sb;
+  if (absl::StatusOr<Sandbox> s = sandboxes_->Get(c.pod_id); s.ok()) sb = *s;
+  spec::Inputs in = BaseInputs(sb, c);
+  spec::Output out;
+  RETURN_IF_ERROR(sys::Annotate(spec::ApplyResources(in, out), "update container %s", id));
+  nlohmann::json res = out.spec["linux"]["resources"];
+  if (res.is_null()) res = nlohmann::json::object();
+  ASSIGN_OR_RETURN(oci::cgroup::Resources r, oci::cgroup::ResourcesFromJson(res));
+  RETURN_IF_ERROR(sys::Annotate(Engine().Update(id, r), "update container %s", id));
+  RETURN_IF_ERROR(Save(c));
+  Publish(c);
+  return absl::OkStatus();
+}
+
+absl::Status ContainerManager::ReopenLog(const std::string& id_or_prefix) {
+  ASSIGN_OR_RETURN(std::string id, ResolveId(id_or_prefix));
+  ASSIGN_OR_RETURN(Container c, Get(id));
+  RETURN_IF_ERROR(NeedState(c, {ContainerState::kRunning}, "reopen log of"));
+  if (c.log_path.empty()) return absl::OkStatus();
+  RETURN_IF_ERROR(
+      sys::Annotate(sys::SignalPid(c.monitor_pid, SIGUSR1), "reopen log of container %s", id));
+  // The kubelet renamed the file away; it is back once the monitor reopened.
+  for (int i = 0; i < 250 && !sys::PathExists(c.log_path); ++i) {
+    std::this_thread::sleep_for(std::chrono::milliseconds(20));
+  }
+  if (sys::PathExists(c.log_path)) return absl::OkStatus();
+  return absl::UnavailableError(absl::StrCat("reopen log of container ", id, ": ", c.log_path,
+                                             " was not recreated"));
+}
+
+absl::StatusOr<ExecResult> ContainerManager::ExecSync(const std::string& id_or_prefix,
+                                                      const std::vector<std::string>& cmd,
+                                                      std::chrono::milliseconds timeout) {
+  ASSIGN_OR_RETURN(std::string id, ResolveId(id_or_prefix));
+  ASSIGN_OR_RETURN(Container c, Get(id));
+  RETURN_IF_ERROR(NeedState(c, {ContainerState::kRunning}, "exec in"));
+  if (cmd.empty()) return absl::InvalidArgumentError("exec in container " + id + ": empty command");
+  ExecRequest r;
+  r.monitor_path = opts_.monitor_path;
+  r.oci_root = cpaths_.OciRoot();
+  r.id = id;
+  r.systemd_cgroup = opts_.defaults.systemd_cgroup;
+  r.cmd = cmd;
+  r.timeout = timeout;
+  return RunExecHelper(r);
+}
+
+}  // namespace cricket::pod

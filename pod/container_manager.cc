@@ -1,0 +1,74 @@
+// ContainerManager's plumbing: construction, the in-memory map, records,
+// per-container operation locks and the engine handle.
+#include "pod/container_manager.h"
+
+#include "absl/strings/str_cat.h"
+#include "oci/sys/status.h"
+
+namespace cricket::pod {
+
+ContainerManager::ContainerManager(Options opts, SandboxManager* sandboxes,
+                                   RootfsProvider* images, RecordStore* records)
+    : opts_(std::move(opts)),
+      cpaths_(opts_.paths),
+      sandboxes_(sandboxes),
+      images_(images),
+      records_(records),
+      watcher_(cpaths_.Exits()) {
+  if (sandboxes_ != nullptr) {
+    sandboxes_->SetContainerHooks([this](const std::string& pod) { return StopAll(pod); },
+                                  [this](const std::string& pod) { return RemoveAll(pod); });
+  }
+}
+
+ContainerManager::~ContainerManager() { watcher_.Stop(); }
+
+oci::Runtime ContainerManager::Engine() const {
+  oci::RuntimeOptions o;
+  o.root = cpaths_.OciRoot();
+  o.systemd_cgroup = opts_.defaults.systemd_cgroup;
+  return oci::Runtime(o);
+}
+
+std::shared_ptr<absl::Mutex> ContainerManager::OpLock(const std::string& id) {
+  absl::MutexLock l(&mu_);
+  auto& m = op_locks_[id];
+  if (!m) m = std::make_shared<absl::Mutex>();
+  return m;
+}
+
+absl::StatusOr<std::string> ContainerManager::ResolveId(const std::string& id_or_prefix) const {
+  absl::StatusOr<std::string> id = ids_.Resolve(id_or_prefix);
+  if (!id.ok()) return sys::Annotate(id.status(), "container %s", id_or_prefix);
+  return id;
+}
+
+absl::StatusOr<Container> ContainerManager::Snapshot(const std::string& id) const {
+  absl::MutexLock l(&mu_);
+  auto it = containers_.find(id);
+  if (it == containers_.end()) return absl::NotFoundError(absl::StrCat("container ", id, " not found"));
+  return it->second;
+}
+
+absl::Status ContainerManager::Save(const Container& c) {
+  return sys::Annotate(records_->Put("containers", c.id, c.ToJson()), "save container %s", c.id);
+}
+
+void ContainerManager::Publish(const Container& c) {
+  {
+    absl::MutexLock l(&mu_);
+    containers_[c.id] = c;
+  }
+  ids_.Add(c.id);
+}
+
+void ContainerManager::Unpublish(const Container& c) {
+  ids_.Remove(c.id);
+  names_.Release(c.name_key);
+  absl::MutexLock l(&mu_);
+  containers_.erase(c.id);
+  // The op lock is held by our caller; it lives on through its shared_ptr.
+  op_locks_.erase(c.id);
+}
+
+}  // namespace cricket::pod

@@ -1,0 +1,143 @@
+// Containers of pod sandboxes: CreateContainer / Start / Stop / Remove /
+// Status / List / UpdateContainerResources / ReopenContainerLog / ExecSync,
+// on the built-in engine under one cricket-monitor per container, with
+// records that survive a cricketd restart (Recover). Thread-safe.
+//
+// Each container's mutations are serialised by a per-container lock; the
+// map is guarded by mu_ and never held across engine or monitor calls.
+#pragma once
+
+#include <chrono>
+#include <cstdint>
+#include <functional>
+#include <map>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include <nlohmann/json.hpp>
+
+#include "absl/status/statusor.h"
+#include "absl/synchronization/mutex.h"
+#include "cri/api/api.h"
+#include "oci/cgroup/stats.h"
+#include "oci/runtime.h"
+#include "oci/sys/rollback.h"
+#include "pod/container.h"
+#include "pod/container_paths.h"
+#include "pod/exit_watcher.h"
+#include "pod/image_provider.h"
+#include "pod/monitor_client.h"
+#include "pod/name_index.h"
+#include "pod/record_store.h"
+#include "pod/sandbox_manager.h"
+#include "pod/spec/inputs.h"
+
+namespace cricket::pod {
+
+class ContainerManager {
+ public:
+  struct Options {
+    Paths paths;
+    std::string monitor_path;          // cricket-monitor binary
+    spec::Defaults defaults;           // capabilities, ulimits, pids limit, cgroup driver
+    std::string default_seccomp_path;  // "" = built-in RuntimeDefault
+    std::chrono::milliseconds monitor_timeout = std::chrono::seconds(60);
+    std::chrono::seconds kill_grace = std::chrono::seconds(10);  // wait after SIGKILL
+  };
+
+  ContainerManager(Options opts, SandboxManager* sandboxes, RootfsProvider* images,
+                   RecordStore* records);
+  ~ContainerManager();
+
+  // Rebuilds memory from records, exit files and monitor pid files, then
+  // starts watching the exits dir. Call once, after SandboxManager::Recover.
+  absl::Status Recover();
+
+  // NotFound (pod, image), FailedPrecondition (pod not Ready), InvalidArgument
+  // (bad config), or the engine's error. A retry with the same metadata
+  // returns the id made by the first call.
+  absl::StatusOr<std::string> Create(const std::string& pod_id,
+                                     const runtime::v1::ContainerConfig& config,
+                                     const runtime::v1::PodSandboxConfig& sandbox_config);
+  // FailedPrecondition unless Created.
+  absl::Status Start(const std::string& id_or_prefix);
+  // Stop signal (image's, else SIGTERM), up to timeout, then SIGKILL. OK when
+  // already exited; timeout_seconds <= 0 kills at once.
+  absl::Status Stop(const std::string& id_or_prefix, int64_t timeout_seconds);
+  // Stops if needed; OK (idempotent) when the container is unknown.
+  absl::Status Remove(const std::string& id_or_prefix);
+  // The record, with a pending exit file applied.
+  absl::StatusOr<Container> Get(const std::string& id_or_prefix);
+  std::vector<Container> List(const ContainerFilter& filter);
+  absl::Status UpdateResources(const std::string& id_or_prefix,
+                               const runtime::v1::LinuxContainerResources& resources);
+  // Asks the monitor to reopen the CRI log (SIGUSR1). FailedPrecondition
+  // unless Running.
+  absl::Status ReopenLog(const std::string& id_or_prefix);
+  // Runs cmd in the container through `cricket-monitor exec`.
+  // DeadlineExceeded on timeout (0 = none).
+  absl::StatusOr<ExecResult> ExecSync(const std::string& id_or_prefix,
+                                      const std::vector<std::string>& cmd,
+                                      std::chrono::milliseconds timeout);
+  // The OCI spec the container was created with (verbose status).
+  absl::StatusOr<nlohmann::json> Spec(const std::string& id_or_prefix);
+  // cgroup statistics of the container (ContainerStats).
+  absl::StatusOr<oci::cgroup::Stats> Stats(const std::string& id_or_prefix);
+  // SandboxManager hooks: stop / remove every container of a pod.
+  absl::Status StopAll(const std::string& pod_id);
+  absl::Status RemoveAll(const std::string& pod_id);
+  // Called by the exit watcher; public for tests and Recover.
+  void OnExit(const std::string& id);
+
+  const ContainerPaths& paths() const { return cpaths_; }
+
+ private:
+  // container_create.cc
+  absl::StatusOr<std::string> CreateLocked(const Sandbox& sb, const std::string& id,
+                                           const runtime::v1::ContainerConfig& config,
+                                           const runtime::v1::PodSandboxConfig& sandbox_config,
+                                           sys::Rollback& rb);
+  absl::StatusOr<spec::Output> BuildSpec(const Sandbox& sb, Container& c,
+                                         const ResolvedImage& image,
+                                         const runtime::v1::PodSandboxConfig& sandbox_config);
+  absl::Status WriteBundle(const Container& c, const spec::Output& out, sys::Rollback& rb);
+  absl::Status LaunchMonitor(Container& c, sys::Rollback& rb);
+  spec::Inputs BaseInputs(const Sandbox& sb, const Container& c) const;
+  // container_stop_remove.cc
+  absl::Status StopLocked(const std::string& id, int64_t timeout_seconds);
+  absl::Status WaitExit(const std::string& id, std::chrono::milliseconds timeout);
+  // Engine state gone (init killed), monitor gone, exit file removed.
+  absl::Status DeleteInEngine(const std::string& id);
+  // Everything of a stopped container: engine, rootfs, bundle, record, name.
+  absl::Status Cleanup(const Container& c);
+  // The exit record when the monitor is gone without writing one.
+  absl::Status WriteLostExit(const std::string& id);
+  absl::Status ForEachInPod(const std::string& pod_id,
+                            const std::function<absl::Status(const std::string&)>& fn);
+  // container_status.cc / container_recover.cc
+  absl::StatusOr<std::string> ResolveId(const std::string& id_or_prefix) const;
+  absl::StatusOr<Container> Snapshot(const std::string& id) const;
+  absl::Status Save(const Container& c);
+  void Publish(const Container& c);
+  void Unpublish(const Container& c);
+  // Applies <exits>/<id>.json when present; true when it changed the record.
+  bool RefreshFromExitFile(const std::string& id);
+  absl::Status RecoverOne(Container c);
+  std::shared_ptr<absl::Mutex> OpLock(const std::string& id);
+  oci::Runtime Engine() const;
+
+  Options opts_;
+  ContainerPaths cpaths_;
+  SandboxManager* sandboxes_;
+  RootfsProvider* images_;
+  RecordStore* records_;
+  NameIndex names_;
+  IdIndex ids_;
+  ExitWatcher watcher_;
+  mutable absl::Mutex mu_;
+  std::map<std::string, Container> containers_;
+  std::map<std::string, std::shared_ptr<absl::Mutex>> op_locks_;
+};
+
+}  // namespace cricket::pod

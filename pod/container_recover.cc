@@ -1,0 +1,67 @@
+// Restart recovery: records come back into memory with their names; an exit
+// file that appeared while cricketd was down marks the container Exited;
+// a monitor that vanished without one gets an exit recorded for it; bundles
+// without a record (a crash in the middle of Create) are cleaned up.
+#include <set>
+
+#include "absl/strings/str_cat.h"
+#include "oci/state_dir.h"
+#include "oci/sys/atomic_file.h"
+#include "oci/sys/fs.h"
+#include "oci/sys/log.h"
+#include "oci/sys/status.h"
+#include "pod/container_manager.h"
+
+namespace cricket::pod {
+
+absl::Status ContainerManager::Recover() {
+  ASSIGN_OR_RETURN(std::vector<RecordStore::Loaded> loaded, records_->LoadAll("containers"));
+  std::set<std::string> known;
+  for (auto& l : loaded) {
+    absl::StatusOr<Container> c = Container::FromJson(l.body);
+    if (!c.ok()) {
+      sys::LogError("unreadable container record", {{"id", l.id}, {"error", c.status().ToString()}});
+      continue;
+    }
+    known.insert(c->id);
+    absl::Status st = RecoverOne(std::move(*c));
+    if (!st.ok()) sys::LogError("recover container", {{"id", l.id}, {"error", st.ToString()}});
+  }
+  // Bundles of creations that never got a record.
+  absl::StatusOr<std::vector<std::string>> bundles = sys::ListDir(cpaths_.state + "/containers");
+  for (const auto& id : bundles.ok() ? *bundles : std::vector<std::string>{}) {
+    if (known.count(id)) continue;
+    Container orphan;
+    orphan.id = id;
+    absl::Status st = Cleanup(orphan);
+    if (!st.ok()) sys::LogError("clean up half-made container", {{"id", id}, {"error", st.ToString()}});
+  }
+  absl::Status watching = watcher_.Start([this](const std::string& id) { OnExit(id); });
+  if (!watching.ok() && !absl::IsFailedPrecondition(watching)) return watching;
+  // Exits between loading and watching.
+  ASSIGN_OR_RETURN(std::vector<std::string> exited, watcher_.Scan());
+  for (const auto& id : exited) OnExit(id);
+  return absl::OkStatus();
+}
+
+absl::Status ContainerManager::RecoverOne(Container c) {
+  RETURN_IF_ERROR(names_.Reserve(c.name_key, c.id));
+  Publish(c);
+  if (c.state == ContainerState::kExited) return absl::OkStatus();
+  if (RefreshFromExitFile(c.id)) return absl::OkStatus();
+  bool monitor_alive = c.monitor_pid > 0 && oci::ProcAlive(c.monitor_pid);
+  bool init_alive = c.pid > 0 && oci::ProcAlive(c.pid);
+  if (monitor_alive) return absl::OkStatus();
+  if (!init_alive) {
+    RETURN_IF_ERROR(WriteLostExit(c.id));
+    RefreshFromExitFile(c.id);
+    return absl::OkStatus();
+  }
+  // Init lives on without its monitor: nobody will report its exit.
+  c.state = ContainerState::kUnknown;
+  c.message = "monitor exited while the container runs";
+  Publish(c);
+  return Save(c);
+}
+
+}  // namespace cricket::pod

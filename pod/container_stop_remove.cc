@@ -1,0 +1,156 @@
+// StopContainer and RemoveContainer. Stop: the image's stop signal (else
+// SIGTERM), wait for the monitor's exit file up to the timeout, then
+// SIGKILL. A container that was never started is killed at once: its init
+// is pid 1 of its namespace and would ignore SIGTERM. Both are idempotent.
+#include <signal.h>
+#include <unistd.h>
+
+#include <cerrno>
+#include <cstdlib>
+#include <thread>
+
+#include "absl/strings/str_cat.h"
+#include "oci/state_dir.h"
+#include "oci/sys/atomic_file.h"
+#include "oci/sys/fs.h"
+#include "oci/sys/log.h"
+#include "oci/sys/status.h"
+#include "pod/container_manager.h"
+
+namespace cricket::pod {
+namespace {
+
+pid_t ReadPidFile(const std::string& path) {
+  absl::StatusOr<std::string> s = sys::ReadFile(path);
+  return s.ok() ? static_cast<pid_t>(std::atoi(s->c_str())) : 0;
+}
+
+bool Ignorable(const absl::Status& st) {
+  return st.ok() || absl::IsNotFound(st) || absl::IsFailedPrecondition(st);
+}
+
+}  // namespace
+
+absl::Status ContainerManager::Stop(const std::string& id_or_prefix, int64_t timeout_seconds) {
+  ASSIGN_OR_RETURN(std::string id, ResolveId(id_or_prefix));
+  std::shared_ptr<absl::Mutex> op = OpLock(id);
+  absl::MutexLock l(op.get());
+  return sys::Annotate(StopLocked(id, timeout_seconds), "stop container %s", id);
+}
+
+absl::Status ContainerManager::StopLocked(const std::string& id, int64_t timeout_seconds) {
+  RefreshFromExitFile(id);
+  ASSIGN_OR_RETURN(Container c, Snapshot(id));
+  if (c.state == ContainerState::kExited) return absl::OkStatus();
+  oci::Runtime rt = Engine();
+  if (c.state == ContainerState::kRunning && timeout_seconds > 0) {
+    int sig = SIGTERM;
+    if (!c.stop_signal.empty()) {
+      absl::StatusOr<int> parsed = oci::ParseSignal(c.stop_signal);
+      if (parsed.ok()) sig = *parsed;
+    }
+    absl::Status st = rt.Kill(id, sig, /*all=*/false);
+    if (!Ignorable(st)) return st;
+    if (WaitExit(id, std::chrono::seconds(timeout_seconds)).ok()) {
+      RefreshFromExitFile(id);
+      return absl::OkStatus();
+    }
+  }
+  absl::Status st = rt.Kill(id, SIGKILL, /*all=*/true);
+  if (!Ignorable(st)) return st;
+  RETURN_IF_ERROR(WaitExit(id, opts_.kill_grace));
+  RefreshFromExitFile(id);
+  return absl::OkStatus();
+}
+
+// Polls for the exit file; when the monitor is gone without writing one
+// (killed), an exit record is written for it once init is gone too.
+absl::Status ContainerManager::WaitExit(const std::string& id, std::chrono::milliseconds timeout) {
+  auto deadline = std::chrono::steady_clock::now() + timeout;
+  std::string exit_file = cpaths_.ExitFile(id);
+  pid_t monitor = ReadPidFile(cpaths_.MonitorPid(id));
+  for (;;) {
+    if (sys::PathExists(exit_file)) return absl::OkStatus();
+    if (monitor <= 0 || !oci::ProcAlive(monitor)) {
+      // The monitor may have written it just before exiting.
+      if (sys::PathExists(exit_file)) return absl::OkStatus();
+      absl::StatusOr<Container> c = Snapshot(id);
+      if (!c.ok() || c->pid <= 0 || !oci::ProcAlive(c->pid)) return WriteLostExit(id);
+    }
+    if (std::chrono::steady_clock::now() >= deadline) {
+      return absl::DeadlineExceededError(
+          absl::StrCat("container ", id, " did not exit within ", timeout.count(), " ms"));
+    }
+    std::this_thread::sleep_for(std::chrono::milliseconds(20));
+  }
+}
+
+absl::Status ContainerManager::WriteLostExit(const std::string& id) {
+  ExitRecord r;
+  r.exit_code = 255;
+  r.reason = "Error";
+  r.finished_at_ns = RealtimeNs();
+  sys::LogWarn("monitor gone without an exit record", {{"id", id}});
+  return sys::WriteFileAtomic(cpaths_.ExitFile(id), ExitRecordToJson(r));
+}
+
+absl::Status ContainerManager::Remove(const std::string& id_or_prefix) {
+  absl::StatusOr<std::string> id = ResolveId(id_or_prefix);
+  if (absl::IsNotFound(id.status())) return absl::OkStatus();
+  if (!id.ok()) return id.status();
+  std::shared_ptr<absl::Mutex> op = OpLock(*id);
+  absl::MutexLock l(op.get());
+  absl::StatusOr<Container> c = Snapshot(*id);
+  if (absl::IsNotFound(c.status())) return absl::OkStatus();  // removed meanwhile
+  if (!c.ok()) return c.status();
+  RETURN_IF_ERROR(sys::Annotate(StopLocked(*id, 0), "remove container %s", *id));
+  return sys::Annotate(Cleanup(*c), "remove container %s", *id);
+}
+
+absl::Status ContainerManager::DeleteInEngine(const std::string& id) {
+  absl::Status st = Engine().Delete(id, /*force=*/true);
+  if (!st.ok() && !absl::IsNotFound(st)) return st;
+  // The monitor writes the exit file after reaping init; wait for it to go.
+  pid_t monitor = ReadPidFile(cpaths_.MonitorPid(id));
+  auto deadline = std::chrono::steady_clock::now() + opts_.kill_grace;
+  while (monitor > 0 && oci::ProcAlive(monitor) && std::chrono::steady_clock::now() < deadline) {
+    std::this_thread::sleep_for(std::chrono::milliseconds(20));
+  }
+  if (::unlink(cpaths_.ExitFile(id).c_str()) != 0 && errno != ENOENT) {
+    return sys::ErrnoStatus(errno, "remove %s", cpaths_.ExitFile(id));
+  }
+  return absl::OkStatus();
+}
+
+absl::Status ContainerManager::Cleanup(const Container& c) {
+  RETURN_IF_ERROR(DeleteInEngine(c.id));
+  RETURN_IF_ERROR(images_->RemoveRootfs(c.id));
+  RETURN_IF_ERROR(sys::RemoveAll(cpaths_.Bundle(c.id)));
+  RETURN_IF_ERROR(records_->Delete("containers", c.id));
+  Unpublish(c);
+  return absl::OkStatus();
+}
+
+absl::Status ContainerManager::StopAll(const std::string& pod_id) {
+  return ForEachInPod(pod_id, [this](const std::string& id) { return Stop(id, 0); });
+}
+
+absl::Status ContainerManager::RemoveAll(const std::string& pod_id) {
+  return ForEachInPod(pod_id, [this](const std::string& id) { return Remove(id); });
+}
+
+// Runs fn on each container of the pod; returns the first error after trying all.
+absl::Status ContainerManager::ForEachInPod(
+    const std::string& pod_id, const std::function<absl::Status(const std::string&)>& fn) {
+  ContainerFilter f;
+  f.pod_id_prefix = pod_id;
+  absl::Status first;
+  for (const Container& c : List(f)) {
+    if (c.pod_id != pod_id) continue;
+    absl::Status st = fn(c.id);
+    if (!st.ok() && first.ok()) first = st;
+  }
+  return first;
+}
+
+}  // namespace cricket::pod

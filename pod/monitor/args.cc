@@ -1,0 +1,108 @@
+// Flag parsing for cricket-monitor (no flag library: the monitor stays tiny).
+#include "pod/monitor/args.h"
+
+#include <cstdlib>
+#include <map>
+
+#include "absl/strings/str_cat.h"
+
+namespace cricket::pod::monitor {
+namespace {
+
+using Flags = std::map<std::string, std::string>;
+
+// Collects --k=v / --k up to "--"; returns the index after "--" (or argc).
+absl::StatusOr<int> CollectFlags(int argc, char** argv, Flags* flags) {
+  for (int i = 2; i < argc; ++i) {
+    std::string a = argv[i];
+    if (a == "--") return i + 1;
+    if (a.rfind("--", 0) != 0) return absl::InvalidArgumentError(absl::StrCat("unexpected argument ", a));
+    size_t eq = a.find('=');
+    if (eq == std::string::npos) {
+      (*flags)[a.substr(2)] = "true";
+    } else {
+      (*flags)[a.substr(2, eq - 2)] = a.substr(eq + 1);
+    }
+  }
+  return argc;
+}
+
+std::string Take(Flags& f, const std::string& k) {
+  auto it = f.find(k);
+  if (it == f.end()) return "";
+  std::string v = it->second;
+  f.erase(it);
+  return v;
+}
+
+absl::Status Leftovers(const Flags& f) {
+  if (f.empty()) return absl::OkStatus();
+  return absl::InvalidArgumentError(absl::StrCat("unknown flag --", f.begin()->first));
+}
+
+absl::StatusOr<RunArgs> ParseRun(Flags f) {
+  RunArgs r;
+  r.id = Take(f, "id");
+  r.bundle = Take(f, "bundle");
+  r.oci_root = Take(f, "root");
+  r.log_path = Take(f, "log");
+  r.exit_file = Take(f, "exit-file");
+  r.pid_file = Take(f, "pid-file");
+  r.attach_dir = Take(f, "attach-dir");
+  std::string sync = Take(f, "sync-fd");
+  r.sync_fd = sync.empty() ? -1 : std::atoi(sync.c_str());
+  r.tty = Take(f, "tty") == "true";
+  r.stdin = Take(f, "stdin") == "true";
+  r.stdin_once = Take(f, "stdin-once") == "true";
+  r.systemd_cgroup = Take(f, "systemd-cgroup") == "true";
+  if (absl::Status st = Leftovers(f); !st.ok()) return st;
+  if (r.id.empty() || r.bundle.empty() || r.oci_root.empty() || r.exit_file.empty()) {
+    return absl::InvalidArgumentError("run needs --id, --bundle, --root and --exit-file");
+  }
+  return r;
+}
+
+absl::StatusOr<ExecArgs> ParseExec(Flags f, std::vector<std::string> cmd) {
+  ExecArgs e;
+  e.id = Take(f, "id");
+  e.oci_root = Take(f, "root");
+  e.systemd_cgroup = Take(f, "systemd-cgroup") == "true";
+  std::string t = Take(f, "timeout-ms");
+  e.timeout_ms = t.empty() ? 0 : std::atol(t.c_str());
+  std::string m = Take(f, "max-output");
+  if (!m.empty()) e.max_output = std::strtoull(m.c_str(), nullptr, 10);
+  if (absl::Status st = Leftovers(f); !st.ok()) return st;
+  e.cmd = std::move(cmd);
+  if (e.id.empty() || e.oci_root.empty() || e.cmd.empty()) {
+    return absl::InvalidArgumentError("exec needs --id, --root and a command after --");
+  }
+  return e;
+}
+
+}  // namespace
+
+absl::StatusOr<Args> ParseArgs(int argc, char** argv) {
+  if (argc < 2) return absl::InvalidArgumentError("usage: cricket-monitor run|exec --flags");
+  std::string mode = argv[1];
+  Flags flags;
+  absl::StatusOr<int> rest = CollectFlags(argc, argv, &flags);
+  if (!rest.ok()) return rest.status();
+  Args a;
+  if (mode == "run") {
+    absl::StatusOr<RunArgs> r = ParseRun(std::move(flags));
+    if (!r.ok()) return r.status();
+    a.run = std::move(*r);
+    return a;
+  }
+  if (mode == "exec") {
+    std::vector<std::string> cmd(argv + *rest, argv + argc);
+    absl::StatusOr<ExecArgs> e = ParseExec(std::move(flags), std::move(cmd));
+    if (!e.ok()) return e.status();
+    a.mode = Args::Mode::kExec;
+    a.exec = std::move(*e);
+    return a;
+  }
+  return absl::InvalidArgumentError(absl::StrCat("unknown mode ", mode));
+}
+
+}  // namespace cricket::pod::monitor

@@ -1,0 +1,19 @@
+// cricket-monitor: the per-container supervisor (conmon's job) and the
+// ExecSync helper. Single-threaded; links only the engine library.
+#include <iostream>
+#include <string>
+
+#include "pod/monitor/args.h"
+#include "pod/monitor/exec_mode.h"
+#include "pod/monitor/run.h"
+
+int main(int argc, char** argv) {
+  using namespace cricket::pod::monitor;
+  absl::StatusOr<Args> args = ParseArgs(argc, argv);
+  if (!args.ok()) {
+    std::cerr << "cricket-monitor: " << args.status().message() << "\n";
+    return 2;
+  }
+  if (args->mode == Args::Mode::kExec) return Exec(args->exec);
+  return Run(args->run);
+}

@@ -1,0 +1,132 @@
+// The monitor's life: the caller (cricketd) spawns us in a new session and
+// reaps the first process at once; the forked second process is reparented
+// to init, so it survives cricketd. It is the container init's parent and a
+// child subreaper, so it reaps the init and any orphans of the container.
+#include "pod/monitor/run.h"
+
+#include <signal.h>
+#include <sys/prctl.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <cerrno>
+#include <string>
+
+#include <nlohmann/json.hpp>
+
+#include "oci/runtime.h"
+#include "oci/sys/atomic_file.h"
+#include "oci/sys/log.h"
+#include "oci/sys/status.h"
+#include "pod/exit_file.h"
+#include "pod/monitor/log_writer.h"
+#include "pod/monitor/stdio.h"
+#include "pod/monitor/supervise.h"
+
+namespace cricket::pod::monitor {
+namespace {
+
+// Returns in the detached grandchild only; the first process exits here.
+absl::Status Detach() {
+  pid_t p = ::fork();
+  if (p < 0) return sys::ErrnoStatus(errno, "fork");
+  if (p > 0) ::_exit(0);
+  if (::setsid() < 0) return sys::ErrnoStatus(errno, "setsid");
+  if (::prctl(PR_SET_CHILD_SUBREAPER, 1, 0, 0, 0) != 0) {
+    return sys::ErrnoStatus(errno, "become child subreaper");
+  }
+  return absl::OkStatus();
+}
+
+void Report(int sync_fd, const nlohmann::json& j) {
+  if (sync_fd < 0) return;
+  std::string line = j.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace) + "\n";
+  ssize_t n = ::write(sync_fd, line.data(), line.size());
+  (void)n;  // cricketd treats a missing line as a failure of its own
+  sys::UniqueFd closer(sync_fd);
+}
+
+absl::StatusOr<pid_t> CreateContainer(const RunArgs& a, Stdio& stdio) {
+  oci::RuntimeOptions ro;
+  ro.root = a.oci_root;
+  ro.systemd_cgroup = a.systemd_cgroup;
+  oci::Runtime rt(ro);
+  oci::CreateOptions co;
+  co.id = a.id;
+  co.bundle = a.bundle;
+  co.console_socket = stdio.console_socket;
+  co.stdin_fd = stdio.child_in.get();
+  co.stdout_fd = a.tty ? stdio.child_in.get() : stdio.child_out.get();
+  co.stderr_fd = a.tty ? stdio.child_in.get() : stdio.child_err.get();
+  ASSIGN_OR_RETURN(pid_t pid, rt.Create(co));
+  stdio.child_in.Reset();
+  stdio.child_out.Reset();
+  stdio.child_err.Reset();
+  if (a.tty) {
+    absl::Status st = AcceptConsole(stdio);
+    if (!st.ok()) {
+      (void)rt.Delete(a.id, /*force=*/true);  // kills init; we reap it on exit
+      return st;
+    }
+  }
+  return pid;
+}
+
+bool OomKilled(const RunArgs& a) {
+  oci::RuntimeOptions ro;
+  ro.root = a.oci_root;
+  ro.systemd_cgroup = a.systemd_cgroup;
+  absl::StatusOr<oci::cgroup::Stats> st = oci::Runtime(ro).Stats(a.id);
+  return st.ok() && st->oom_kill > 0;
+}
+
+absl::Status WriteExit(const RunArgs& a, int status) {
+  ExitRecord r;
+  if (WIFSIGNALED(status)) {
+    r.signal = WTERMSIG(status);
+    r.exit_code = 128 + r.signal;
+  } else {
+    r.exit_code = WEXITSTATUS(status);
+  }
+  r.finished_at_ns = RealtimeNs();
+  r.reason = ExitReason(r.exit_code, OomKilled(a));
+  return sys::WriteFileAtomic(a.exit_file, ExitRecordToJson(r), 0644);
+}
+
+absl::StatusOr<pid_t> Setup(const RunArgs& a, Stdio& stdio, LogWriter& log) {
+  RETURN_IF_ERROR(Detach());
+  if (!a.pid_file.empty()) {
+    RETURN_IF_ERROR(sys::WriteFileAtomic(a.pid_file, std::to_string(::getpid())));
+  }
+  RETURN_IF_ERROR(log.Open());
+  ASSIGN_OR_RETURN(stdio, MakeStdio(a));
+  return CreateContainer(a, stdio);
+}
+
+}  // namespace
+
+int Run(const RunArgs& a) {
+  Stdio stdio;
+  LogWriter log(a.log_path);
+  absl::StatusOr<pid_t> pid = Setup(a, stdio, log);
+  if (!pid.ok()) {
+    Report(a.sync_fd, {{"error", std::string(pid.status().message())},
+                       {"code", static_cast<int>(pid.status().code())}});
+    return 1;
+  }
+  absl::Status st = BlockSignals();
+  Report(a.sync_fd, {{"pid", *pid}, {"monitor_pid", ::getpid()}});
+  absl::StatusOr<int> status = st.ok() ? Supervise(*pid, stdio, log) : absl::StatusOr<int>(st);
+  if (!status.ok()) {
+    sys::LogError("supervise failed", {{"id", a.id}, {"error", std::string(status.status().message())}});
+    return 1;
+  }
+  st = WriteExit(a, *status);
+  if (!st.ok()) {
+    sys::LogError("write exit file failed", {{"id", a.id}, {"error", std::string(st.message())}});
+    return 1;
+  }
+  return 0;
+}
+
+}  // namespace cricket::pod::monitor

@@ -1,0 +1,21 @@
+// The monitor's main loop once the container exists: copy its output into
+// the CRI log, reopen the log on SIGUSR1, reap children (we are their
+// subreaper) and return init's wait status when it ends.
+#pragma once
+
+#include <sys/types.h>
+
+#include "absl/status/statusor.h"
+#include "pod/monitor/log_writer.h"
+#include "pod/monitor/stdio.h"
+
+namespace cricket::pod::monitor {
+
+// Blocks the signals the loop reads through a signalfd. Call only after the
+// container init was created: the mask would be inherited otherwise.
+absl::Status BlockSignals();
+
+// Returns init's raw wait status.
+absl::StatusOr<int> Supervise(pid_t init_pid, Stdio& stdio, LogWriter& log);
+
+}  // namespace cricket::pod::monitor

@@ -1,0 +1,154 @@
+// Launching cricket-monitor: a pipe for its sync line (kept at the same fd
+// number in the child), a new session, and a wait for the first process,
+// which exits as soon as the real monitor has forked away from us.
+#include "pod/monitor_client.h"
+
+#include <fcntl.h>
+#include <poll.h>
+#include <time.h>
+#include <unistd.h>
+
+#include <cerrno>
+
+#include <nlohmann/json.hpp>
+
+#include "absl/strings/escaping.h"
+#include "absl/strings/str_cat.h"
+#include "oci/sys/child_process.h"
+#include "oci/sys/status.h"
+
+namespace cricket::pod {
+namespace {
+
+int64_t NowMs() {
+  struct timespec ts;
+  clock_gettime(CLOCK_MONOTONIC, &ts);
+  return static_cast<int64_t>(ts.tv_sec) * 1000 + ts.tv_nsec / 1000000;
+}
+
+// Reads up to the first newline or EOF, giving up at the deadline.
+absl::StatusOr<std::string> ReadLine(int fd, std::chrono::milliseconds timeout) {
+  std::string line;
+  int64_t deadline = NowMs() + timeout.count();
+  for (;;) {
+    int64_t left = deadline - NowMs();
+    if (left <= 0) return absl::DeadlineExceededError("monitor did not report in time");
+    struct pollfd p = {fd, POLLIN, 0};
+    int n = ::poll(&p, 1, static_cast<int>(left));
+    if (n < 0 && errno == EINTR) continue;
+    if (n < 0) return sys::ErrnoStatus(errno, "poll sync pipe");
+    if (n == 0) continue;
+    char buf[4096];
+    ssize_t r = ::read(fd, buf, sizeof(buf));
+    if (r < 0 && errno == EINTR) continue;
+    if (r < 0) return sys::ErrnoStatus(errno, "read sync pipe");
+    if (r == 0) return line;
+    line.append(buf, static_cast<size_t>(r));
+    if (line.find('\n') != std::string::npos) return line.substr(0, line.find('\n'));
+  }
+}
+
+absl::StatusOr<sys::UniqueFd> OpenMonitorLog(const std::string& path) {
+  if (path.empty()) return sys::UniqueFd();
+  sys::UniqueFd fd(::open(path.c_str(), O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC, 0640));
+  if (!fd) return sys::ErrnoStatus(errno, "open %s", path);
+  return fd;
+}
+
+absl::Status StatusFromJson(const nlohmann::json& j, const std::string& what) {
+  int code = j.value("code", static_cast<int>(absl::StatusCode::kInternal));
+  if (code <= 0 || code > 16) code = static_cast<int>(absl::StatusCode::kInternal);
+  return absl::Status(static_cast<absl::StatusCode>(code),
+                      absl::StrCat(what, ": ", j.value("error", std::string("unknown error"))));
+}
+
+}  // namespace
+
+std::vector<std::string> MonitorArgv(const MonitorRequest& r, int sync_fd) {
+  std::vector<std::string> a = {r.monitor_path, "run", "--id=" + r.id, "--bundle=" + r.bundle,
+                                "--root=" + r.oci_root, "--exit-file=" + r.exit_file,
+                                absl::StrCat("--sync-fd=", sync_fd)};
+  if (!r.log_path.empty()) a.push_back("--log=" + r.log_path);
+  if (!r.pid_file.empty()) a.push_back("--pid-file=" + r.pid_file);
+  if (!r.attach_dir.empty()) a.push_back("--attach-dir=" + r.attach_dir);
+  if (r.tty) a.push_back("--tty");
+  if (r.stdin) a.push_back("--stdin");
+  if (r.stdin_once) a.push_back("--stdin-once");
+  if (r.systemd_cgroup) a.push_back("--systemd-cgroup");
+  return a;
+}
+
+absl::StatusOr<MonitorStarted> ParseSyncLine(const std::string& id, const std::string& line) {
+  std::string what = absl::StrCat("create container ", id);
+  if (line.empty()) return absl::InternalError(what + ": monitor exited without reporting");
+  nlohmann::json j = nlohmann::json::parse(line, nullptr, false);
+  if (!j.is_object()) return absl::InternalError(what + ": bad monitor report: " + line);
+  if (j.contains("error")) return StatusFromJson(j, what);
+  MonitorStarted s;
+  s.pid = j.value("pid", 0);
+  s.monitor_pid = j.value("monitor_pid", 0);
+  if (s.pid <= 0) return absl::InternalError(what + ": monitor reported no pid: " + line);
+  return s;
+}
+
+absl::StatusOr<MonitorStarted> LaunchMonitor(const MonitorRequest& r) {
+  int p[2];
+  if (::pipe2(p, O_CLOEXEC) != 0) return sys::ErrnoStatus(errno, "sync pipe");
+  sys::UniqueFd rd(p[0]), wr(p[1]);
+  ASSIGN_OR_RETURN(sys::UniqueFd log, OpenMonitorLog(r.monitor_log));
+  sys::SpawnOptions so;
+  so.argv = MonitorArgv(r, wr.get());
+  so.keep_fds = {wr.get()};
+  so.stderr_fd = log ? log.get() : -1;
+  so.new_session = true;
+  ASSIGN_OR_RETURN(sys::ChildProcess child, sys::ChildProcess::Spawn(so));
+  wr.Reset();
+  log.Reset();
+  // The first process only forks and exits; reaping it leaves no zombie.
+  absl::StatusOr<sys::ExitInfo> first = child.WaitFor(std::chrono::seconds(10));
+  if (!first.ok()) return sys::Annotate(first.status(), "start monitor for %s", r.id);
+  ASSIGN_OR_RETURN(std::string line, ReadLine(rd.get(), r.timeout));
+  return ParseSyncLine(r.id, line);
+}
+
+absl::StatusOr<ExecResult> ParseExecOutput(const std::string& id, const std::string& line,
+                                           std::chrono::milliseconds timeout) {
+  std::string what = absl::StrCat("exec in container ", id);
+  nlohmann::json j = nlohmann::json::parse(line, nullptr, false);
+  if (!j.is_object()) return absl::InternalError(what + ": bad helper output");
+  if (j.contains("error")) return StatusFromJson(j, what);
+  if (j.value("timed_out", false)) {
+    return absl::DeadlineExceededError(
+        absl::StrCat(what, ": command timed out after ", timeout.count(), " ms"));
+  }
+  ExecResult res;
+  res.exit_code = j.value("exit_code", -1);
+  if (!absl::Base64Unescape(j.value("stdout", std::string()), &res.out) ||
+      !absl::Base64Unescape(j.value("stderr", std::string()), &res.err)) {
+    return absl::InternalError(what + ": bad output encoding");
+  }
+  return res;
+}
+
+absl::StatusOr<ExecResult> RunExecHelper(const ExecRequest& r) {
+  sys::SpawnOptions so;
+  so.argv = {r.monitor_path, "exec", "--id=" + r.id, "--root=" + r.oci_root,
+             absl::StrCat("--timeout-ms=", r.timeout.count()),
+             absl::StrCat("--max-output=", r.max_output)};
+  if (r.systemd_cgroup) so.argv.push_back("--systemd-cgroup");
+  so.argv.push_back("--");
+  so.argv.insert(so.argv.end(), r.cmd.begin(), r.cmd.end());
+  // The helper enforces the command's timeout; ours only guards the helper.
+  auto guard = r.timeout.count() > 0 ? r.timeout + std::chrono::seconds(30)
+                                     : std::chrono::milliseconds(std::chrono::hours(24));
+  // Base64 grows output by 4/3; two streams plus the JSON around them.
+  size_t cap = r.max_output * 3 + (1 << 20);
+  ASSIGN_OR_RETURN(sys::CommandResult cr, sys::RunCommand(so, "", guard, cap));
+  std::string line = cr.out.substr(0, cr.out.find('\n'));
+  if (line.empty()) {
+    return absl::InternalError(absl::StrCat("exec in container ", r.id, ": helper failed: ", cr.err));
+  }
+  return ParseExecOutput(r.id, line, r.timeout);
+}
+
+}  // namespace cricket::pod

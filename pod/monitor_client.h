@@ -1,0 +1,61 @@
+// cricketd's side of cricket-monitor: launch one for a container and read
+// its sync line under a deadline, and run the ExecSync helper mode.
+#pragma once
+
+#include <sys/types.h>
+
+#include <chrono>
+#include <string>
+#include <vector>
+
+#include "absl/status/statusor.h"
+
+namespace cricket::pod {
+
+struct MonitorRequest {
+  std::string monitor_path;  // the cricket-monitor binary
+  std::string id, bundle, oci_root;
+  std::string log_path;     // CRI log; "" = discard output
+  std::string exit_file, pid_file;
+  std::string monitor_log;  // the monitor's own stderr; "" = /dev/null
+  std::string attach_dir;
+  bool tty = false, stdin = false, stdin_once = false, systemd_cgroup = false;
+  std::chrono::milliseconds timeout = std::chrono::seconds(60);
+};
+
+struct MonitorStarted {
+  pid_t pid = 0;          // the container's init, blocked until Start
+  pid_t monitor_pid = 0;  // the detached monitor
+};
+
+// The monitor's command line for a request (exposed for tests).
+std::vector<std::string> MonitorArgv(const MonitorRequest& r, int sync_fd);
+
+// Spawns the monitor, which creates the container and reports. Errors carry
+// the engine's code and text, prefixed with the container id.
+absl::StatusOr<MonitorStarted> LaunchMonitor(const MonitorRequest& r);
+
+struct ExecRequest {
+  std::string monitor_path, oci_root, id;
+  bool systemd_cgroup = false;
+  std::vector<std::string> cmd;
+  std::chrono::milliseconds timeout{0};  // 0 = none
+  size_t max_output = 16 << 20;
+};
+
+struct ExecResult {
+  int exit_code = 0;
+  std::string out, err;
+};
+
+// Runs `cricket-monitor exec`. DeadlineExceeded when the command outlived
+// the timeout (it was killed).
+absl::StatusOr<ExecResult> RunExecHelper(const ExecRequest& r);
+
+// Parses the helper's JSON line (exposed for tests).
+absl::StatusOr<ExecResult> ParseExecOutput(const std::string& id, const std::string& line,
+                                           std::chrono::milliseconds timeout);
+// Parses the monitor's sync line (exposed for tests).
+absl::StatusOr<MonitorStarted> ParseSyncLine(const std::string& id, const std::string& line);
+
+}  // namespace cricket::pod

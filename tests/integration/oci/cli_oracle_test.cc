@@ -1,0 +1,143 @@
+// Debian's runc as the oracle: on the same bundle, cricket-oci must give the
+// same exit codes, state and list fields, and refusals.
+#include <thread>
+
+#include "gtest/gtest.h"
+#include "oci/sys/atomic_file.h"
+#include "oci/sys/fs.h"
+#include "tests/fixtures/partners.h"
+#include "tests/integration/oci/cli_helpers.h"
+
+namespace cricket::testing {
+namespace {
+
+using nlohmann::json;
+
+class OracleTest : public OciCliTest {
+ protected:
+  void SetUp() override {
+    OciCliTest::SetUp();
+    if (IsSkipped() || HasFatalFailure()) return;
+    CRICKET_REQUIRE_PROGRAM(runc, "runc");
+    auto cli = OciCli::Make(runc);
+    ASSERT_TRUE(cli.ok()) << cli.status();
+    runc_.emplace(std::move(*cli));
+  }
+  // Both runtimes, cricket-oci first.
+  std::vector<const OciCli*> Both() const { return {&*cli_, &*runc_}; }
+  std::optional<OciCli> runc_;
+};
+
+// Keys of a JSON object, sorted.
+std::vector<std::string> Keys(const json& j) {
+  std::vector<std::string> k;
+  for (auto it = j.begin(); it != j.end(); ++it) k.push_back(it.key());
+  return k;
+}
+
+TEST_F(OracleTest, SameExitCodesForRun) {
+  for (const std::vector<std::string>& args :
+       {std::vector<std::string>{"true"}, {"sh", "-c", "exit 3"}, {"false"}}) {
+    bundle_->SetArgs(args);
+    ASSERT_TRUE(bundle_->Save().ok());
+    std::vector<int> codes;
+    for (const OciCli* c : Both()) {
+      codes.push_back(c->Run({"run", "--bundle", bundle_->dir(), NewId("oracle")}).code);
+    }
+    EXPECT_EQ(codes[0], codes[1]) << args[0] << " cricket-oci vs runc";
+  }
+}
+
+TEST_F(OracleTest, SameExitCodeWhenKilled) {
+  bundle_->SetArgs({"sleep", "100"});
+  ASSERT_TRUE(bundle_->Save().ok());
+  std::vector<int> codes;
+  for (const OciCli* c : Both()) {
+    std::string id = NewId("oracle-kill");
+    auto child = c->Start({"run", "--bundle", bundle_->dir(), id}, bundle_->dir() + "/out");
+    ASSERT_TRUE(child.ok());
+    for (int i = 0; i < 200 && c->State(id)["status"] != "running"; ++i) {
+      std::this_thread::sleep_for(std::chrono::milliseconds(50));
+    }
+    EXPECT_EQ(c->Run({"kill", id, "KILL"}).code, 0) << c->binary();
+    auto ex = child->Wait();
+    ASSERT_TRUE(ex.ok());
+    codes.push_back(ex->code());
+  }
+  EXPECT_EQ(codes[0], 137);
+  EXPECT_EQ(codes[0], codes[1]);
+}
+
+TEST_F(OracleTest, SameStateListAndDuplicateCreate) {
+  bundle_->SetArgs({"sleep", "100"});
+  ASSERT_TRUE(bundle_->Save().ok());
+  std::vector<json> states, lists;
+  std::vector<int> dup_codes;
+  for (const OciCli* c : Both()) {
+    std::string id = NewId("oracle-state");
+    CliResult r = c->Run({"create", "--bundle", bundle_->dir(), id});
+    ASSERT_EQ(r.code, 0) << c->binary() << ": " << r;
+    dup_codes.push_back(c->Run({"create", "--bundle", bundle_->dir(), id}).code);
+    states.push_back(c->State(id));
+    lists.push_back(json::parse(c->Run({"list", "-f", "json"}).out, nullptr, false));
+    EXPECT_EQ(c->State(id)["status"], "created") << c->binary() << " after a failed 2nd create";
+  }
+  EXPECT_EQ(dup_codes[0], dup_codes[1]);
+  EXPECT_EQ(dup_codes[0], 1);
+  EXPECT_EQ(Keys(states[0]), Keys(states[1]));
+  // ociVersion differs: each runtime writes the spec version it implements.
+  for (const char* k : {"status", "bundle", "rootfs", "owner"}) {
+    EXPECT_EQ(states[0][k], states[1][k]) << k;
+  }
+  ASSERT_TRUE(lists[0].is_array() && lists[1].is_array());
+  EXPECT_EQ(Keys(lists[0][0]), Keys(lists[1][0]));
+  EXPECT_EQ(lists[0][0]["owner"], lists[1][0]["owner"]);
+  EXPECT_EQ(cli_->Run({"list"}).out.substr(0, 50), runc_->Run({"list"}).out.substr(0, 50))
+      << "table header";
+}
+
+TEST_F(OracleTest, SameRefusalsInTheWrongState) {
+  bundle_->SetArgs({"true"});
+  ASSERT_TRUE(bundle_->Save().ok());
+  for (const OciCli* c : Both()) {
+    std::string id = NewId("oracle-wrong");
+    ASSERT_EQ(c->Run({"run", "-d", "--bundle", bundle_->dir(), id}).code, 0) << c->binary();
+    for (int i = 0; i < 200 && c->State(id)["status"] != "stopped"; ++i) {
+      std::this_thread::sleep_for(std::chrono::milliseconds(50));
+    }
+    EXPECT_EQ(c->Run({"kill", id}).code, 1) << c->binary() << ": kill of stopped";
+    EXPECT_EQ(c->Run({"start", id}).code, 1) << c->binary() << ": start of stopped";
+    EXPECT_EQ(c->Run({"pause", id}).code, 1) << c->binary() << ": pause of stopped";
+    EXPECT_EQ(c->Run({"delete", id}).code, 0) << c->binary();
+    EXPECT_EQ(c->Run({"state", id}).code, 1) << c->binary();
+    EXPECT_EQ(c->Run({"delete", "-f", id}).code, 0) << c->binary() << ": delete -f of missing";
+  }
+}
+
+TEST_F(OracleTest, SpecDefaultsMatchRunc) {
+  std::vector<json> specs;
+  for (const OciCli* c : Both()) {
+    auto dir = sys::TempDir::Make("cricket-oci-spec-");
+    ASSERT_TRUE(dir.ok());
+    ASSERT_EQ(c->Run({"spec", "--bundle", dir->path()}).code, 0) << c->binary();
+    specs.push_back(json::parse(*sys::ReadFile(dir->Sub("config.json")), nullptr, false));
+  }
+  // runc 1.2 dropped the empty "inheritable" list and added a cgroup
+  // namespace to its default; Debian's runc 1.1 has the older default.
+  for (json& s : specs) {
+    s["process"]["capabilities"].erase("inheritable");
+    json& nss = s["linux"]["namespaces"];
+    for (auto it = nss.begin(); it != nss.end();) {
+      it = (*it)["type"] == "cgroup" ? nss.erase(it) : it + 1;
+    }
+  }
+  EXPECT_EQ(specs[0]["process"]["capabilities"], specs[1]["process"]["capabilities"]);
+  EXPECT_EQ(specs[0]["process"]["rlimits"], specs[1]["process"]["rlimits"]);
+  EXPECT_EQ(specs[0]["linux"]["maskedPaths"], specs[1]["linux"]["maskedPaths"]);
+  EXPECT_EQ(specs[0]["linux"]["readonlyPaths"], specs[1]["linux"]["readonlyPaths"]);
+  EXPECT_EQ(specs[0]["linux"]["namespaces"], specs[1]["linux"]["namespaces"]);
+  EXPECT_EQ(specs[0]["mounts"].size(), specs[1]["mounts"].size());
+}
+
+}  // namespace
+}  // namespace cricket::testing

@@ -1,0 +1,90 @@
+// The RuntimeService handlers without gRPC: Version, Status (with a plugged-in
+// network provider), RuntimeConfig, and the UNIMPLEMENTED answers.
+#include "cri/image_handlers.h"
+#include "cri/instrumented.h"
+#include "cri/runtime_handlers.h"
+#include "gtest/gtest.h"
+#include "nlohmann/json.hpp"
+
+namespace cricket::cri {
+namespace {
+
+std::shared_ptr<HandlerContext> Context() {
+  auto ctx = std::make_shared<HandlerContext>();
+  ctx->config.socket_path = "/tmp/test.sock";
+  return ctx;
+}
+
+TEST(RuntimeHandlers, Version) {
+  RuntimeHandlers h(Context());
+  v1::VersionResponse resp;
+  ASSERT_TRUE(h.Version(v1::VersionRequest(), &resp).ok());
+  EXPECT_EQ(resp.runtime_name(), "cricket");
+  EXPECT_EQ(resp.runtime_api_version(), "v1");
+  EXPECT_EQ(resp.runtime_version(), CRICKET_VERSION);
+  EXPECT_EQ(resp.version(), "0.1.0");
+}
+
+TEST(RuntimeHandlers, StatusReportsNetworkNotReadyUntilCniIsWired) {
+  RuntimeHandlers h(Context());
+  v1::StatusResponse resp;
+  ASSERT_TRUE(h.Status(v1::StatusRequest(), &resp).ok());
+  ASSERT_EQ(resp.status().conditions_size(), 2);
+  EXPECT_EQ(resp.status().conditions(0).type(), "RuntimeReady");
+  EXPECT_TRUE(resp.status().conditions(0).status());
+  const auto& net = resp.status().conditions(1);
+  EXPECT_EQ(net.type(), "NetworkReady");
+  EXPECT_FALSE(net.status());
+  EXPECT_EQ(net.reason(), "NetworkPluginNotReady");
+  EXPECT_EQ(net.message(), "cni config not loaded yet");
+  EXPECT_TRUE(resp.info().empty());  // not verbose
+}
+
+TEST(RuntimeHandlers, StatusUsesThePluggedNetworkProvider) {
+  auto ctx = Context();
+  ctx->network_status = [] { return NetworkCondition{.ready = true, .reason = "", .message = ""}; };
+  RuntimeHandlers h(ctx);
+  v1::StatusRequest req;
+  req.set_verbose(true);
+  v1::StatusResponse resp;
+  ASSERT_TRUE(h.Status(req, &resp).ok());
+  EXPECT_TRUE(resp.status().conditions(1).status());
+  auto config = nlohmann::json::parse(resp.info().at("config"), nullptr, false);
+  ASSERT_FALSE(config.is_discarded());
+  EXPECT_EQ(config["socket_path"], "/tmp/test.sock");
+}
+
+TEST(RuntimeHandlers, RuntimeConfigFollowsCgroupDriver) {
+  auto ctx = Context();
+  v1::RuntimeConfigResponse resp;
+  ASSERT_TRUE(RuntimeHandlers(ctx).RuntimeConfig({}, &resp).ok());
+  EXPECT_EQ(resp.linux().cgroup_driver(), v1::CGROUPFS);
+  ctx->config.cgroup.driver = "systemd";
+  ASSERT_TRUE(RuntimeHandlers(ctx).RuntimeConfig({}, &resp).ok());
+  EXPECT_EQ(resp.linux().cgroup_driver(), v1::SYSTEMD);
+}
+
+TEST(RuntimeHandlers, UnimplementedRpcsNameThemselves) {
+  RuntimeHandlers h(Context());
+  v1::RunPodSandboxResponse run;
+  absl::Status st = h.RunPodSandbox({}, &run);
+  EXPECT_EQ(st.code(), absl::StatusCode::kUnimplemented);
+  EXPECT_EQ(st.message(), "RunPodSandbox is not implemented yet");
+  st = h.GetContainerEvents({}, [](const v1::ContainerEventResponse&) { return true; });
+  EXPECT_EQ(st.message(), "GetContainerEvents is not implemented yet");
+  ImageHandlers images(Context());
+  v1::PullImageResponse pull;
+  st = images.PullImage({}, &pull);
+  EXPECT_EQ(st.code(), absl::StatusCode::kUnimplemented);
+  EXPECT_EQ(st.message(), "PullImage is not implemented yet");
+}
+
+TEST(Instrumented, MapsTheHandlersStatus) {
+  grpc::Status g = Instrumented("ExecSync", [] { return absl::NotFoundError("container x"); });
+  EXPECT_EQ(g.error_code(), grpc::StatusCode::NOT_FOUND);
+  EXPECT_EQ(g.error_message(), "container x");
+  EXPECT_TRUE(Instrumented("Version", [] { return absl::OkStatus(); }).ok());
+}
+
+}  // namespace
+}  // namespace cricket::cri
