@@ -14,7 +14,7 @@ build_deps=(
 test_deps=(
   busybox-static runc crun containerd conmon skopeo umoci docker-registry
   containernetworking-plugins iptables iproute2 apache2-utils openssl
-  python3 python3-websocket procps util-linux time
+  python3 python3-websocket procps util-linux time jq bc curl
 )
 
 missing=()

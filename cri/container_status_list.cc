@@ -1,22 +1,45 @@
-// ContainerStatus, ListContainers and its streaming variant.
-// Not implemented yet: each RPC answers UNIMPLEMENTED naming itself.
+// ContainerStatus (verbose: pid and OCI spec), ListContainers, StreamContainers.
+#include <nlohmann/json.hpp>
+
+#include "cri/container_convert.h"
 #include "cri/runtime_handlers.h"
+#include "oci/sys/status.h"
 
 namespace cricket::cri {
 
 absl::Status RuntimeHandlers::ContainerStatus(const v1::ContainerStatusRequest& req,
                                               v1::ContainerStatusResponse* resp) {
-  return NotImplemented("ContainerStatus");
+  if (!ctx().containers) return NotImplemented("ContainerStatus");
+  ASSIGN_OR_RETURN(pod::Container c, ctx().containers->Get(req.container_id()));
+  FillContainerStatus(c, resp->mutable_status());
+  if (req.verbose()) {
+    nlohmann::json info = {{"pid", c.pid}, {"monitor_pid", c.monitor_pid},
+                           {"sandbox_id", c.pod_id}, {"rootfs", c.rootfs}};
+    auto spec = ctx().containers->Spec(c.id);
+    if (spec.ok()) info["runtimeSpec"] = *spec;
+    (*resp->mutable_info())["info"] = info.dump();
+  }
+  return absl::OkStatus();
 }
 
 absl::Status RuntimeHandlers::ListContainers(const v1::ListContainersRequest& req,
                                              v1::ListContainersResponse* resp) {
-  return NotImplemented("ListContainers");
+  if (!ctx().containers) return NotImplemented("ListContainers");
+  for (const auto& c : ctx().containers->List(FromCri(req.filter()))) {
+    FillContainer(c, resp->add_containers());
+  }
+  return absl::OkStatus();
 }
 
 absl::Status RuntimeHandlers::StreamContainers(const v1::StreamContainersRequest& req,
                                                const Sink<v1::StreamContainersResponse>& send) {
-  return NotImplemented("StreamContainers");
+  if (!ctx().containers) return NotImplemented("StreamContainers");
+  v1::StreamContainersResponse r;
+  for (const auto& c : ctx().containers->List(FromCri(req.filter()))) {
+    FillContainer(c, r.add_containers());
+  }
+  send(r);
+  return absl::OkStatus();
 }
 
 }  // namespace cricket::cri

@@ -1,17 +1,19 @@
 // Changes to an existing container: resources, log reopen, checkpoint.
-// Not implemented yet: each RPC answers UNIMPLEMENTED naming itself.
+// Checkpointing is not implemented yet.
 #include "cri/runtime_handlers.h"
 
 namespace cricket::cri {
 
 absl::Status RuntimeHandlers::UpdateContainerResources(
     const v1::UpdateContainerResourcesRequest& req, v1::UpdateContainerResourcesResponse* resp) {
-  return NotImplemented("UpdateContainerResources");
+  if (!ctx().containers) return NotImplemented("UpdateContainerResources");
+  return ctx().containers->UpdateResources(req.container_id(), req.linux());
 }
 
 absl::Status RuntimeHandlers::ReopenContainerLog(const v1::ReopenContainerLogRequest& req,
                                                  v1::ReopenContainerLogResponse* resp) {
-  return NotImplemented("ReopenContainerLog");
+  if (!ctx().containers) return NotImplemented("ReopenContainerLog");
+  return ctx().containers->ReopenLog(req.container_id());
 }
 
 absl::Status RuntimeHandlers::CheckpointContainer(const v1::CheckpointContainerRequest& req,

@@ -51,6 +51,7 @@ int RunDaemon(const conf::Config& config) {
   if (absl::Status st = CreateDirs(config); !st.ok()) return Fail(st);
   auto ctx = std::make_shared<HandlerContext>();
   ctx->config = config;
+  if (absl::Status st = WirePodLayer(*ctx); !st.ok()) return Fail(st);
   auto server = Server::Start(ctx);
   if (!server.ok()) return Fail(server.status());
   sd_notify(0, "READY=1");

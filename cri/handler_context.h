@@ -3,11 +3,18 @@
 #pragma once
 
 #include <functional>
+#include <memory>
 #include <string>
 #include <string_view>
 
 #include "absl/status/status.h"
 #include "conf/config.h"
+#include "network/network_manager.h"
+#include "image/image_service.h"
+#include "pod/container_manager.h"
+#include "pod/image_provider.h"
+#include "pod/record_store.h"
+#include "pod/sandbox_manager.h"
 
 namespace cricket::cri {
 
@@ -25,7 +32,18 @@ NetworkCondition CniNotLoadedYet();
 struct HandlerContext {
   conf::Config config;
   NetworkStatusProvider network_status = CniNotLoadedYet;
+  // The pod layer; null in tests that exercise only the runtime status RPCs.
+  std::shared_ptr<network::NetworkManager> network;
+  std::shared_ptr<pod::RecordStore> records;
+  std::shared_ptr<pod::SandboxManager> sandboxes;
+  std::shared_ptr<image::ImageService> images;
+  std::shared_ptr<pod::RootfsProvider> rootfs;
+  std::shared_ptr<pod::ContainerManager> containers;
 };
+
+// Builds the pod layer from the configuration into ctx and recovers the
+// pods recorded before a restart (no CNI ADD is re-run).
+absl::Status WirePodLayer(HandlerContext& ctx);
 
 // A stream writer for server-streaming RPCs: false once the client has gone.
 template <typename T>

@@ -1,12 +1,22 @@
-// PullImage: resolve, fetch and unpack an image (issue: images).
-// Not implemented yet: each RPC answers UNIMPLEMENTED naming itself.
+// PullImage: credentials from the request's AuthConfig, the pull itself in
+// the image layer; the response names the image by id.
 #include "cri/image_handlers.h"
+#include "oci/sys/status.h"
 
 namespace cricket::cri {
 
-absl::Status ImageHandlers::PullImage(const v1::PullImageRequest& req,
-                                      v1::PullImageResponse* resp) {
-  return NotImplemented("PullImage");
+absl::Status ImageHandlers::PullImage(const v1::PullImageRequest& req, v1::PullImageResponse* resp) {
+  if (!ctx().images) return NotImplemented("PullImage");
+  if (req.image().image().empty()) return absl::InvalidArgumentError("image.image is required");
+  image::registry::Credentials creds;
+  creds.username = req.auth().username();
+  creds.password = req.auth().password();
+  creds.auth = req.auth().auth();
+  creds.identity_token = req.auth().identity_token();
+  creds.registry_token = req.auth().registry_token();
+  ASSIGN_OR_RETURN(std::string id, ctx().images->Pull(req.image().image(), creds));
+  resp->set_image_ref(id);
+  return absl::OkStatus();
 }
 
 }  // namespace cricket::cri

@@ -1,22 +1,51 @@
 // PodSandboxStatus, ListPodSandbox and its streaming variant.
-// Not implemented yet: each RPC answers UNIMPLEMENTED naming itself.
+#include <time.h>
+
+#include <nlohmann/json.hpp>
+
 #include "cri/runtime_handlers.h"
+#include "cri/sandbox_convert.h"
+#include "oci/sys/status.h"
 
 namespace cricket::cri {
 
 absl::Status RuntimeHandlers::PodSandboxStatus(const v1::PodSandboxStatusRequest& req,
                                                v1::PodSandboxStatusResponse* resp) {
-  return NotImplemented("PodSandboxStatus");
+  if (!ctx().sandboxes) return NotImplemented("PodSandboxStatus");
+  ASSIGN_OR_RETURN(pod::Sandbox sb, ctx().sandboxes->Get(req.pod_sandbox_id()));
+  FillSandboxStatus(sb, resp->mutable_status());
+  struct timespec ts;
+  clock_gettime(CLOCK_REALTIME, &ts);
+  resp->set_timestamp(static_cast<int64_t>(ts.tv_sec) * 1000000000 + ts.tv_nsec);
+  if (req.verbose()) {
+    nlohmann::json info = {{"netns_path", sb.netns_path}, {"ipc_ns_path", sb.ipc_ns_path},
+                           {"uts_ns_path", sb.uts_ns_path}, {"shm_path", sb.shm_path},
+                           {"network", sb.network_name}, {"resolv_path", sb.resolv_path},
+                           {"hosts_path", sb.hosts_path}};
+    if (!sb.not_ready_reason.empty()) info["not_ready_reason"] = sb.not_ready_reason;
+    (*resp->mutable_info())["info"] = info.dump();
+  }
+  return absl::OkStatus();
 }
 
 absl::Status RuntimeHandlers::ListPodSandbox(const v1::ListPodSandboxRequest& req,
                                              v1::ListPodSandboxResponse* resp) {
-  return NotImplemented("ListPodSandbox");
+  if (!ctx().sandboxes) return NotImplemented("ListPodSandbox");
+  for (const pod::Sandbox& sb : ctx().sandboxes->List(FromCri(req.filter()))) {
+    FillSandbox(sb, resp->add_items());
+  }
+  return absl::OkStatus();
 }
 
 absl::Status RuntimeHandlers::StreamPodSandboxes(const v1::StreamPodSandboxesRequest& req,
                                                  const Sink<v1::StreamPodSandboxesResponse>& send) {
-  return NotImplemented("StreamPodSandboxes");
+  if (!ctx().sandboxes) return NotImplemented("StreamPodSandboxes");
+  v1::StreamPodSandboxesResponse r;
+  for (const pod::Sandbox& sb : ctx().sandboxes->List(FromCri(req.filter()))) {
+    FillSandbox(sb, r.add_pod_sandboxes());
+  }
+  send(r);
+  return absl::OkStatus();
 }
 
 }  // namespace cricket::cri

@@ -35,8 +35,10 @@ absl::Status ContainerManager::Start(const std::string& id_or_prefix) {
   RefreshFromExitFile(id);
   ASSIGN_OR_RETURN(Container c, Snapshot(id));
   RETURN_IF_ERROR(NeedState(c, {ContainerState::kCreated}, "start"));
+  // Taken before the process runs, so a quick exit never precedes its start.
+  int64_t started = RealtimeNs();
   RETURN_IF_ERROR(sys::Annotate(Engine().Start(id), "start container %s", id));
-  c.started_at_ns = RealtimeNs();
+  c.started_at_ns = started;
   c.state = ContainerState::kRunning;
   RETURN_IF_ERROR(Save(c));
   Publish(c);

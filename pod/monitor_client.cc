@@ -55,11 +55,14 @@ absl::StatusOr<sys::UniqueFd> OpenMonitorLog(const std::string& path) {
   return fd;
 }
 
+// The engine's messages already name the container; `what` is added when
+// the text does not start with it.
 absl::Status StatusFromJson(const nlohmann::json& j, const std::string& what) {
   int code = j.value("code", static_cast<int>(absl::StatusCode::kInternal));
   if (code <= 0 || code > 16) code = static_cast<int>(absl::StatusCode::kInternal);
-  return absl::Status(static_cast<absl::StatusCode>(code),
-                      absl::StrCat(what, ": ", j.value("error", std::string("unknown error"))));
+  std::string msg = j.value("error", std::string("unknown error"));
+  if (msg.rfind(what, 0) != 0) msg = absl::StrCat(what, ": ", msg);
+  return absl::Status(static_cast<absl::StatusCode>(code), msg);
 }
 
 }  // namespace

@@ -37,5 +37,21 @@ absl::Status UsageError(std::string_view command, std::string_view why);
 // The commands, one per file.
 absl::Status RunVersion(const CommandContext& ctx, std::vector<std::string> args);
 absl::Status RunInfo(const CommandContext& ctx, std::vector<std::string> args);
+absl::Status RunRunp(const CommandContext& ctx, std::vector<std::string> args);
+absl::Status RunPods(const CommandContext& ctx, std::vector<std::string> args);
+absl::Status RunInspectp(const CommandContext& ctx, std::vector<std::string> args);
+absl::Status RunStopp(const CommandContext& ctx, std::vector<std::string> args);
+absl::Status RunRmp(const CommandContext& ctx, std::vector<std::string> args);
+absl::Status RunPull(const CommandContext& ctx, std::vector<std::string> args);
+absl::Status RunImages(const CommandContext& ctx, std::vector<std::string> args);
+absl::Status RunRmi(const CommandContext& ctx, std::vector<std::string> args);
+absl::Status RunCreate(const CommandContext& ctx, std::vector<std::string> args);
+absl::Status RunStart(const CommandContext& ctx, std::vector<std::string> args);
+absl::Status RunPs(const CommandContext& ctx, std::vector<std::string> args);
+absl::Status RunInspect(const CommandContext& ctx, std::vector<std::string> args);
+absl::Status RunExec(const CommandContext& ctx, std::vector<std::string> args);
+absl::Status RunLogs(const CommandContext& ctx, std::vector<std::string> args);
+absl::Status RunStop(const CommandContext& ctx, std::vector<std::string> args);
+absl::Status RunRm(const CommandContext& ctx, std::vector<std::string> args);
 
 }  // namespace cricket::cri::ctl

@@ -8,6 +8,24 @@ const std::vector<Command>& Commands() {
   static const std::vector<Command> kCommands = {
       {"version", "Show the runtime's name and versions", "[-o table|json|yaml]", RunVersion},
       {"info", "Show the runtime's status and configuration", "[-o json|yaml|table]", RunInfo},
+      {"runp", "Run a pod sandbox from a JSON config file", "POD_CONFIG.json", RunRunp},
+      {"pods", "List pod sandboxes", "[-q] [-o table|json|yaml]", RunPods},
+      {"inspectp", "Show a pod sandbox's status", "[-o json|yaml] POD_ID", RunInspectp},
+      {"stopp", "Stop pod sandboxes", "POD_ID...", RunStopp},
+      {"rmp", "Remove pod sandboxes", "POD_ID...", RunRmp},
+      {"pull", "Pull an image", "[--creds USER:PASS] [--auth BASE64] IMAGE", RunPull},
+      {"images", "List images", "[-q] [-o table|json|yaml]", RunImages},
+      {"rmi", "Remove images", "IMAGE...", RunRmi},
+      {"create", "Create a container in a pod", "POD_ID CONTAINER_CONFIG.json POD_CONFIG.json",
+       RunCreate},
+      {"start", "Start created containers", "CONTAINER_ID...", RunStart},
+      {"ps", "List containers", "[-a] [-q] [-o table|json|yaml]", RunPs},
+      {"inspect", "Show a container's status", "[-o json|yaml] CONTAINER_ID", RunInspect},
+      {"exec", "Run a command in a container (ExecSync)", "[--timeout S] CONTAINER_ID CMD [ARG...]",
+       RunExec},
+      {"logs", "Print a container's log", "CONTAINER_ID", RunLogs},
+      {"stop", "Stop containers", "[-t SECONDS] CONTAINER_ID...", RunStop},
+      {"rm", "Remove containers", "CONTAINER_ID...", RunRm},
   };
   return kCommands;
 }

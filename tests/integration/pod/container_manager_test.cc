@@ -32,7 +32,7 @@ class FakeImages : public RootfsProvider {
     ResolvedImage r;
     r.id = "sha256:0123";
     r.ref = "busybox@sha256:0123";
-    r.config.cmd = {"/bin/sh"};
+    r.config.entrypoint = {"/bin/sh"};
     r.config.env = {"PATH=/bin"};
     return r;
   }
@@ -78,6 +78,9 @@ class ContainerManagerTest : public ::testing::Test {
     pod_config_.mutable_linux()->set_cgroup_parent(absl::StrCat("/cricket-cm-test-", getpid()));
     pod_config_.mutable_linux()->mutable_security_context()->mutable_namespace_options()->set_network(
         runtime::v1::NODE);
+    // The kubelet's default without shareProcessNamespace.
+    pod_config_.mutable_linux()->mutable_security_context()->mutable_namespace_options()->set_pid(
+        runtime::v1::CONTAINER);
     auto pod = sandboxes_->Run(pod_config_, "");
     ASSERT_TRUE(pod.ok()) << pod.status();
     pod_id_ = *pod;
@@ -94,7 +97,8 @@ class ContainerManagerTest : public ::testing::Test {
     }
     manager_.reset();
     // The pod's cgroup parent (made by the engine for its containers).
-    for (const char* c : {"memory", "cpu,cpuacct", "pids", "cpuset", "devices", "freezer", "blkio"}) {
+    auto controllers = sys::ListDir("/sys/fs/cgroup");
+    for (const auto& c : controllers.ok() ? *controllers : std::vector<std::string>{}) {
       (void)sys::RemoveDir(absl::StrCat("/sys/fs/cgroup/", c, "/cricket-cm-test-", getpid()));
     }
   }
@@ -113,6 +117,10 @@ class ContainerManagerTest : public ::testing::Test {
     for (auto& a : args) c.add_args(a);
     c.set_log_path(name + "/0.log");
     (*c.mutable_labels())["app"] = name;
+    // As the kubelet sets them for a hostNetwork pod.
+    auto* ns = c.mutable_linux()->mutable_security_context()->mutable_namespace_options();
+    ns->set_pid(runtime::v1::CONTAINER);
+    ns->set_network(runtime::v1::NODE);
     return c;
   }
 
