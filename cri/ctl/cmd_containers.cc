@@ -45,16 +45,12 @@ absl::Status RunCreate(const CommandContext& ctx, std::vector<std::string> args)
 }
 
 absl::Status RunStart(const CommandContext& ctx, std::vector<std::string> args) {
-  if (args.empty()) return UsageError("start", "give container ids");
-  ASSIGN_OR_RETURN(auto c, Connect(ctx));
-  for (const auto& id : args) {
+  return ForEachId(ctx, "start", args, [](client::Client& c, const std::string& id) {
     v1::StartContainerRequest req;
     req.set_container_id(id);
-    RETURN_IF_ERROR(c->Call(c->runtime(), &v1::RuntimeService::Stub::StartContainer, req,
-                            "StartContainer").status());
-    std::cout << id << "\n";
-  }
-  return absl::OkStatus();
+    return c.Call(c.runtime(), &v1::RuntimeService::Stub::StartContainer, req, "StartContainer")
+        .status();
+  });
 }
 
 absl::Status RunPs(const CommandContext& ctx, std::vector<std::string> args) {
@@ -150,30 +146,22 @@ absl::Status RunStop(const CommandContext& ctx, std::vector<std::string> args) {
       absl::SimpleAtoi(args[1], &timeout)) {
     args.erase(args.begin(), args.begin() + 2);
   }
-  if (args.empty()) return UsageError("stop", "give container ids");
-  ASSIGN_OR_RETURN(auto c, Connect(ctx));
-  for (const auto& id : args) {
+  return ForEachId(ctx, "stop", args, [timeout](client::Client& c, const std::string& id) {
     v1::StopContainerRequest req;
     req.set_container_id(id);
     req.set_timeout(timeout);
-    RETURN_IF_ERROR(c->Call(c->runtime(), &v1::RuntimeService::Stub::StopContainer, req,
-                            "StopContainer").status());
-    std::cout << id << "\n";
-  }
-  return absl::OkStatus();
+    return c.Call(c.runtime(), &v1::RuntimeService::Stub::StopContainer, req, "StopContainer")
+        .status();
+  });
 }
 
 absl::Status RunRm(const CommandContext& ctx, std::vector<std::string> args) {
-  if (args.empty()) return UsageError("rm", "give container ids");
-  ASSIGN_OR_RETURN(auto c, Connect(ctx));
-  for (const auto& id : args) {
+  return ForEachId(ctx, "rm", args, [](client::Client& c, const std::string& id) {
     v1::RemoveContainerRequest req;
     req.set_container_id(id);
-    RETURN_IF_ERROR(c->Call(c->runtime(), &v1::RuntimeService::Stub::RemoveContainer, req,
-                            "RemoveContainer").status());
-    std::cout << id << "\n";
-  }
-  return absl::OkStatus();
+    return c.Call(c.runtime(), &v1::RuntimeService::Stub::RemoveContainer, req, "RemoveContainer")
+        .status();
+  });
 }
 
 }  // namespace cricket::cri::ctl

@@ -20,17 +20,6 @@ std::string Ago(int64_t ns) {
   return absl::StrCat(secs / 3600, " hours ago");
 }
 
-absl::Status ForEachId(const CommandContext& ctx, const char* name, std::vector<std::string> args,
-                       absl::Status (*one)(client::Client&, const std::string&)) {
-  if (args.empty()) return UsageError(name, "no pod id given");
-  ASSIGN_OR_RETURN(auto c, Connect(ctx));
-  for (const auto& id : args) {
-    RETURN_IF_ERROR(one(*c, id));
-    std::cout << id << "\n";
-  }
-  return absl::OkStatus();
-}
-
 }  // namespace
 
 absl::Status RunRunp(const CommandContext& ctx, std::vector<std::string> args) {

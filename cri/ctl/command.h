@@ -2,6 +2,7 @@
 // registers a Command in commands.cc. Global flags arrive in CommandContext.
 #pragma once
 
+#include <functional>
 #include <memory>
 #include <string>
 #include <vector>
@@ -30,6 +31,12 @@ const std::vector<Command>& Commands();
 
 // Connects with the global options; the error names the endpoint.
 absl::StatusOr<std::unique_ptr<client::Client>> Connect(const CommandContext& ctx);
+
+// Runs `one` for each id (at least one), printing each id once done, as
+// crictl does for stop/rm-style commands.
+absl::Status ForEachId(const CommandContext& ctx, std::string_view command,
+                       const std::vector<std::string>& ids,
+                       const std::function<absl::Status(client::Client&, const std::string&)>& one);
 
 // Usage error for a command: InvalidArgument "<cmd>: <why>; usage: ...".
 absl::Status UsageError(std::string_view command, std::string_view why);

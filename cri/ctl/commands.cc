@@ -1,4 +1,6 @@
 // The command table and helpers every command shares.
+#include <iostream>
+
 #include "absl/strings/str_cat.h"
 #include "cri/ctl/command.h"
 
@@ -32,6 +34,20 @@ const std::vector<Command>& Commands() {
 
 absl::StatusOr<std::unique_ptr<client::Client>> Connect(const CommandContext& ctx) {
   return client::Client::Connect(ctx.connect);
+}
+
+absl::Status ForEachId(const CommandContext& ctx, std::string_view command,
+                       const std::vector<std::string>& ids,
+                       const std::function<absl::Status(client::Client&, const std::string&)>& one) {
+  if (ids.empty()) return UsageError(command, "no id given");
+  auto c = Connect(ctx);
+  if (!c.ok()) return c.status();
+  for (const auto& id : ids) {
+    absl::Status st = one(**c, id);
+    if (!st.ok()) return st;
+    std::cout << id << "\n";
+  }
+  return absl::OkStatus();
 }
 
 absl::Status UsageError(std::string_view command, std::string_view why) {
