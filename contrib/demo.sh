@@ -21,6 +21,7 @@ fi
 work=$(mktemp -d /tmp/cricket-demo.XXXXXX)
 bridge=crkdemo$$
 bridge=${bridge:0:15}
+cgroup_parent=/cricket-demo-$$
 daemon_pid=""; registry_pid=""
 forward=$(cat /proc/sys/net/ipv4/ip_forward)
 cleanup() {
@@ -28,6 +29,9 @@ cleanup() {
   [ -n "$daemon_pid" ] && kill "$daemon_pid" 2>/dev/null && wait "$daemon_pid" 2>/dev/null
   [ -n "$registry_pid" ] && kill "$registry_pid" 2>/dev/null && wait "$registry_pid" 2>/dev/null
   ip link del "$bridge" 2>/dev/null
+  for d in /sys/fs/cgroup/*"$cgroup_parent" /sys/fs/cgroup/*/*"$cgroup_parent"; do
+    [ -d "$d" ] && rmdir "$d" 2>/dev/null
+  done
   echo "$forward" > /proc/sys/net/ipv4/ip_forward
   for m in $(grep -o "$work[^ ]*" /proc/self/mountinfo | sort -r); do umount -l "$m" 2>/dev/null; done
   rm -rf "$work"
@@ -83,7 +87,8 @@ say "a pod with its own network namespace and IP"
 cat > "$work/pod.json" <<JSON
 {"metadata": {"name": "demo", "namespace": "default", "uid": "demo-uid"},
  "hostname": "demo-pod", "log_directory": "$work/logs",
- "linux": {"security_context": {"namespace_options": {"pid": "CONTAINER"}}}}
+ "linux": {"cgroup_parent": "$cgroup_parent",
+           "security_context": {"namespace_options": {"pid": "CONTAINER"}}}}
 JSON
 pod=$(ctl runp "$work/pod.json")
 ctl pods

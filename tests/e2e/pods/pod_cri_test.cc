@@ -76,7 +76,9 @@ class PodCriTest : public ::testing::Test {
     client_.reset();
     restarted_.reset();
     daemon_.reset();
-    if (cni_) EXPECT_TRUE(cni_->Cleanup().ok());
+    if (cni_) {
+      EXPECT_TRUE(cni_->Cleanup().ok());
+    }
     if (leaks_) leaks_->ExpectNoLeaks();
   }
 
