@@ -1,0 +1,114 @@
+// The shared e2e fixture: CNI network, cricketd, client, restart, cleanup.
+#include "tests/e2e/pods/cri_e2e_helpers.h"
+
+#include <signal.h>
+
+#include <chrono>
+#include <thread>
+
+#include "tests/fixtures/partners.h"
+
+namespace cricket::testing {
+
+v1::RunPodSandboxRequest PodRequest(const std::string& name, const std::string& log_dir) {
+  v1::RunPodSandboxRequest r;
+  auto* c = r.mutable_config();
+  c->mutable_metadata()->set_name(name);
+  c->mutable_metadata()->set_namespace_("e2e");
+  c->mutable_metadata()->set_uid("uid-" + name);
+  c->set_hostname(name);
+  c->set_log_directory(log_dir);
+  (*c->mutable_labels())["app"] = name;
+  c->mutable_linux()->set_cgroup_parent("/cricket-e2e-" + std::to_string(getpid()));
+  c->mutable_linux()->mutable_security_context()->mutable_namespace_options()->set_pid(
+      v1::NamespaceMode::CONTAINER);
+  return r;
+}
+
+void CriE2eTest::SetUp() {
+  CRICKET_REQUIRE_ROOT();
+  auto cni = CniFixture::Make();
+  if (!cni.ok()) {
+    if (InCI()) FAIL() << cni.status();
+    GTEST_SKIP() << cni.status();
+  }
+  cni_ = std::move(*cni);
+  ASSERT_TRUE(cni_->WriteConfList().ok());
+  leaks_ = std::make_unique<LeakCheck>(
+      LeakCheck::Options{{"cricketd-", cni_->bridge(), "CNI-", "veth"}, true});
+  std::string yaml = "cni:\n  conf_dir: " + cni_->conf_dir() + "\n  cache_dir: " +
+                     cni_->cache_dir() + "\n  bin_dirs:\n";
+  for (const auto& d : cni_->bin_dirs()) yaml += "    - " + d + "\n";
+  CricketdOptions o;
+  o.config_yaml = yaml;
+  auto d = CricketdInstance::Start(o);
+  ASSERT_TRUE(d.ok()) << d.status();
+  daemon_ = std::move(*d);
+  Connect();
+}
+
+void CriE2eTest::Connect() {
+  cri::client::ConnectOptions co;
+  co.endpoint = daemon_->endpoint();
+  // A socket file left by a killed daemon is there until the new one replaces it.
+  for (int i = 0; i < 100; i++) {
+    auto c = cri::client::Client::Connect(co);
+    if (c.ok() && (*c)->Version().ok()) {
+      client_ = std::move(*c);
+      return;
+    }
+    std::this_thread::sleep_for(std::chrono::milliseconds(100));
+  }
+  FAIL() << "cricketd does not answer on " << co.endpoint;
+}
+
+void CriE2eTest::KillAndRestart() {
+  ASSERT_TRUE(daemon_->Stop(SIGKILL, std::chrono::seconds(10)).ok());
+  sys::SpawnOptions so;
+  so.argv = {BuiltProgram("cri/cricketd")};
+  so.argv.insert(so.argv.end(), daemon_->args().begin(), daemon_->args().end());
+  so.stderr_fd = -2;
+  auto again = sys::ChildProcess::Spawn(so);
+  ASSERT_TRUE(again.ok()) << again.status();
+  restarted_ = std::make_unique<sys::ChildProcess>(std::move(*again));
+  Connect();
+}
+
+absl::StatusOr<v1::PodSandboxStatusResponse> CriE2eTest::PodStatus(const std::string& id) {
+  v1::PodSandboxStatusRequest r;
+  r.set_pod_sandbox_id(id);
+  r.set_verbose(true);
+  return Call(&v1::RuntimeService::Stub::PodSandboxStatus, r, "PodSandboxStatus");
+}
+
+absl::Status CriE2eTest::RemovePod(const std::string& id) {
+  v1::RemovePodSandboxRequest r;
+  r.set_pod_sandbox_id(id);
+  return Call(&v1::RuntimeService::Stub::RemovePodSandbox, r, "RemovePodSandbox").status();
+}
+
+void CriE2eTest::TearDown() {
+  if (client_) {
+    auto list = Call(&v1::RuntimeService::Stub::ListPodSandbox, v1::ListPodSandboxRequest(),
+                     "ListPodSandbox");
+    if (list.ok()) {
+      for (const auto& p : list->items()) EXPECT_TRUE(RemovePod(p.id()).ok());
+    }
+  }
+  client_.reset();
+  restarted_.reset();
+  daemon_.reset();
+  std::string parent = "/cricket-e2e-" + std::to_string(getpid());
+  for (const char* h : {"cpu", "cpuacct", "cpuset", "memory", "devices", "freezer", "blkio",
+                        "pids", "systemd", "unified", "net_cls", "net_prio", "perf_event",
+                        "hugetlb"}) {
+    std::string dir = std::string("/sys/fs/cgroup/") + h + parent;
+    ::rmdir(dir.c_str());  // empty once the pods are gone; absent is fine
+  }
+  if (cni_) {
+    EXPECT_TRUE(cni_->Cleanup().ok());
+  }
+  if (leaks_) leaks_->ExpectNoLeaks();
+}
+
+}  // namespace cricket::testing

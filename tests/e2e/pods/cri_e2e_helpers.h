@@ -1,0 +1,49 @@
+// A cricketd on a temp socket with its own CNI network, driven through the
+// CRI client library: what the e2e pod and container tests share.
+#pragma once
+
+#include <memory>
+#include <string>
+
+#include <gtest/gtest.h>
+
+#include "cri/client/client.h"
+#include "oci/sys/child_process.h"
+#include "tests/fixtures/cni_fixture.h"
+#include "tests/fixtures/cricketd_fixture.h"
+#include "tests/fixtures/leak_check.h"
+
+namespace cricket::testing {
+
+namespace v1 = ::runtime::v1;
+
+// A pod request as the kubelet sends it for a pod without a shared pid ns.
+v1::RunPodSandboxRequest PodRequest(const std::string& name, const std::string& log_dir = "");
+
+class CriE2eTest : public ::testing::Test {
+ protected:
+  void SetUp() override;
+  void TearDown() override;
+
+  // (Re)connects, waiting until the daemon answers.
+  void Connect();
+  // kill -9 the daemon and start a new one on the same dirs and socket.
+  void KillAndRestart();
+
+  template <typename Req, typename Resp>
+  absl::StatusOr<Resp> Call(grpc::Status (v1::RuntimeService::Stub::*rpc)(grpc::ClientContext*,
+                                                                           const Req&, Resp*),
+                            const Req& req, const char* name) {
+    return client_->Call(client_->runtime(), rpc, req, name);
+  }
+  absl::StatusOr<v1::PodSandboxStatusResponse> PodStatus(const std::string& id);
+  absl::Status RemovePod(const std::string& id);
+
+  std::unique_ptr<CniFixture> cni_;
+  std::unique_ptr<LeakCheck> leaks_;
+  std::unique_ptr<CricketdInstance> daemon_;
+  std::unique_ptr<sys::ChildProcess> restarted_;
+  std::unique_ptr<cri::client::Client> client_;
+};
+
+}  // namespace cricket::testing
