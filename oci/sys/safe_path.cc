@@ -49,9 +49,10 @@ absl::StatusOr<UniqueFd> OpenRoot(const std::string& path) {
 }
 
 absl::StatusOr<UniqueFd> OpenInRoot(int root_fd, std::string_view rel, int flags, mode_t mode) {
-  std::string p(rel);
-  while (!p.empty() && p.front() == '/') p.erase(0, 1);
-  if (p.empty()) p = ".";
+  // Relative to the root fd; "" (the root itself) is ".".
+  size_t start = rel.find_first_not_of('/');
+  std::string p = start == std::string_view::npos ? std::string(1, '.')
+                                                  : std::string(rel.substr(start));
   int fd = Openat2(root_fd, p.c_str(), static_cast<uint64_t>(flags | O_CLOEXEC),
                    (flags & (O_CREAT | O_TMPFILE)) ? mode : 0, kResolve);
   if (fd < 0) return ErrnoStatus(errno, "open %s inside root", std::string(rel));
