@@ -47,6 +47,18 @@ std::string ProcState(pid_t pid) {
   return "";
 }
 
+// The task's state once it has settled into `prefix` (a thawed task runs
+// briefly before it sleeps again), or its last state after two seconds.
+std::string AwaitProcState(pid_t pid, const std::string& prefix) {
+  std::string state;
+  for (int i = 0; i < 200; i++) {
+    state = ProcState(pid);
+    if (absl::StartsWith(state, prefix)) break;
+    usleep(10000);
+  }
+  return state;
+}
+
 class CgroupV1 : public ::testing::Test {
  protected:
   void SetUp() override {
@@ -136,9 +148,11 @@ TEST_F(CgroupV1, LifecycleWithRealProcess) {
 
   ASSERT_TRUE(m->Freeze().ok());
   EXPECT_EQ(Read(Dir("freezer", "c1") + "/freezer.state"), "FROZEN");
-  EXPECT_TRUE(absl::StartsWith(ProcState(child.pid()), "D")) << ProcState(child.pid());
+  std::string frozen = AwaitProcState(child.pid(), "D");
+  EXPECT_TRUE(absl::StartsWith(frozen, "D")) << frozen;
   ASSERT_TRUE(m->Thaw().ok());
-  EXPECT_TRUE(absl::StartsWith(ProcState(child.pid()), "S")) << ProcState(child.pid());
+  std::string thawed = AwaitProcState(child.pid(), "S");
+  EXPECT_TRUE(absl::StartsWith(thawed, "S")) << thawed;
 
   absl::StatusOr<Stats> s = m->GetStats();
   ASSERT_TRUE(s.ok()) << s.status();
