@@ -1,17 +1,49 @@
 // Container and pod sandbox stats, single, listed and streamed.
-// Not implemented yet: each RPC answers UNIMPLEMENTED naming itself.
+// Container stats come from the container's cgroup; pod sandbox stats are
+// not implemented yet.
+#include <time.h>
+
+#include "cri/container_stats_convert.h"
 #include "cri/runtime_handlers.h"
+#include "oci/sys/status.h"
 
 namespace cricket::cri {
+namespace {
+
+int64_t NowNs() {
+  struct timespec ts;
+  clock_gettime(CLOCK_REALTIME, &ts);
+  return static_cast<int64_t>(ts.tv_sec) * 1000000000 + ts.tv_nsec;
+}
+
+}  // namespace
 
 absl::Status RuntimeHandlers::ContainerStats(const v1::ContainerStatsRequest& req,
                                              v1::ContainerStatsResponse* resp) {
-  return NotImplemented("ContainerStats");
+  if (!ctx().containers) return NotImplemented("ContainerStats");
+  ASSIGN_OR_RETURN(pod::Container c, ctx().containers->Get(req.container_id()));
+  if (c.state != pod::ContainerState::kRunning) {
+    return absl::FailedPreconditionError("container " + c.id + " is not running: no stats");
+  }
+  ASSIGN_OR_RETURN(oci::cgroup::Stats s, ctx().containers->Stats(c.id));
+  FillContainerStats(c, s, NowNs(), resp->mutable_stats());
+  return absl::OkStatus();
 }
 
 absl::Status RuntimeHandlers::ListContainerStats(const v1::ListContainerStatsRequest& req,
                                                  v1::ListContainerStatsResponse* resp) {
-  return NotImplemented("ListContainerStats");
+  if (!ctx().containers) return NotImplemented("ListContainerStats");
+  pod::ContainerFilter f;
+  f.id_prefix = req.filter().id();
+  f.pod_id_prefix = req.filter().pod_sandbox_id();
+  f.state = pod::ContainerState::kRunning;
+  f.labels = {req.filter().label_selector().begin(), req.filter().label_selector().end()};
+  int64_t now = NowNs();
+  for (const auto& c : ctx().containers->List(f)) {
+    auto s = ctx().containers->Stats(c.id);
+    if (s.ok()) FillContainerStats(c, *s, now, resp->add_stats());  // one that just exited is skipped
+  }
+  return absl::OkStatus();
 }
 
 absl::Status RuntimeHandlers::StreamContainerStats(

@@ -90,6 +90,22 @@ TEST_F(ContainerCriTest, PullRunExecLogsSurviveKill9StopRemove) {
   EXPECT_EQ(out->stdout(), "app\n");
   EXPECT_EQ(out->exit_code(), 3);
 
+  v1::ContainerStatsRequest stats_req;
+  stats_req.set_container_id(id);
+  auto stats = Call(&v1::RuntimeService::Stub::ContainerStats, stats_req, "ContainerStats");
+  ASSERT_TRUE(stats.ok()) << stats.status();
+  EXPECT_EQ(stats->stats().attributes().id(), id);
+  EXPECT_GT(stats->stats().cpu().usage_core_nano_seconds().value(), 0u);
+  EXPECT_GT(stats->stats().memory().usage_bytes().value(), 0u);
+  EXPECT_LE(stats->stats().memory().working_set_bytes().value(),
+            stats->stats().memory().usage_bytes().value());
+  v1::ListContainerStatsRequest list_stats;
+  list_stats.mutable_filter()->set_pod_sandbox_id(pod->pod_sandbox_id());
+  auto all = Call(&v1::RuntimeService::Stub::ListContainerStats, list_stats, "ListContainerStats");
+  ASSERT_TRUE(all.ok()) << all.status();
+  ASSERT_EQ(all->stats_size(), 1);
+  EXPECT_EQ(all->stats(0).attributes().metadata().name(), "main");
+
   KillAndRestart();
   EXPECT_EQ(Status(id.substr(0, 12))->status().state(), v1::CONTAINER_RUNNING);
   out = Call(&v1::RuntimeService::Stub::ExecSync, exec, "ExecSync");
