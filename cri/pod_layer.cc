@@ -2,10 +2,12 @@
 // sandboxes and containers (recovered from disk in that order), and the
 // NetworkReady condition from the network layer.
 #include <limits.h>
+#include <linux/capability.h>
 #include <unistd.h>
 
 #include "absl/strings/str_cat.h"
 #include "cri/handler_context.h"
+#include "oci/linux/caps.h"
 #include "oci/sys/atomic_file.h"
 #include "oci/sys/fs.h"
 #include "oci/sys/log.h"
@@ -13,8 +15,6 @@
 
 namespace cricket::cri {
 namespace {
-
-constexpr int kCapSysResource = 24;
 
 std::string ExeDir() {
   char buf[PATH_MAX];
@@ -34,15 +34,6 @@ std::string MonitorPath(const conf::Config& c) {
   return dir + "/cricket-monitor";
 }
 
-bool HasCapSysResource() {
-  auto status = sys::ReadFile("/proc/self/status");
-  if (!status.ok()) return false;
-  auto pos = status->find("CapEff:");
-  if (pos == std::string::npos) return false;
-  uint64_t caps = std::stoull(status->substr(pos + 7), nullptr, 16);
-  return caps & (1ULL << kCapSysResource);
-}
-
 pod::spec::Defaults SpecDefaults(const conf::Config& c) {
   pod::spec::Defaults d;
   d.capabilities = c.runtime.default_capabilities;
@@ -51,7 +42,7 @@ pod::spec::Defaults SpecDefaults(const conf::Config& c) {
   d.systemd_cgroup = c.cgroup.driver == "systemd";
   // Without CAP_SYS_RESOURCE no child may go below our own score: clamp
   // there, as containerd's restrict_oom_score_adj does, instead of failing.
-  bool restrict = c.runtime.restrict_oom_score_adj || !HasCapSysResource();
+  bool restrict = c.runtime.restrict_oom_score_adj || !oci::linux::HasEffectiveCap(CAP_SYS_RESOURCE);
   if (restrict) {
     auto own = sys::ReadFile("/proc/self/oom_score_adj");
     if (own.ok()) d.min_oom_score_adj = std::stoi(*own);

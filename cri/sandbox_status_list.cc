@@ -1,11 +1,10 @@
 // PodSandboxStatus, ListPodSandbox and its streaming variant.
-#include <time.h>
-
 #include <nlohmann/json.hpp>
 
 #include "cri/runtime_handlers.h"
 #include "cri/sandbox_convert.h"
 #include "oci/sys/status.h"
+#include "pod/exit_file.h"
 
 namespace cricket::cri {
 
@@ -14,9 +13,7 @@ absl::Status RuntimeHandlers::PodSandboxStatus(const v1::PodSandboxStatusRequest
   if (!ctx().sandboxes) return NotImplemented("PodSandboxStatus");
   ASSIGN_OR_RETURN(pod::Sandbox sb, ctx().sandboxes->Get(req.pod_sandbox_id()));
   FillSandboxStatus(sb, resp->mutable_status());
-  struct timespec ts;
-  clock_gettime(CLOCK_REALTIME, &ts);
-  resp->set_timestamp(static_cast<int64_t>(ts.tv_sec) * 1000000000 + ts.tv_nsec);
+  resp->set_timestamp(pod::RealtimeNs());
   if (req.verbose()) {
     nlohmann::json info = {{"netns_path", sb.netns_path}, {"ipc_ns_path", sb.ipc_ns_path},
                            {"uts_ns_path", sb.uts_ns_path}, {"shm_path", sb.shm_path},

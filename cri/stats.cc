@@ -1,22 +1,12 @@
 // Container and pod sandbox stats, single, listed and streamed.
 // Container stats come from the container's cgroup; pod sandbox stats are
 // not implemented yet.
-#include <time.h>
-
 #include "cri/container_stats_convert.h"
 #include "cri/runtime_handlers.h"
 #include "oci/sys/status.h"
+#include "pod/exit_file.h"
 
 namespace cricket::cri {
-namespace {
-
-int64_t NowNs() {
-  struct timespec ts;
-  clock_gettime(CLOCK_REALTIME, &ts);
-  return static_cast<int64_t>(ts.tv_sec) * 1000000000 + ts.tv_nsec;
-}
-
-}  // namespace
 
 absl::Status RuntimeHandlers::ContainerStats(const v1::ContainerStatsRequest& req,
                                              v1::ContainerStatsResponse* resp) {
@@ -26,7 +16,7 @@ absl::Status RuntimeHandlers::ContainerStats(const v1::ContainerStatsRequest& re
     return absl::FailedPreconditionError("container " + c.id + " is not running: no stats");
   }
   ASSIGN_OR_RETURN(oci::cgroup::Stats s, ctx().containers->Stats(c.id));
-  FillContainerStats(c, s, NowNs(), resp->mutable_stats());
+  FillContainerStats(c, s, pod::RealtimeNs(), resp->mutable_stats());
   return absl::OkStatus();
 }
 
@@ -38,7 +28,7 @@ absl::Status RuntimeHandlers::ListContainerStats(const v1::ListContainerStatsReq
   f.pod_id_prefix = req.filter().pod_sandbox_id();
   f.state = pod::ContainerState::kRunning;
   f.labels = {req.filter().label_selector().begin(), req.filter().label_selector().end()};
-  int64_t now = NowNs();
+  int64_t now = pod::RealtimeNs();
   for (const auto& c : ctx().containers->List(f)) {
     auto s = ctx().containers->Stats(c.id);
     if (s.ok()) FillContainerStats(c, *s, now, resp->add_stats());  // one that just exited is skipped

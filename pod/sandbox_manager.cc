@@ -15,6 +15,7 @@
 #include "oci/sys/scoped_mount.h"
 #include "oci/sys/status.h"
 #include "pod/etc_files.h"
+#include "pod/exit_file.h"
 #include "pod/ids.h"
 
 namespace cricket::pod {
@@ -22,12 +23,6 @@ namespace {
 
 constexpr char kKind[] = "sandboxes";
 using runtime::v1::NamespaceMode;
-
-int64_t NowNs() {
-  struct timespec ts;
-  clock_gettime(CLOCK_REALTIME, &ts);
-  return static_cast<int64_t>(ts.tv_sec) * 1000000000 + ts.tv_nsec;
-}
 
 std::map<std::string, std::string> Sysctls(const runtime::v1::PodSandboxConfig& c) {
   return {c.linux().sysctls().begin(), c.linux().sysctls().end()};
@@ -84,7 +79,7 @@ absl::StatusOr<std::string> SandboxManager::Run(const runtime::v1::PodSandboxCon
   absl::MutexLock op(lock.get());
   sb.config = config;
   sb.runtime_handler = runtime_handler;
-  sb.created_at_ns = NowNs();
+  sb.created_at_ns = RealtimeNs();
   sys::Rollback rb;
   rb.Add("release pod name " + sb.name_key, [&] {
     names_.Release(sb.name_key);
