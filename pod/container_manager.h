@@ -32,6 +32,7 @@
 #include "pod/record_store.h"
 #include "pod/sandbox_manager.h"
 #include "pod/spec/inputs.h"
+#include "pod/stream_session.h"
 
 namespace cricket::pod {
 
@@ -80,6 +81,16 @@ class ContainerManager {
   absl::StatusOr<ExecResult> ExecSync(const std::string& id_or_prefix,
                                       const std::vector<std::string>& cmd,
                                       std::chrono::milliseconds timeout);
+  // Streaming exec (cri/streaming): cmd in the container's namespaces and
+  // cgroup with its security settings, stdio as fds. FailedPrecondition
+  // unless Running. container_stream.cc
+  absl::StatusOr<std::unique_ptr<StreamSession>> ExecStream(const std::string& id_or_prefix,
+                                                            const std::vector<std::string>& cmd,
+                                                            const StreamOptions& opts);
+  // Attaches to the running container's own stdio through its monitor, the
+  // log going on undisturbed. tty must match the container's.
+  absl::StatusOr<std::unique_ptr<StreamSession>> Attach(const std::string& id_or_prefix,
+                                                        const StreamOptions& opts);
   // The OCI spec the container was created with (verbose status).
   absl::StatusOr<nlohmann::json> Spec(const std::string& id_or_prefix);
   // cgroup statistics of the container (ContainerStats).

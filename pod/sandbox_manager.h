@@ -15,6 +15,7 @@
 #include "absl/synchronization/mutex.h"
 #include "network/network_manager.h"
 #include "oci/sys/rollback.h"
+#include "oci/sys/unique_fd.h"
 #include "pod/name_index.h"
 #include "pod/paths.h"
 #include "pod/record_store.h"
@@ -50,6 +51,12 @@ class SandboxManager {
   absl::StatusOr<Sandbox> Get(const std::string& id_or_prefix) const;
   std::vector<Sandbox> List(const SandboxFilter& filter) const;
   void SetContainerHooks(ContainerHook stop_all, ContainerHook remove_all);
+  // PortForward: a TCP connection made inside the pod's network namespace to
+  // its loopback (127.0.0.1, then ::1) on port. NotFound / FailedPrecondition
+  // (pod not Ready) / Unavailable naming the port when nothing listens.
+  // sandbox_port_forward.cc
+  absl::StatusOr<sys::UniqueFd> PortForwardConnect(const std::string& id_or_prefix,
+                                                   uint16_t port);
 
  private:
   absl::Status Prepare(Sandbox& sb, sys::Rollback& rb);

@@ -7,7 +7,7 @@
 
 #include "oci/sys/atomic_file.h"
 #include "oci/sys/temp_dir.h"
-#include "tests/e2e/pods/cri_e2e_helpers.h"
+#include "tests/e2e/common/cri_e2e_fixture.h"
 #include "tests/fixtures/image_builder.h"
 #include "tests/fixtures/registry_fixture.h"
 

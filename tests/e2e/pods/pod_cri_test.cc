@@ -1,7 +1,7 @@
 // Pod sandboxes through cricketd over its CRI socket, with Debian's CNI
 // plugins: run, status, list, a kill -9 of the daemon and its recovery,
 // then stop and remove — nothing left behind.
-#include "tests/e2e/pods/cri_e2e_helpers.h"
+#include "tests/e2e/common/cri_e2e_fixture.h"
 
 namespace cricket::testing {
 namespace {

@@ -1,5 +1,5 @@
 // The shared e2e fixture: CNI network, cricketd, client, restart, cleanup.
-#include "tests/e2e/pods/cri_e2e_helpers.h"
+#include "tests/e2e/common/cri_e2e_fixture.h"
 
 #include <signal.h>
 
