@@ -9,12 +9,17 @@ build_deps=(
   libyaml-cpp-dev nlohmann-json3-dev libsystemd-dev libseccomp-dev libcap-dev
   libarchive-dev libcurl4-openssl-dev libssl-dev libzstd-dev zlib1g-dev
   libgtest-dev libgmock-dev
+  # Man pages from --help (help2man) and the Debian package (cpack -G DEB:
+  # dpkg-shlibdeps from dpkg-dev, file).
+  help2man dpkg-dev file
 )
 # Real partners for tests and opponents for benchmarks; never parts of the product.
 test_deps=(
   busybox-static runc crun containerd conmon skopeo umoci docker-registry
   containernetworking-plugins iptables iproute2 apache2-utils openssl
   python3 python3-websocket procps util-linux time jq bc curl
+  # systemd-analyze verify of the unit (systemd need not be init).
+  systemd
 )
 
 missing=()

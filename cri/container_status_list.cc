@@ -3,6 +3,7 @@
 
 #include "cri/container_convert.h"
 #include "cri/runtime_handlers.h"
+#include "cri/stream_chunks.h"
 #include "oci/sys/status.h"
 
 namespace cricket::cri {
@@ -34,12 +35,12 @@ absl::Status RuntimeHandlers::ListContainers(const v1::ListContainersRequest& re
 absl::Status RuntimeHandlers::StreamContainers(const v1::StreamContainersRequest& req,
                                                const Sink<v1::StreamContainersResponse>& send) {
   if (!ctx().containers) return NotImplemented("StreamContainers");
-  v1::StreamContainersResponse r;
-  for (const auto& c : ctx().containers->List(FromCri(req.filter()))) {
-    FillContainer(c, r.add_containers());
-  }
-  send(r);
-  return absl::OkStatus();
+  return SendInChunks(
+      ctx().containers->List(FromCri(req.filter())),
+      [](v1::StreamContainersResponse& r, const pod::Container& c) {
+        FillContainer(c, r.add_containers());
+      },
+      send);
 }
 
 }  // namespace cricket::cri

@@ -13,11 +13,21 @@
 #include <string>
 #include <vector>
 
+#include "cri/daemon_check.h"
 #include "cri/daemon_options.h"
+#include "cri/metrics_endpoint.h"
 #include "cri/server.h"
+#include "cri/streaming/server.h"
 #include "oci/sys/fs.h"
 #include "oci/sys/log.h"
 #include "oci/sys/status.h"
+
+// CRICKET_GIT_COMMIT, written by cmake/packaging.cmake at configure time.
+#if __has_include("cricket_build_info.h")
+#include "cricket_build_info.h"
+#else
+#define CRICKET_GIT_COMMIT ""
+#endif
 
 namespace cricket::cri {
 namespace {
@@ -25,9 +35,27 @@ namespace {
 // How long calls in flight may finish after SIGTERM before they are cancelled.
 constexpr std::chrono::seconds kShutdownGrace(10);
 
+// "cricketd version 0.1.0" plus the commit the build was configured at.
+std::string VersionText() {
+  std::string commit = CRICKET_GIT_COMMIT;
+  return std::string("cricketd version ") + CRICKET_VERSION +
+         (commit.empty() ? "" : " (commit " + commit + ")") + "\n";
+}
+
 int Fail(const absl::Status& st) {
   std::fprintf(stderr, "cricketd: %s\n", std::string(st.message()).c_str());
   return 1;
+}
+
+// The exec/attach/port-forward server; its URLs come out of Exec & co.
+absl::Status StartStreaming(HandlerContext& ctx) {
+  auto srv = streaming::StreamingServer::Start(
+      streaming::StreamingServer::FromConfig(ctx.config.streaming),
+      streaming::PodStreamRuntime(ctx.containers, ctx.sandboxes));
+  if (!srv.ok()) return sys::Annotate(srv.status(), "start the streaming server");
+  ctx.streaming = std::move(*srv);
+  sys::LogInfo("streaming server listening", {{"url", ctx.streaming->BaseUrl()}});
+  return absl::OkStatus();
 }
 
 absl::Status CreateDirs(const conf::Config& config) {
@@ -52,8 +80,11 @@ int RunDaemon(const conf::Config& config) {
   auto ctx = std::make_shared<HandlerContext>();
   ctx->config = config;
   if (absl::Status st = WirePodLayer(*ctx); !st.ok()) return Fail(st);
+  if (absl::Status st = StartStreaming(*ctx); !st.ok()) return Fail(st);
   auto server = Server::Start(ctx);
   if (!server.ok()) return Fail(server.status());
+  auto metrics = StartMetricsEndpoint(ctx);  // nullptr unless metrics.enabled
+  if (!metrics.ok()) return Fail(metrics.status());
   sd_notify(0, "READY=1");
   sys::LogInfo("cricketd serving",
                {{"socket", config.socket_path}, {"version", std::string(CRICKET_VERSION)}});
@@ -62,7 +93,9 @@ int RunDaemon(const conf::Config& config) {
   sigwait(&stop, &sig);
   sys::LogInfo("shutting down", {{"signal", sigabbrev_np(sig) ? sigabbrev_np(sig) : "?"}});
   sd_notify(0, "STOPPING=1");
+  if (ctx->events) ctx->events->Close();  // ends GetContainerEvents streams
   (*server)->Shutdown(kShutdownGrace);
+  ctx->streaming->Shutdown();  // ends exec/attach/port-forward sessions
   sys::LogInfo("cricketd stopped");
   return 0;
 }
@@ -76,9 +109,8 @@ int DaemonMain(int argc, char** argv) {
   }
   switch (options->command) {
     case DaemonOptions::Command::kHelp: std::cout << DaemonUsage(); return 0;
-    case DaemonOptions::Command::kVersion:
-      std::cout << "cricketd version " << CRICKET_VERSION << "\n";
-      return 0;
+    case DaemonOptions::Command::kVersion: std::cout << VersionText(); return 0;
+    case DaemonOptions::Command::kCheck: return RunCheck(*options, std::cout);
     default: break;
   }
   auto config = EffectiveConfig(*options);

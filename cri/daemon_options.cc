@@ -20,9 +20,11 @@ std::map<std::string_view, std::string*> ValueFlags(DaemonOptions& o) {
 }  // namespace
 
 std::string DaemonUsage() {
-  return "usage: cricketd [config] [flags]\n"
+  return "usage: cricketd [config|check] [flags]\n"
          "  (no command)       serve the CRI on the socket\n"
          "  config             print the effective configuration as YAML\n"
+         "  check              check the config and this node (kernel, cgroups, CNI,\n"
+         "                     dirs); one line per check, exit 1 if one FAILs\n"
          "flags:\n"
          "  --config FILE      configuration file (default /etc/cricket/cricket.yaml)\n"
          "  --config-dir DIR   drop-in directory (default /etc/cricket/cricket.d)\n"
@@ -40,6 +42,10 @@ absl::StatusOr<DaemonOptions> ParseDaemonArgs(const std::vector<std::string>& ar
     std::string_view arg = args[i];
     if (arg == "config" && o.command == DaemonOptions::Command::kServe) {
       o.command = DaemonOptions::Command::kPrintConfig;
+      continue;
+    }
+    if (arg == "check" && o.command == DaemonOptions::Command::kServe) {
+      o.command = DaemonOptions::Command::kCheck;
       continue;
     }
     if (arg == "--version" || arg == "-v") {

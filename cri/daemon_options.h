@@ -1,4 +1,4 @@
-// cricketd's command line: flags, the `config` subcommand, and how the flags
+// cricketd's command line: flags, the `config` and `check` subcommands, and how the flags
 // override the loaded configuration.
 #pragma once
 
@@ -11,7 +11,7 @@
 namespace cricket::cri {
 
 struct DaemonOptions {
-  enum class Command { kServe, kPrintConfig, kVersion, kHelp };
+  enum class Command { kServe, kPrintConfig, kCheck, kVersion, kHelp };
   Command command = Command::kServe;
   conf::LoadOptions load;  // --config (sets explicit_file), --config-dir
   // Overrides of the loaded config; empty = keep the file's value.

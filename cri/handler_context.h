@@ -15,8 +15,14 @@
 #include "pod/image_provider.h"
 #include "pod/record_store.h"
 #include "pod/sandbox_manager.h"
+#include "pod/events.h"
+#include "pod/stats_service.h"
 
 namespace cricket::cri {
+
+namespace streaming {
+class StreamingServer;
+}  // namespace streaming
 
 // The NetworkReady condition as the CNI layer sees it.
 struct NetworkCondition {
@@ -39,11 +45,19 @@ struct HandlerContext {
   std::shared_ptr<image::ImageService> images;
   std::shared_ptr<pod::RootfsProvider> rootfs;
   std::shared_ptr<pod::ContainerManager> containers;
+  std::shared_ptr<pod::EventBus> events;      // GetContainerEvents
+  std::shared_ptr<pod::StatsService> stats;   // *Stats and metrics RPCs
+  // Exec/Attach/PortForward URLs (cri/streaming); null until started.
+  std::shared_ptr<streaming::StreamingServer> streaming;
 };
 
 // Builds the pod layer from the configuration into ctx and recovers the
 // pods recorded before a restart (no CNI ADD is re-run).
 absl::Status WirePodLayer(HandlerContext& ctx);
+
+// The cricket-monitor binary cricketd starts: runtime.monitor_path, else the
+// one next to cricketd (installed) or in the build tree's pod/ dir.
+std::string MonitorPath(const conf::Config& config);
 
 // A stream writer for server-streaming RPCs: false once the client has gone.
 template <typename T>

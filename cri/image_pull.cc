@@ -1,6 +1,7 @@
 // PullImage: credentials from the request's AuthConfig, the pull itself in
 // the image layer; the response names the image by id.
 #include "cri/image_handlers.h"
+#include "cri/metrics_registry.h"
 #include "oci/sys/status.h"
 
 namespace cricket::cri {
@@ -14,7 +15,11 @@ absl::Status ImageHandlers::PullImage(const v1::PullImageRequest& req, v1::PullI
   creds.auth = req.auth().auth();
   creds.identity_token = req.auth().identity_token();
   creds.registry_token = req.auth().registry_token();
-  ASSIGN_OR_RETURN(std::string id, ctx().images->Pull(req.image().image(), creds));
+  PullObserver pull;  // bytes and duration for the metrics endpoint
+  ASSIGN_OR_RETURN(std::string id,
+                   pull.Done(ctx().images->Pull(
+                       req.image().image(), creds,
+                       [&](const image::PullProgress& p) { pull.Progress(p.digest, p.done); })));
   resp->set_image_ref(id);
   return absl::OkStatus();
 }

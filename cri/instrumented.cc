@@ -5,6 +5,7 @@
 #include <string>
 
 #include "absl/strings/str_format.h"
+#include "cri/metrics_registry.h"
 #include "cri/status_map.h"
 #include "oci/sys/log.h"
 
@@ -22,6 +23,8 @@ grpc::Status Instrumented(std::string_view rpc, const std::function<absl::Status
   const auto start = std::chrono::steady_clock::now();
   absl::Status st = call();
   const auto elapsed = std::chrono::steady_clock::now() - start;
+  MetricsRegistry::Global().ObserveRpc(rpc, st.code(),
+                                       std::chrono::duration<double>(elapsed).count());
   const std::string latency =
       absl::StrFormat("%.3fms", std::chrono::duration<double, std::milli>(elapsed).count());
   const std::string name(rpc);

@@ -24,6 +24,8 @@ std::string ExeDir() {
   return p.substr(0, p.rfind('/'));
 }
 
+}  // namespace
+
 // Installed, cricket-monitor sits next to cricketd; in a build tree it is in pod/.
 std::string MonitorPath(const conf::Config& c) {
   if (!c.runtime.monitor_path.empty()) return c.runtime.monitor_path;
@@ -33,6 +35,8 @@ std::string MonitorPath(const conf::Config& c) {
   }
   return dir + "/cricket-monitor";
 }
+
+namespace {
 
 pod::spec::Defaults SpecDefaults(const conf::Config& c) {
   pod::spec::Defaults d;
@@ -63,16 +67,20 @@ absl::Status WirePodLayer(HandlerContext& ctx) {
   ASSIGN_OR_RETURN(auto images, image::ImageService::Open(c));
   ctx.images = std::move(images);
   ctx.rootfs = std::make_shared<pod::ImageServiceProvider>(ctx.images.get());
+  ctx.events = std::make_shared<pod::EventBus>();
   pod::SandboxManager::Options so;
   so.paths = {c.root_dir, c.state_dir};
+  so.events = ctx.events.get();
   ctx.sandboxes = std::make_shared<pod::SandboxManager>(so, ctx.network.get(), ctx.records.get());
   pod::ContainerManager::Options co;
   co.paths = so.paths;
   co.monitor_path = MonitorPath(c);
   co.defaults = SpecDefaults(c);
   co.default_seccomp_path = c.runtime.seccomp_profile;
+  co.events = ctx.events.get();
   ctx.containers = std::make_shared<pod::ContainerManager>(co, ctx.sandboxes.get(),
                                                            ctx.rootfs.get(), ctx.records.get());
+  ctx.stats = std::make_shared<pod::StatsService>(ctx.sandboxes.get(), ctx.containers.get());
   RETURN_IF_ERROR(sys::Annotate(ctx.sandboxes->Recover(), "recover pod sandboxes"));
   RETURN_IF_ERROR(sys::Annotate(ctx.containers->Recover(), "recover containers"));
   std::weak_ptr<network::NetworkManager> net = ctx.network;

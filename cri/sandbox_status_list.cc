@@ -3,6 +3,7 @@
 
 #include "cri/runtime_handlers.h"
 #include "cri/sandbox_convert.h"
+#include "cri/stream_chunks.h"
 #include "oci/sys/status.h"
 #include "pod/exit_file.h"
 
@@ -37,12 +38,12 @@ absl::Status RuntimeHandlers::ListPodSandbox(const v1::ListPodSandboxRequest& re
 absl::Status RuntimeHandlers::StreamPodSandboxes(const v1::StreamPodSandboxesRequest& req,
                                                  const Sink<v1::StreamPodSandboxesResponse>& send) {
   if (!ctx().sandboxes) return NotImplemented("StreamPodSandboxes");
-  v1::StreamPodSandboxesResponse r;
-  for (const pod::Sandbox& sb : ctx().sandboxes->List(FromCri(req.filter()))) {
-    FillSandbox(sb, r.add_pod_sandboxes());
-  }
-  send(r);
-  return absl::OkStatus();
+  return SendInChunks(
+      ctx().sandboxes->List(FromCri(req.filter())),
+      [](v1::StreamPodSandboxesResponse& r, const pod::Sandbox& sb) {
+        FillSandbox(sb, r.add_pod_sandboxes());
+      },
+      send);
 }
 
 }  // namespace cricket::cri

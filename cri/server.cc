@@ -6,6 +6,7 @@
 #include <sys/stat.h>
 
 #include "absl/strings/str_cat.h"
+#include "cri/image_import.h"
 #include "cri/socket_file.h"
 #include "oci/sys/log.h"
 #include "oci/sys/status.h"
@@ -24,12 +25,14 @@ absl::StatusOr<std::unique_ptr<Server>> Server::Start(std::shared_ptr<const Hand
   RETURN_IF_ERROR(PrepareSocketPath(s->socket_path_));
   s->runtime_ = std::make_unique<GrpcRuntimeService>(std::make_shared<RuntimeHandlers>(ctx));
   s->image_ = std::make_unique<GrpcImageService>(std::make_shared<ImageHandlers>(ctx));
+  s->cricket_images_ = std::make_unique<GrpcCricketImages>(ctx);
 
   grpc::ServerBuilder builder;
   builder.AddListeningPort(absl::StrCat("unix:", s->socket_path_),
                            grpc::InsecureServerCredentials());
   builder.RegisterService(s->runtime_.get());
   builder.RegisterService(s->image_.get());
+  builder.RegisterService(s->cricket_images_.get());  // cricket.v1 extensions
   builder.SetMaxReceiveMessageSize(kMaxMessageBytes);
   builder.SetMaxSendMessageSize(kMaxMessageBytes);
   // bind(2) creates the socket with the umask applied: keep "other" out from

@@ -36,6 +36,7 @@ class Server {
   std::string socket_path_;
   std::unique_ptr<GrpcRuntimeService> runtime_;
   std::unique_ptr<GrpcImageService> image_;
+  std::unique_ptr<grpc::Service> cricket_images_;  // cricket.v1.Images (image_import.h)
   std::unique_ptr<grpc::Server> server_;
 };
 

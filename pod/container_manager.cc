@@ -51,7 +51,9 @@ absl::StatusOr<Container> ContainerManager::Snapshot(const std::string& id) cons
 }
 
 absl::Status ContainerManager::Save(const Container& c) {
-  return sys::Annotate(records_->Put("containers", c.id, c.ToJson()), "save container %s", c.id);
+  absl::Status st = records_->Put("containers", c.id, c.ToJson());
+  if (st.ok() && opts_.events) opts_.events->ContainerSaved(c);
+  return sys::Annotate(st, "save container %s", c.id);
 }
 
 void ContainerManager::Publish(const Container& c) {
@@ -69,6 +71,7 @@ void ContainerManager::Unpublish(const Container& c) {
   containers_.erase(c.id);
   // The op lock is held by our caller; it lives on through its shared_ptr.
   op_locks_.erase(c.id);
+  if (opts_.events) opts_.events->ContainerRemoved(c);
 }
 
 }  // namespace cricket::pod

@@ -25,6 +25,7 @@
 #include "oci/sys/rollback.h"
 #include "pod/container.h"
 #include "pod/container_paths.h"
+#include "pod/events.h"
 #include "pod/exit_watcher.h"
 #include "pod/image_provider.h"
 #include "pod/monitor_client.h"
@@ -45,6 +46,7 @@ class ContainerManager {
     std::string default_seccomp_path;  // "" = built-in RuntimeDefault
     std::chrono::milliseconds monitor_timeout = std::chrono::seconds(60);
     std::chrono::seconds kill_grace = std::chrono::seconds(10);  // wait after SIGKILL
+    EventBus* events = nullptr;  // GetContainerEvents; may be null
   };
 
   ContainerManager(Options opts, SandboxManager* sandboxes, RootfsProvider* images,

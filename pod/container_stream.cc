@@ -1,18 +1,52 @@
-// Streaming exec and attach for cri/streaming. Placeholder until the pod
-// layer's implementation lands: both answer UNIMPLEMENTED.
+// Streaming exec and attach for cri/streaming: checks the container, then
+// hands over to the session types (exec_stream_session.h, attach_session.h).
+#include "absl/strings/str_cat.h"
+#include "oci/sys/status.h"
+#include "pod/attach_session.h"
 #include "pod/container_manager.h"
+#include "pod/exec_stream_session.h"
 
 namespace cricket::pod {
+namespace {
+
+absl::Status NeedRunning(const Container& c, const std::string& what) {
+  if (c.state == ContainerState::kRunning) return absl::OkStatus();
+  return absl::FailedPreconditionError(
+      absl::StrCat(what, " container ", c.id, ": container is ", std::string(Name(c.state))));
+}
+
+}  // namespace
 
 absl::StatusOr<std::unique_ptr<StreamSession>> ContainerManager::ExecStream(
     const std::string& id_or_prefix, const std::vector<std::string>& cmd,
     const StreamOptions& opts) {
-  return absl::UnimplementedError("streaming exec is not implemented yet");
+  ASSIGN_OR_RETURN(std::string id, ResolveId(id_or_prefix));
+  ASSIGN_OR_RETURN(Container c, Get(id));
+  RETURN_IF_ERROR(NeedRunning(c, "exec in"));
+  ExecStreamRequest r;
+  r.monitor_path = opts_.monitor_path;
+  r.oci_root = cpaths_.OciRoot();
+  r.id = id;
+  r.systemd_cgroup = opts_.defaults.systemd_cgroup;
+  r.cmd = cmd;
+  r.opts = opts;
+  r.start_timeout = opts_.monitor_timeout;
+  r.kill_grace = opts_.kill_grace;
+  return StartExecStream(r);
 }
 
 absl::StatusOr<std::unique_ptr<StreamSession>> ContainerManager::Attach(
     const std::string& id_or_prefix, const StreamOptions& opts) {
-  return absl::UnimplementedError("attach is not implemented yet");
+  ASSIGN_OR_RETURN(std::string id, ResolveId(id_or_prefix));
+  ASSIGN_OR_RETURN(Container c, Get(id));
+  RETURN_IF_ERROR(NeedRunning(c, "attach to"));
+  AttachRequest r;
+  r.id = id;
+  r.attach_dir = cpaths_.Bundle(id);  // as LaunchMonitor gives it to the monitor
+  r.container_tty = c.config.tty();
+  r.container_stdin = c.config.stdin();
+  r.opts = opts;
+  return AttachToMonitor(r);
 }
 
 }  // namespace cricket::pod

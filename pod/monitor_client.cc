@@ -67,6 +67,10 @@ absl::Status StatusFromJson(const nlohmann::json& j, const std::string& what) {
 
 }  // namespace
 
+absl::Status HelperErrorStatus(const nlohmann::json& j, const std::string& what) {
+  return StatusFromJson(j, what);
+}
+
 std::vector<std::string> MonitorArgv(const MonitorRequest& r, int sync_fd) {
   std::vector<std::string> a = {r.monitor_path, "run", "--id=" + r.id, "--bundle=" + r.bundle,
                                 "--root=" + r.oci_root, "--exit-file=" + r.exit_file,

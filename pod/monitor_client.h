@@ -8,6 +8,8 @@
 #include <string>
 #include <vector>
 
+#include <nlohmann/json.hpp>
+
 #include "absl/status/statusor.h"
 
 namespace cricket::pod {
@@ -55,6 +57,10 @@ absl::StatusOr<ExecResult> RunExecHelper(const ExecRequest& r);
 // Parses the helper's JSON line (exposed for tests).
 absl::StatusOr<ExecResult> ParseExecOutput(const std::string& id, const std::string& line,
                                            std::chrono::milliseconds timeout);
+// What a helper's {"error":"...","code":N} report stands for, its text
+// prefixed with `what` unless it starts with it (the streaming exec reuses it).
+absl::Status HelperErrorStatus(const nlohmann::json& j, const std::string& what);
+
 // Parses the monitor's sync line (exposed for tests).
 absl::StatusOr<MonitorStarted> ParseSyncLine(const std::string& id, const std::string& line);
 

@@ -16,6 +16,27 @@ bool Sandbox::host_ipc() const {
   return config.linux().security_context().namespace_options().ipc() == NamespaceMode::NODE;
 }
 
+bool Sandbox::shares_pid() const {
+  return config.linux().security_context().namespace_options().pid() == NamespaceMode::POD;
+}
+
+nlohmann::json Sandbox::InfraInfo() const {
+  auto to_json = [](const google::protobuf::Message& m) {
+    std::string s;
+    (void)google::protobuf::util::MessageToJsonString(m, &s);
+    return nlohmann::json::parse(s, nullptr, false);
+  };
+  nlohmann::json j = {{"cgroup_parent", config.linux().cgroup_parent()}};
+  if (infra_pid > 0) {
+    j["infra_pid"] = infra_pid;
+    j["pid_ns_path"] = pid_ns_path;
+    j["infra_cgroups_path"] = infra_cgroups_path;
+  }
+  if (config.linux().has_overhead()) j["overhead"] = to_json(config.linux().overhead());
+  if (config.linux().has_resources()) j["resources"] = to_json(config.linux().resources());
+  return j;
+}
+
 std::string SandboxNameKey(const runtime::v1::PodSandboxMetadata& m) {
   return absl::StrCat(m.name(), "_", m.namespace_(), "_", m.uid(), "_", m.attempt());
 }
@@ -29,7 +50,10 @@ nlohmann::json Sandbox::ToJson() const {
           {"ipc_ns_path", ipc_ns_path}, {"uts_ns_path", uts_ns_path}, {"shm_path", shm_path},
           {"hostname_path", hostname_path}, {"hosts_path", hosts_path},
           {"resolv_path", resolv_path}, {"network_name", network_name}, {"ip", ip},
-          {"additional_ips", additional_ips}, {"not_ready_reason", not_ready_reason}};
+          {"additional_ips", additional_ips}, {"not_ready_reason", not_ready_reason},
+          {"infra_pid", infra_pid}, {"infra_start_time", infra_start_time},
+          {"pid_ns_path", pid_ns_path}, {"infra_cgroups_path", infra_cgroups_path},
+          {"created_cgroup_parent", created_cgroup_parent}};
 }
 
 absl::StatusOr<Sandbox> Sandbox::FromJson(const nlohmann::json& j) {
@@ -57,6 +81,11 @@ absl::StatusOr<Sandbox> Sandbox::FromJson(const nlohmann::json& j) {
     s.ip = j.value("ip", "");
     s.additional_ips = j.value("additional_ips", std::vector<std::string>{});
     s.not_ready_reason = j.value("not_ready_reason", "");
+    s.infra_pid = j.value("infra_pid", 0);
+    s.infra_start_time = j.value("infra_start_time", uint64_t{0});
+    s.pid_ns_path = j.value("pid_ns_path", "");
+    s.infra_cgroups_path = j.value("infra_cgroups_path", "");
+    s.created_cgroup_parent = j.value("created_cgroup_parent", "");
   } catch (const nlohmann::json::exception& e) {
     return absl::DataLossError(absl::StrCat("sandbox record: ", e.what()));
   }

@@ -28,9 +28,23 @@ struct Sandbox {
   std::string network_name, ip;
   std::vector<std::string> additional_ips;
   std::string not_ready_reason;  // why a rollback could not finish
+  // Shared pid namespace (pid: POD) only: the infra process (cricket-pause) and
+  // its pinned pid namespace; pid + start time name it across pid reuse.
+  int infra_pid = 0;
+  uint64_t infra_start_time = 0;
+  std::string pid_ns_path;
+  std::string infra_cgroups_path;  // OCI form; "" when there is no infra process
+  // The topmost dir of the pod's cgroup parent that we made (cgroupfs), removed
+  // with the pod; "" when the kubelet made it or there is none.
+  std::string created_cgroup_parent;
 
   bool host_network() const;
   bool host_ipc() const;
+  bool shares_pid() const;  // NamespaceMode POD for pid
+  // For PodSandboxStatus verbose info: infra process, cgroups, and the pod's
+  // overhead and resources as the kubelet sent them (recorded, not enforced
+  // beyond the pod cgroup the kubelet sizes, as containerd does for runc).
+  nlohmann::json InfraInfo() const;
   nlohmann::json ToJson() const;
   static absl::StatusOr<Sandbox> FromJson(const nlohmann::json& j);
 };

@@ -22,7 +22,6 @@ namespace cricket::pod {
 namespace {
 
 constexpr char kKind[] = "sandboxes";
-using runtime::v1::NamespaceMode;
 
 std::map<std::string, std::string> Sysctls(const runtime::v1::PodSandboxConfig& c) {
   return {c.linux().sysctls().begin(), c.linux().sysctls().end()};
@@ -45,7 +44,11 @@ std::shared_ptr<absl::Mutex> SandboxManager::OpLock(const std::string& id) {
   return m;
 }
 
-absl::Status SandboxManager::Save(const Sandbox& sb) { return records_->Put(kKind, sb.id, sb.ToJson()); }
+absl::Status SandboxManager::Save(const Sandbox& sb) {
+  absl::Status st = records_->Put(kKind, sb.id, sb.ToJson());
+  if (st.ok() && opts_.events) opts_.events->SandboxSaved(sb);
+  return st;
+}
 
 void SandboxManager::Publish(const Sandbox& sb) {
   absl::MutexLock l(&mu_);
@@ -55,12 +58,6 @@ void SandboxManager::Publish(const Sandbox& sb) {
 
 absl::StatusOr<std::string> SandboxManager::Run(const runtime::v1::PodSandboxConfig& config,
                                                 const std::string& runtime_handler) {
-  const auto& opts = config.linux().security_context().namespace_options();
-  if (opts.pid() == NamespaceMode::POD) {
-    return absl::UnimplementedError(
-        "a pod-wide shared pid namespace (pid: POD) needs an infra process, which cricket does not "
-        "run yet; use pid CONTAINER (the kubelet's default without shareProcessNamespace)");
-  }
   Sandbox sb;
   sb.id = NewRandomId();
   sb.name_key = SandboxNameKey(config.metadata());
@@ -115,6 +112,8 @@ absl::Status SandboxManager::Prepare(Sandbox& sb, sys::Rollback& rb) {
   RETURN_IF_ERROR(MountShm(sb, rb));
   RETURN_IF_ERROR(SetUpNetwork(sb, rb));
   RETURN_IF_ERROR(WriteFiles(sb));
+  RETURN_IF_ERROR(MakeCgroupParent(sb, rb));
+  RETURN_IF_ERROR(StartInfraProcess(sb, rb));
   sb.state = SandboxState::kReady;
   RETURN_IF_ERROR(Save(sb));
   Publish(sb);

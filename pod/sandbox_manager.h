@@ -16,6 +16,7 @@
 #include "network/network_manager.h"
 #include "oci/sys/rollback.h"
 #include "oci/sys/unique_fd.h"
+#include "pod/events.h"
 #include "pod/name_index.h"
 #include "pod/paths.h"
 #include "pod/record_store.h"
@@ -35,6 +36,12 @@ class SandboxManager {
     Paths paths;
     std::string host_resolv_path = "/etc/resolv.conf";
     int64_t shm_size_bytes = 64 << 20;  // the kubelet's default /dev/shm size
+    EventBus* events = nullptr;         // GetContainerEvents; may be null
+    // Pods sharing a pid namespace: cricket-pause; "" → ResolveInfraPath("")
+    // (cricketd sets ResolveInfraPath(monitor_path)).
+    std::string infra_path;
+    bool systemd_cgroup = false;  // cgroup driver, as the containers' specs use it
+    std::string cgroup_root = "/sys/fs/cgroup";
   };
   // What the container layer does for a pod's containers on Stop / Remove.
   using ContainerHook = std::function<absl::Status(const std::string& sandbox_id)>;
@@ -64,6 +71,13 @@ class SandboxManager {
   absl::Status MountShm(Sandbox& sb, sys::Rollback& rb);
   absl::Status SetUpNetwork(Sandbox& sb, sys::Rollback& rb);
   absl::Status WriteFiles(Sandbox& sb);
+  // sandbox_infra.cc
+  absl::Status MakeCgroupParent(Sandbox& sb, sys::Rollback& rb);
+  absl::Status RemoveCgroupParent(const std::string& top);
+  absl::Status StartInfraProcess(Sandbox& sb, sys::Rollback& rb);
+  absl::Status StopInfraProcess(const Sandbox& sb);
+  absl::Status ReleaseInfra(Sandbox& sb);
+  static Sandbox WithInfraChecked(Sandbox sb);
   absl::Status Save(const Sandbox& sb);
   void Publish(const Sandbox& sb);
   absl::Status TearDownNetwork(const Sandbox& sb);

@@ -36,14 +36,15 @@ absl::StatusOr<Sandbox> SandboxManager::Get(const std::string& id_or_prefix) con
   absl::MutexLock l(&mu_);
   auto it = sandboxes_.find(id);
   if (it == sandboxes_.end()) return absl::NotFoundError(absl::StrCat("pod sandbox ", id, " not found"));
-  return it->second;
+  return WithInfraChecked(it->second);
 }
 
 std::vector<Sandbox> SandboxManager::List(const SandboxFilter& filter) const {
   absl::MutexLock l(&mu_);
   std::vector<Sandbox> out;
   for (const auto& [id, sb] : sandboxes_) {
-    if (Matches(sb, filter)) out.push_back(sb);
+    Sandbox checked = WithInfraChecked(sb);
+    if (Matches(checked, filter)) out.push_back(std::move(checked));
   }
   return out;
 }
@@ -56,6 +57,7 @@ absl::Status SandboxManager::Stop(const std::string& id_or_prefix) {
   if (stop_containers_) {
     RETURN_IF_ERROR(sys::Annotate(stop_containers_(sb.id), "stop pod %s", sb.id));
   }
+  RETURN_IF_ERROR(sys::Annotate(StopInfraProcess(sb), "stop pod %s", sb.id));
   // As containerd does: the network and its namespace go at stop; the rest at remove.
   RETURN_IF_ERROR(sys::Annotate(TearDownNetwork(sb), "stop pod %s", sb.id));
   if (!sb.netns_path.empty()) {
@@ -72,6 +74,7 @@ absl::Status SandboxManager::Stop(const std::string& id_or_prefix) {
 }
 
 absl::Status SandboxManager::ReleaseResources(Sandbox& sb) {
+  RETURN_IF_ERROR(ReleaseInfra(sb));
   RETURN_IF_ERROR(TearDownNetwork(sb));
   for (std::string* p : {&sb.netns_path, &sb.ipc_ns_path, &sb.uts_ns_path}) {
     RETURN_IF_ERROR(sys::RemovePinnedNamespace(*p));
@@ -100,6 +103,7 @@ absl::Status SandboxManager::Remove(const std::string& id_or_prefix) {
     ids_.Remove(sb.id);
     op_locks_.erase(sb.id);
   }
+  if (opts_.events) opts_.events->SandboxRemoved(sb);
   sys::LogInfo("pod sandbox removed", {{"id", sb.id}});
   return absl::OkStatus();
 }
@@ -128,6 +132,13 @@ absl::Status SandboxManager::Recover() {
       sb->state = SandboxState::kNotReady;
       sb->not_ready_reason = "network namespace lost (node rebooted?)";
       RETURN_IF_ERROR(Save(*sb));
+    }
+    if (sb->state == SandboxState::kReady && sb->infra_pid > 0) {
+      Sandbox checked = WithInfraChecked(*sb);
+      if (checked.state != SandboxState::kReady) {
+        *sb = checked;
+        RETURN_IF_ERROR(Save(*sb));
+      }
     }
     RETURN_IF_ERROR(names_.Reserve(sb->name_key, sb->id));
     Publish(*sb);

@@ -11,6 +11,21 @@ namespace {
 // The kubelet's CRI message limit; ListContainers on a busy node can be large.
 constexpr int kMaxMessageBytes = 16 << 20;
 
+// A channel to `endpoint`, once the socket accepts (Unavailable naming it otherwise).
+absl::StatusOr<std::shared_ptr<grpc::Channel>> OpenChannel(const std::string& endpoint,
+                                                           std::chrono::milliseconds timeout) {
+  ASSIGN_OR_RETURN(std::string target, GrpcTarget(endpoint));
+  grpc::ChannelArguments args;
+  args.SetMaxReceiveMessageSize(kMaxMessageBytes);
+  args.SetMaxSendMessageSize(kMaxMessageBytes);
+  auto channel = grpc::CreateCustomChannel(target, grpc::InsecureChannelCredentials(), args);
+  if (!channel->WaitForConnected(std::chrono::system_clock::now() + timeout)) {
+    return absl::UnavailableError(absl::StrCat("cannot connect to ", endpoint, " within ",
+                                               timeout.count(), "ms: is the runtime running?"));
+  }
+  return channel;
+}
+
 }  // namespace
 
 absl::Status FromGrpcStatus(const grpc::Status& st, std::string_view what) {
@@ -22,21 +37,17 @@ absl::Status FromGrpcStatus(const grpc::Status& st, std::string_view what) {
 
 absl::StatusOr<std::unique_ptr<Client>> Client::Connect(const ConnectOptions& options) {
   std::string endpoint = options.endpoint.empty() ? ChooseEndpoint("") : options.endpoint;
-  ASSIGN_OR_RETURN(std::string target, GrpcTarget(endpoint));
-  grpc::ChannelArguments args;
-  args.SetMaxReceiveMessageSize(kMaxMessageBytes);
-  args.SetMaxSendMessageSize(kMaxMessageBytes);
   std::unique_ptr<Client> c(new Client());
   c->endpoint_ = endpoint;
   c->timeout_ = options.timeout;
-  c->channel_ = grpc::CreateCustomChannel(target, grpc::InsecureChannelCredentials(), args);
-  if (!c->channel_->WaitForConnected(std::chrono::system_clock::now() + options.timeout)) {
-    return absl::UnavailableError(absl::StrCat("cannot connect to ", endpoint, " within ",
-                                               options.timeout.count(),
-                                               "ms: is the runtime running?"));
+  ASSIGN_OR_RETURN(c->channel_, OpenChannel(endpoint, options.timeout));
+  c->image_channel_ = c->channel_;
+  if (!options.image_endpoint.empty() && options.image_endpoint != endpoint) {
+    ASSIGN_OR_RETURN(c->image_channel_, OpenChannel(options.image_endpoint, options.timeout));
   }
   c->runtime_ = v1::RuntimeService::NewStub(c->channel_);
-  c->images_ = v1::ImageService::NewStub(c->channel_);
+  c->images_ = v1::ImageService::NewStub(c->image_channel_);
+  c->cricket_images_ = ::cricket::v1::Images::NewStub(c->image_channel_);
   return c;
 }
 

@@ -12,6 +12,7 @@
 
 #include "absl/status/statusor.h"
 #include "cri/api/api_grpc.h"
+#include "cri/api/cricket.grpc.pb.h"
 
 namespace cricket::cri::client {
 
@@ -20,6 +21,8 @@ namespace v1 = ::runtime::v1;
 struct ConnectOptions {
   std::string endpoint;                      // see endpoint.h; "" = ChooseEndpoint("")
   std::chrono::milliseconds timeout{10000};  // for the connection and for each call
+  // ImageService on another socket (crictl's --image-endpoint); "" = endpoint.
+  std::string image_endpoint;
 };
 
 // gRPC status → absl status with the same code; `what` prefixes the message.
@@ -37,6 +40,9 @@ class Client {
 
   v1::RuntimeService::Stub& runtime() { return *runtime_; }
   v1::ImageService::Stub& images() { return *images_; }
+  // cricket's own extensions (cri/api/cricket.proto), on the image endpoint;
+  // other runtimes answer UNIMPLEMENTED.
+  ::cricket::v1::Images::Stub& cricket_images() { return *cricket_images_; }
 
   // A context carrying the per-call deadline, for calls through the raw stubs.
   std::unique_ptr<grpc::ClientContext> NewContext() const;
@@ -65,7 +71,9 @@ class Client {
   std::chrono::milliseconds timeout_{0};
   std::shared_ptr<grpc::Channel> channel_;
   std::unique_ptr<v1::RuntimeService::Stub> runtime_;
+  std::shared_ptr<grpc::Channel> image_channel_;
   std::unique_ptr<v1::ImageService::Stub> images_;
+  std::unique_ptr<::cricket::v1::Images::Stub> cricket_images_;
 };
 
 }  // namespace cricket::cri::client

@@ -34,17 +34,17 @@ std::string ConditionTable(const v1::StatusResponse& resp) {
 }  // namespace
 
 absl::Status RunInfo(const CommandContext& ctx, std::vector<std::string> args) {
-  ASSIGN_OR_RETURN(Format format, TakeFormatFlag(args, Format::kJson));
-  if (!args.empty()) return UsageError("info", "unexpected argument " + args[0]);
+  ASSIGN_OR_RETURN(Flags f, ParseFlags("info", args));
+  if (!f.args.empty()) return UsageError("info", "unexpected argument " + f.args[0]);
+  ASSIGN_OR_RETURN(OutputOptions out, OutputFrom(f, Format::kJson));
   ASSIGN_OR_RETURN(auto client, Connect(ctx));
   ASSIGN_OR_RETURN(v1::StatusResponse resp, client->Status(/*verbose=*/true));
-  if (format == Format::kTable) {
+  if (out.format == Format::kTable) {
     std::cout << ConditionTable(resp);
     return absl::OkStatus();
   }
   ASSIGN_OR_RETURN(nlohmann::json tree, InfoTree(std::move(resp)));
-  std::cout << (format == Format::kJson ? JsonText(tree) : YamlText(tree));
-  return absl::OkStatus();
+  return PrintTree(tree, out);
 }
 
 }  // namespace cricket::cri::ctl

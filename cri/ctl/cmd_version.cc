@@ -9,20 +9,19 @@
 namespace cricket::cri::ctl {
 
 absl::Status RunVersion(const CommandContext& ctx, std::vector<std::string> args) {
-  ASSIGN_OR_RETURN(Format format, TakeFormatFlag(args, Format::kTable));
-  if (!args.empty()) return UsageError("version", "unexpected argument " + args[0]);
+  ASSIGN_OR_RETURN(Flags f, ParseFlags("version", args));
+  if (!f.args.empty()) return UsageError("version", "unexpected argument " + f.args[0]);
+  ASSIGN_OR_RETURN(OutputOptions out, OutputFrom(f, Format::kTable));
   ASSIGN_OR_RETURN(auto client, Connect(ctx));
   ASSIGN_OR_RETURN(auto v, client->Version());
-  if (format == Format::kTable) {
+  if (out.format == Format::kTable) {
     std::cout << "Version:  " << v.version() << "\n"
               << "RuntimeName:  " << v.runtime_name() << "\n"
               << "RuntimeVersion:  " << v.runtime_version() << "\n"
               << "RuntimeApiVersion:  " << v.runtime_api_version() << "\n";
     return absl::OkStatus();
   }
-  ASSIGN_OR_RETURN(nlohmann::json tree, MessageToJson(v));
-  std::cout << (format == Format::kJson ? JsonText(tree) : YamlText(tree));
-  return absl::OkStatus();
+  return PrintMessage(v, out);
 }
 
 }  // namespace cricket::cri::ctl

@@ -4,19 +4,23 @@
 
 #include <functional>
 #include <memory>
+#include <optional>
 #include <string>
 #include <vector>
 
 #include "absl/status/status.h"
 #include "absl/status/statusor.h"
 #include "cri/client/client.h"
+#include "google/protobuf/message.h"
 
 namespace cricket::cri::ctl {
 
 namespace v1 = ::runtime::v1;
 
 struct CommandContext {
-  client::ConnectOptions connect;  // from --runtime-endpoint / --timeout
+  client::ConnectOptions connect;  // from --runtime-endpoint / --image-endpoint / --timeout
+  std::string config_path;         // cricketctl.yaml (--config, $CRICKETCTL_CONFIG)
+  bool debug = false;              // -D / "debug: true"
 };
 
 struct Command {
@@ -60,5 +64,26 @@ absl::Status RunExec(const CommandContext& ctx, std::vector<std::string> args);
 absl::Status RunLogs(const CommandContext& ctx, std::vector<std::string> args);
 absl::Status RunStop(const CommandContext& ctx, std::vector<std::string> args);
 absl::Status RunRm(const CommandContext& ctx, std::vector<std::string> args);
+absl::Status RunStatsp(const CommandContext& ctx, std::vector<std::string> args);
+absl::Status RunInspecti(const CommandContext& ctx, std::vector<std::string> args);
+absl::Status RunImagefsinfo(const CommandContext& ctx, std::vector<std::string> args);
+absl::Status RunImport(const CommandContext& ctx, std::vector<std::string> args);
+absl::Status RunStats(const CommandContext& ctx, std::vector<std::string> args);
+absl::Status RunUpdate(const CommandContext& ctx, std::vector<std::string> args);
+absl::Status RunEvents(const CommandContext& ctx, std::vector<std::string> args);
+absl::Status RunConfig(const CommandContext& ctx, std::vector<std::string> args);
+absl::Status RunAttach(const CommandContext& ctx, std::vector<std::string> args);
+absl::Status RunPortForward(const CommandContext& ctx, std::vector<std::string> args);
+absl::Status RunRun(const CommandContext& ctx, std::vector<std::string> args);
+
+// A status that makes cricketctl exit with `code` and print nothing (a
+// remote command's exit code, as crictl and kubectl pass it on).
+absl::Status ExitWith(int code);
+std::optional<int> ExitCodeOf(const absl::Status& st);
+
+// A pod or container config file in the JSON or YAML shape crictl accepts
+// (protobuf JSON names, camelCase or snake_case). `what` names it in errors.
+absl::Status ReadConfigFile(const std::string& path, google::protobuf::Message* msg,
+                            const char* what);
 
 }  // namespace cricket::cri::ctl

@@ -4,9 +4,12 @@
 #include <yaml-cpp/yaml.h>
 
 #include <algorithm>
+#include <iostream>
 
 #include "absl/strings/str_cat.h"
+#include "cri/client/go_template.h"
 #include "google/protobuf/util/json_util.h"
+#include "oci/sys/status.h"
 
 namespace cricket::cri::ctl {
 namespace {
@@ -50,8 +53,9 @@ absl::StatusOr<Format> ParseFormat(std::string_view name) {
   if (name == "table") return Format::kTable;
   if (name == "json") return Format::kJson;
   if (name == "yaml") return Format::kYaml;
-  return absl::InvalidArgumentError(
-      absl::StrCat("unknown output format \"", std::string(name), "\" (table, json or yaml)"));
+  if (name == "go-template") return Format::kGoTemplate;
+  return absl::InvalidArgumentError(absl::StrCat("unknown output format \"", std::string(name),
+                                                 "\" (table, json, yaml or go-template)"));
 }
 
 absl::StatusOr<Format> TakeFormatFlag(std::vector<std::string>& args, Format fallback) {
@@ -103,23 +107,37 @@ std::string YamlText(const nlohmann::json& tree) {
   return std::string(out.c_str()) + "\n";
 }
 
-std::string FormatTable(const std::vector<std::vector<std::string>>& rows) {
-  std::vector<size_t> widths;
-  for (const auto& row : rows) {
-    widths.resize(std::max(widths.size(), row.size()), 0);
-    for (size_t c = 0; c < row.size(); ++c) widths[c] = std::max(widths[c], row[c].size());
+absl::StatusOr<OutputOptions> OutputFrom(const Flags& flags, Format fallback, bool table_ok) {
+  OutputOptions out;
+  out.format = fallback;
+  if (flags.Has("output")) {
+    ASSIGN_OR_RETURN(out.format, ParseFormat(flags.Get("output")));
   }
-  std::string out;
-  for (const auto& row : rows) {
-    std::string line;
-    for (size_t c = 0; c < row.size(); ++c) {
-      line += row[c];
-      if (c + 1 < row.size()) line += std::string(widths[c] - row[c].size() + 3, ' ');
-    }
-    line.erase(line.find_last_not_of(' ') + 1);
-    out += line + "\n";
+  out.tmpl = flags.Get("template");
+  if (out.format == Format::kTable && !table_ok) {
+    return absl::InvalidArgumentError("-o table is not available here (json, yaml, go-template)");
+  }
+  if (out.format == Format::kGoTemplate && out.tmpl.empty()) {
+    return absl::InvalidArgumentError("-o go-template needs --template '{{...}}'");
   }
   return out;
+}
+
+absl::Status PrintTree(const nlohmann::json& tree, const OutputOptions& out) {
+  if (out.format == Format::kGoTemplate) {
+    ASSIGN_OR_RETURN(std::string text, client::ExecuteGoTemplate(out.tmpl, tree));
+    std::cout << text;
+    // Like crictl, a template's output ends the line.
+    if (!text.empty() && text.back() != '\n') std::cout << "\n";
+    return absl::OkStatus();
+  }
+  std::cout << (out.format == Format::kYaml ? YamlText(tree) : JsonText(tree));
+  return absl::OkStatus();
+}
+
+absl::Status PrintMessage(const google::protobuf::Message& msg, const OutputOptions& out) {
+  ASSIGN_OR_RETURN(nlohmann::json tree, MessageToJson(msg));
+  return PrintTree(tree, out);
 }
 
 }  // namespace cricket::cri::ctl

@@ -1,5 +1,6 @@
 // Output formats shared by cricketctl's commands: table, JSON (protobuf's JSON
-// mapping, as crictl prints it) and YAML (the same tree through yaml-cpp).
+// mapping, as crictl prints it), YAML (the same tree through yaml-cpp) and a
+// Go template over the JSON tree.
 #pragma once
 
 #include <string>
@@ -8,11 +9,18 @@
 
 #include "absl/status/statusor.h"
 #include "google/protobuf/message.h"
+#include "cri/client/text_table.h"
+#include "cri/ctl/flags.h"
 #include "nlohmann/json.hpp"
 
 namespace cricket::cri::ctl {
 
-enum class Format { kTable, kJson, kYaml };
+enum class Format { kTable, kJson, kYaml, kGoTemplate };
+
+struct OutputOptions {
+  Format format = Format::kTable;
+  std::string tmpl;  // kGoTemplate
+};
 
 absl::StatusOr<Format> ParseFormat(std::string_view name);
 
@@ -27,7 +35,15 @@ absl::StatusOr<nlohmann::json> MessageToJson(const google::protobuf::Message& ms
 std::string JsonText(const nlohmann::json& tree);
 std::string YamlText(const nlohmann::json& tree);
 
-// Columns padded to the widest cell, three spaces apart; rows[0] is the header.
-std::string FormatTable(const std::vector<std::vector<std::string>>& rows);
+using client::FormatTable;
+
+// -o/--output and --template from parsed flags; `fallback` when absent.
+// table_ok=false refuses -o table (commands that print one document).
+absl::StatusOr<OutputOptions> OutputFrom(const Flags& flags, Format fallback,
+                                         bool table_ok = true);
+
+// Prints a tree as JSON, YAML or through the template (not as a table).
+absl::Status PrintTree(const nlohmann::json& tree, const OutputOptions& out);
+absl::Status PrintMessage(const google::protobuf::Message& msg, const OutputOptions& out);
 
 }  // namespace cricket::cri::ctl

@@ -35,6 +35,11 @@ std::string Take(Flags& f, const std::string& k) {
   return v;
 }
 
+int FdFlag(Flags& f, const std::string& k) {
+  std::string v = Take(f, k);
+  return v.empty() ? -1 : std::atoi(v.c_str());
+}
+
 absl::Status Leftovers(const Flags& f) {
   if (f.empty()) return absl::OkStatus();
   return absl::InvalidArgumentError(absl::StrCat("unknown flag --", f.begin()->first));
@@ -71,7 +76,17 @@ absl::StatusOr<ExecArgs> ParseExec(Flags f, std::vector<std::string> cmd) {
   e.timeout_ms = t.empty() ? 0 : std::atol(t.c_str());
   std::string m = Take(f, "max-output");
   if (!m.empty()) e.max_output = std::strtoull(m.c_str(), nullptr, 10);
+  e.stream = Take(f, "stream") == "true";
+  e.tty = Take(f, "tty") == "true";
+  e.control_fd = FdFlag(f, "control-fd");
+  e.console_fd = FdFlag(f, "console-fd");
+  e.stdio_fds[0] = FdFlag(f, "stdin-fd");
+  e.stdio_fds[1] = FdFlag(f, "stdout-fd");
+  e.stdio_fds[2] = FdFlag(f, "stderr-fd");
   if (absl::Status st = Leftovers(f); !st.ok()) return st;
+  if (e.stream && e.control_fd < 0) {
+    return absl::InvalidArgumentError("exec --stream needs --control-fd");
+  }
   e.cmd = std::move(cmd);
   if (e.id.empty() || e.oci_root.empty() || e.cmd.empty()) {
     return absl::InvalidArgumentError("exec needs --id, --root and a command after --");

@@ -25,6 +25,11 @@ struct ExecArgs {
   long timeout_ms = 0;  // 0 = none
   size_t max_output = 16 << 20;
   std::vector<std::string> cmd;
+  // --stream (exec_stream.h): stdio are cricketd's fds (-1 = /dev/null), or a
+  // pty whose master goes to console_fd; control_fd reports and cancels.
+  bool stream = false, tty = false;
+  int control_fd = -1, console_fd = -1;
+  int stdio_fds[3] = {-1, -1, -1};
 };
 
 struct Args {

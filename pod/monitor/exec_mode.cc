@@ -22,6 +22,7 @@
 #include "oci/runtime.h"
 #include "oci/sys/child_process.h"
 #include "oci/sys/status.h"
+#include "pod/monitor/wait_status.h"
 
 namespace cricket::pod::monitor {
 namespace {
@@ -93,11 +94,7 @@ absl::StatusOr<int> RunExec(const ExecArgs& a, Output* o) {
   sys::UniqueFd pidfd(static_cast<int>(::syscall(SYS_pidfd_open, pid, 0)));
   *o = Collect(pidfd.get(), out_r, err_r, a);
   if (o->timed_out) (void)sys::SignalPid(pid, SIGKILL);
-  int status = 0;
-  while (::waitpid(pid, &status, 0) < 0 && errno == EINTR) {
-  }
-  if (WIFSIGNALED(status)) return 128 + WTERMSIG(status);
-  return WEXITSTATUS(status);
+  return ReapExitCode(pid);
 }
 
 }  // namespace

@@ -1,10 +1,11 @@
 // cricket-monitor: the per-container supervisor (conmon's job) and the
-// ExecSync helper. Single-threaded; links only the engine library.
+// exec helpers (ExecSync, streaming exec). Single-threaded; links only the engine library.
 #include <iostream>
 #include <string>
 
 #include "pod/monitor/args.h"
 #include "pod/monitor/exec_mode.h"
+#include "pod/monitor/exec_stream.h"
 #include "pod/monitor/run.h"
 
 int main(int argc, char** argv) {
@@ -14,6 +15,7 @@ int main(int argc, char** argv) {
     std::cerr << "cricket-monitor: " << args.status().message() << "\n";
     return 2;
   }
+  if (args->mode == Args::Mode::kExec && args->exec.stream) return ExecStream(args->exec);
   if (args->mode == Args::Mode::kExec) return Exec(args->exec);
   return Run(args->run);
 }

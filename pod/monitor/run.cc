@@ -19,9 +19,11 @@
 #include "oci/sys/log.h"
 #include "oci/sys/status.h"
 #include "pod/exit_file.h"
+#include "pod/monitor/attach.h"
 #include "pod/monitor/log_writer.h"
 #include "pod/monitor/stdio.h"
 #include "pod/monitor/supervise.h"
+#include "pod/monitor/wait_status.h"
 
 namespace cricket::pod::monitor {
 namespace {
@@ -54,7 +56,7 @@ absl::StatusOr<pid_t> CreateContainer(const RunArgs& a, Stdio& stdio) {
   oci::CreateOptions co;
   co.id = a.id;
   co.bundle = a.bundle;
-  co.console_socket = stdio.console_socket;
+  co.console_socket_fd = a.tty ? stdio.console_child.get() : -1;
   co.stdin_fd = stdio.child_in.get();
   co.stdout_fd = a.tty ? stdio.child_in.get() : stdio.child_out.get();
   co.stderr_fd = a.tty ? stdio.child_in.get() : stdio.child_err.get();
@@ -82,25 +84,28 @@ bool OomKilled(const RunArgs& a) {
 
 absl::Status WriteExit(const RunArgs& a, int status) {
   ExitRecord r;
-  if (WIFSIGNALED(status)) {
-    r.signal = WTERMSIG(status);
-    r.exit_code = 128 + r.signal;
-  } else {
-    r.exit_code = WEXITSTATUS(status);
-  }
+  r.exit_code = ExitCodeOf(status);
+  if (WIFSIGNALED(status)) r.signal = WTERMSIG(status);
   r.finished_at_ns = RealtimeNs();
   r.reason = ExitReason(r.exit_code, OomKilled(a));
   return sys::WriteFileAtomic(a.exit_file, ExitRecordToJson(r), 0644);
 }
 
-absl::StatusOr<pid_t> Setup(const RunArgs& a, Stdio& stdio, LogWriter& log) {
+absl::StatusOr<pid_t> Setup(const RunArgs& a, Stdio& stdio, LogWriter& log,
+                            AttachServer& attach) {
   RETURN_IF_ERROR(Detach());
   if (!a.pid_file.empty()) {
     RETURN_IF_ERROR(sys::WriteFileAtomic(a.pid_file, std::to_string(::getpid())));
   }
   RETURN_IF_ERROR(log.Open());
   ASSIGN_OR_RETURN(stdio, MakeStdio(a));
-  return CreateContainer(a, stdio);
+  // Before the report, so an Attach right after Create finds the socket.
+  RETURN_IF_ERROR(attach.Listen(a.attach_dir.empty() ? a.bundle : a.attach_dir));
+  ASSIGN_OR_RETURN(pid_t pid, CreateContainer(a, stdio));
+  attach.SetContainerIo(a.tty ? stdio.out.get() : -1,
+                        a.tty || !a.stdin ? sys::UniqueFd() : std::move(stdio.in_keep), a.stdin,
+                        a.stdin_once);
+  return pid;
 }
 
 }  // namespace
@@ -108,7 +113,8 @@ absl::StatusOr<pid_t> Setup(const RunArgs& a, Stdio& stdio, LogWriter& log) {
 int Run(const RunArgs& a) {
   Stdio stdio;
   LogWriter log(a.log_path);
-  absl::StatusOr<pid_t> pid = Setup(a, stdio, log);
+  AttachServer attach;
+  absl::StatusOr<pid_t> pid = Setup(a, stdio, log, attach);
   if (!pid.ok()) {
     Report(a.sync_fd, {{"error", std::string(pid.status().message())},
                        {"code", static_cast<int>(pid.status().code())}});
@@ -116,7 +122,8 @@ int Run(const RunArgs& a) {
   }
   absl::Status st = BlockSignals();
   Report(a.sync_fd, {{"pid", *pid}, {"monitor_pid", ::getpid()}});
-  absl::StatusOr<int> status = st.ok() ? Supervise(*pid, stdio, log) : absl::StatusOr<int>(st);
+  absl::StatusOr<int> status =
+      st.ok() ? Supervise(*pid, stdio, log, attach) : absl::StatusOr<int>(st);
   if (!status.ok()) {
     sys::LogError("supervise failed", {{"id", a.id}, {"error", std::string(status.status().message())}});
     return 1;
@@ -126,6 +133,7 @@ int Run(const RunArgs& a) {
     sys::LogError("write exit file failed", {{"id", a.id}, {"error", std::string(st.message())}});
     return 1;
   }
+  attach.Finish(ExitCodeOf(*status));  // after the exit file: attached Waits see it
   return 0;
 }
 

@@ -5,12 +5,12 @@
 #include <poll.h>
 #include <sys/socket.h>
 #include <sys/stat.h>
-#include <sys/un.h>
 
 #include <cerrno>
 #include <cstring>
 
 #include "oci/sys/status.h"
+#include "pod/fd_passing.h"
 
 namespace cricket::pod::monitor {
 namespace {
@@ -49,21 +49,13 @@ absl::Status MakeStdin(const RunArgs& a, Stdio& s) {
   return absl::OkStatus();
 }
 
-absl::Status ListenConsole(const RunArgs& a, Stdio& s) {
-  s.console_socket = a.bundle + "/console.sock";
-  struct sockaddr_un addr = {};
-  addr.sun_family = AF_UNIX;
-  if (s.console_socket.size() >= sizeof(addr.sun_path)) {
-    return absl::InvalidArgumentError("console socket path too long: " + s.console_socket);
+absl::Status ConsolePair(Stdio& s) {
+  int sv[2];
+  if (::socketpair(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0, sv) != 0) {
+    return sys::ErrnoStatus(errno, "console socket pair");
   }
-  std::strncpy(addr.sun_path, s.console_socket.c_str(), sizeof(addr.sun_path) - 1);
-  ::unlink(s.console_socket.c_str());
-  s.console_listener.Reset(::socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0));
-  if (!s.console_listener) return sys::ErrnoStatus(errno, "console socket");
-  if (::bind(s.console_listener.get(), reinterpret_cast<sockaddr*>(&addr), sizeof(addr)) != 0 ||
-      ::listen(s.console_listener.get(), 1) != 0) {
-    return sys::ErrnoStatus(errno, "listen on %s", s.console_socket);
-  }
+  s.console.Reset(sv[0]);
+  s.console_child.Reset(sv[1]);
   return absl::OkStatus();
 }
 
@@ -73,7 +65,7 @@ absl::StatusOr<Stdio> MakeStdio(const RunArgs& a) {
   Stdio s;
   RETURN_IF_ERROR(MakeStdin(a, s));
   if (a.tty) {
-    RETURN_IF_ERROR(ListenConsole(a, s));
+    RETURN_IF_ERROR(ConsolePair(s));
     return s;
   }
   RETURN_IF_ERROR(Pipe(&s.out, &s.child_out));
@@ -82,26 +74,9 @@ absl::StatusOr<Stdio> MakeStdio(const RunArgs& a) {
 }
 
 absl::Status AcceptConsole(Stdio& s) {
-  struct pollfd p = {s.console_listener.get(), POLLIN, 0};
-  if (::poll(&p, 1, 10000) <= 0) return absl::DeadlineExceededError("no pty from the container");
-  sys::UniqueFd conn(::accept4(s.console_listener.get(), nullptr, nullptr, SOCK_CLOEXEC));
-  if (!conn) return sys::ErrnoStatus(errno, "accept console connection");
-  char data[256];
-  char ctrl[CMSG_SPACE(sizeof(int))] = {};
-  struct iovec iov = {data, sizeof(data)};
-  struct msghdr msg = {};
-  msg.msg_iov = &iov;
-  msg.msg_iovlen = 1;
-  msg.msg_control = ctrl;
-  msg.msg_controllen = sizeof(ctrl);
-  if (::recvmsg(conn.get(), &msg, MSG_CMSG_CLOEXEC) < 0) return sys::ErrnoStatus(errno, "recv pty");
-  struct cmsghdr* c = CMSG_FIRSTHDR(&msg);
-  if (c == nullptr || c->cmsg_type != SCM_RIGHTS) return absl::InternalError("no pty fd received");
-  int fd;
-  std::memcpy(&fd, CMSG_DATA(c), sizeof(fd));
-  s.out.Reset(fd);
-  s.console_listener.Reset();
-  ::unlink(s.console_socket.c_str());
+  s.console_child.Reset();  // the container's init has its own copy
+  ASSIGN_OR_RETURN(s.out, ReceiveFd(s.console.get(), std::chrono::seconds(10)));
+  s.console.Reset();
   return absl::OkStatus();
 }
 

@@ -1,5 +1,5 @@
 // The container's stdio as the monitor owns it: pipes for stdout/stderr (or a
-// pty master received over a console socket), and stdin from /dev/null or a
+// pty master received over a console socket pair), and stdin from /dev/null or a
 // FIFO in the attach dir that attach (issue 7) will write into.
 #pragma once
 
@@ -17,8 +17,9 @@ struct Stdio {
   // The monitor's ends.
   sys::UniqueFd out, err;   // read ends (out is the pty master with a tty)
   sys::UniqueFd in_keep;    // a writer kept on the stdin FIFO so init never sees EOF early
-  sys::UniqueFd console_listener;
-  std::string console_socket;  // path given to the engine when tty
+  // With a tty: a socket pair (no path, so no 108-byte limit on the bundle
+  // dir); the engine sends the pty master through console_child.
+  sys::UniqueFd console, console_child;
 };
 
 absl::StatusOr<Stdio> MakeStdio(const RunArgs& args);

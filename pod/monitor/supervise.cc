@@ -10,6 +10,7 @@
 #include <sys/wait.h>
 
 #include <cerrno>
+#include <vector>
 
 #include "oci/sys/log.h"
 #include "oci/sys/status.h"
@@ -25,7 +26,7 @@ sigset_t HandledSignals() {
 }
 
 // Reads what is there; false on EOF or error (the fd is then closed).
-bool Pump(sys::UniqueFd& fd, const char* stream, LogWriter& log) {
+bool Pump(sys::UniqueFd& fd, const char* stream, LogWriter& log, AttachServer& attach) {
   char buf[32 * 1024];
   ssize_t n = ::read(fd.get(), buf, sizeof(buf));
   if (n < 0 && (errno == EINTR || errno == EAGAIN)) return true;
@@ -33,21 +34,23 @@ bool Pump(sys::UniqueFd& fd, const char* stream, LogWriter& log) {
     fd.Reset();
     return false;
   }
-  absl::Status st = log.Write(stream, std::string_view(buf, static_cast<size_t>(n)));
+  std::string_view chunk(buf, static_cast<size_t>(n));
+  absl::Status st = log.Write(stream, chunk);
   if (!st.ok()) sys::LogWarn("log write failed", {{"error", std::string(st.message())}});
+  attach.Output(std::string_view(stream) == "stderr", chunk);
   return true;
 }
 
 // After init is gone, takes what is still buffered without waiting for
 // writers that may live on (processes in a shared pid namespace).
-void Drain(sys::UniqueFd& fd, const char* stream, LogWriter& log) {
+void Drain(sys::UniqueFd& fd, const char* stream, LogWriter& log, AttachServer& attach) {
   if (!fd) return;
   int fl = ::fcntl(fd.get(), F_GETFL);
   if (fl >= 0) ::fcntl(fd.get(), F_SETFL, fl | O_NONBLOCK);
   for (int i = 0; i < 4096 && fd; ++i) {
     struct pollfd p = {fd.get(), POLLIN, 0};
     if (::poll(&p, 1, 0) <= 0) break;
-    if (!Pump(fd, stream, log)) break;
+    if (!Pump(fd, stream, log, attach)) break;
   }
 }
 
@@ -88,7 +91,8 @@ absl::Status BlockSignals() {
   return absl::OkStatus();
 }
 
-absl::StatusOr<int> Supervise(pid_t init_pid, Stdio& stdio, LogWriter& log) {
+absl::StatusOr<int> Supervise(pid_t init_pid, Stdio& stdio, LogWriter& log,
+                              AttachServer& attach) {
   sigset_t set = HandledSignals();
   sys::UniqueFd sfd(::signalfd(-1, &set, SFD_CLOEXEC));
   if (!sfd) return sys::ErrnoStatus(errno, "signalfd");
@@ -96,18 +100,20 @@ absl::StatusOr<int> Supervise(pid_t init_pid, Stdio& stdio, LogWriter& log) {
   // Init may have ended before the signalfd existed.
   bool done = ReapAll(init_pid, &status);
   while (!done) {
-    struct pollfd p[3] = {{sfd.get(), POLLIN, 0}, {stdio.out.get(), POLLIN, 0},
-                          {stdio.err.get(), POLLIN, 0}};
-    int n = ::poll(p, 3, -1);
+    std::vector<struct pollfd> p = {{sfd.get(), POLLIN, 0}, {stdio.out.get(), POLLIN, 0},
+                                    {stdio.err.get(), POLLIN, 0}};
+    attach.AddPollFds(&p);
+    int n = ::poll(p.data(), p.size(), -1);
     if (n < 0 && errno == EINTR) continue;
     if (n < 0) return sys::ErrnoStatus(errno, "poll");
     // Signals first: a reopen requested before output was written applies to it.
     if (p[0].revents) done = OnSignal(sfd.get(), init_pid, &status, log);
-    if (p[1].revents) Pump(stdio.out, "stdout", log);
-    if (p[2].revents) Pump(stdio.err, "stderr", log);
+    if (p[1].revents) Pump(stdio.out, "stdout", log, attach);
+    if (p[2].revents) Pump(stdio.err, "stderr", log, attach);
+    attach.Handle(p);
   }
-  Drain(stdio.out, "stdout", log);
-  Drain(stdio.err, "stderr", log);
+  Drain(stdio.out, "stdout", log, attach);
+  Drain(stdio.err, "stderr", log, attach);
   return status;
 }
 

@@ -1,11 +1,12 @@
 // The monitor's main loop once the container exists: copy its output into
-// the CRI log, reopen the log on SIGUSR1, reap children (we are their
+// the CRI log (and to attached clients), reopen the log on SIGUSR1, reap children (we are their
 // subreaper) and return init's wait status when it ends.
 #pragma once
 
 #include <sys/types.h>
 
 #include "absl/status/statusor.h"
+#include "pod/monitor/attach.h"
 #include "pod/monitor/log_writer.h"
 #include "pod/monitor/stdio.h"
 
@@ -15,7 +16,8 @@ namespace cricket::pod::monitor {
 // container init was created: the mask would be inherited otherwise.
 absl::Status BlockSignals();
 
-// Returns init's raw wait status.
-absl::StatusOr<int> Supervise(pid_t init_pid, Stdio& stdio, LogWriter& log);
+// Returns init's raw wait status. Output also goes to attached clients.
+absl::StatusOr<int> Supervise(pid_t init_pid, Stdio& stdio, LogWriter& log,
+                              AttachServer& attach);
 
 }  // namespace cricket::pod::monitor

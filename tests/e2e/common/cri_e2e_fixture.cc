@@ -39,6 +39,7 @@ void CriE2eTest::SetUp() {
   std::string yaml = "cni:\n  conf_dir: " + cni_->conf_dir() + "\n  cache_dir: " +
                      cni_->cache_dir() + "\n  bin_dirs:\n";
   for (const auto& d : cni_->bin_dirs()) yaml += "    - " + d + "\n";
+  yaml += extra_config_yaml_;
   CricketdOptions o;
   o.config_yaml = yaml;
   auto d = CricketdInstance::Start(o);

@@ -39,6 +39,8 @@ class CriE2eTest : public ::testing::Test {
   absl::StatusOr<v1::PodSandboxStatusResponse> PodStatus(const std::string& id);
   absl::Status RemovePod(const std::string& id);
 
+  // Appended to the generated config (e.g. a metrics: section); set before SetUp().
+  std::string extra_config_yaml_;
   std::unique_ptr<CniFixture> cni_;
   std::unique_ptr<LeakCheck> leaks_;
   std::unique_ptr<CricketdInstance> daemon_;

@@ -204,10 +204,10 @@ TEST_F(SandboxTest, BadRequestsFailCleanly) {
   auto id = sandboxes_->Run(cfg, "");
   EXPECT_EQ(id.status().code(), absl::StatusCode::kInvalidArgument);
   EXPECT_NE(id.status().message().find("kernel.panic"), absl::string_view::npos);
-  auto shared = PodConfig("sharedpid");
-  shared.mutable_linux()->mutable_security_context()->mutable_namespace_options()->set_pid(
-      NamespaceMode::POD);
-  EXPECT_EQ(sandboxes_->Run(shared, "").status().code(), absl::StatusCode::kUnimplemented);
+  // (A shared pid namespace works now: tests/integration/pod/infra_test.cc.)
+  auto bad_cgroup = PodConfig("badcgroup");
+  bad_cgroup.mutable_linux()->set_cgroup_parent("relative/path");
+  EXPECT_EQ(sandboxes_->Run(bad_cgroup, "").status().code(), absl::StatusCode::kInvalidArgument);
   EXPECT_TRUE(sandboxes_->List({}).empty());
   // The name is free again after a failed attempt.
   (*cfg.mutable_linux()->mutable_sysctls()).clear();

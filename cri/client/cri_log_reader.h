@@ -1,0 +1,61 @@
+// Reading CRI container log files ("<RFC3339Nano> <stream> <P|F> <msg>"):
+// line parsing, --since parsing, and the selection `logs` prints (joined
+// partial lines, --since, --tail N, --timestamps).
+#pragma once
+
+#include <cstdint>
+#include <functional>
+#include <optional>
+#include <string>
+#include <string_view>
+
+#include "absl/status/statusor.h"
+
+namespace cricket::cri::client {
+
+struct CriLogLine {
+  int64_t time_ns = 0;
+  std::string timestamp;  // as written
+  bool is_stderr = false;
+  bool partial = false;  // "P": the message continues in the next line
+  std::string message;
+};
+
+// One line without its '\n'; nullopt for a malformed line.
+std::optional<CriLogLine> ParseCriLogLine(std::string_view line);
+
+// RFC3339 (with optional fraction and zone) → Unix ns.
+absl::StatusOr<int64_t> ParseRfc3339(std::string_view text);
+
+// --since: an RFC3339 time, or a Go duration ("10s", "1h30m", "500ms") meaning
+// that long before now_ns. InvalidArgument naming the text otherwise.
+absl::StatusOr<int64_t> ParseSince(std::string_view text, int64_t now_ns);
+
+struct LogOptions {
+  int64_t since_ns = 0;    // skip records older than this (0: all)
+  int64_t tail = -1;       // only the last N records (-1: all)
+  bool timestamps = false; // prefix each record with its first piece's time
+};
+
+// Writes records (partials joined) to out(is_stderr, text-with-newline).
+class CriLogPrinter {
+ public:
+  using Out = std::function<void(bool is_stderr, const std::string& text)>;
+  CriLogPrinter(LogOptions opts, Out out) : opts_(opts), out_(std::move(out)) {}
+
+  // A whole file's contents (the first read): applies --tail. Any last line
+  // without '\n' is kept back for the next Feed.
+  void FeedInitial(std::string_view text);
+  // Text appended since (follow mode): every complete record is printed.
+  void Feed(std::string_view text);
+
+ private:
+  void Line(std::string_view line, bool print);
+
+  LogOptions opts_;
+  Out out_;
+  std::string pending_line_;  // bytes after the last '\n'
+  std::optional<CriLogLine> record_;  // a record being joined from partials
+};
+
+}  // namespace cricket::cri::client

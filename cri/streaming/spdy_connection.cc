@@ -1,0 +1,264 @@
+// SpdyConnection: the frame loop of one upgraded SPDY/3.1 connection.
+#include "cri/streaming/spdy_connection.h"
+
+#include "absl/strings/str_cat.h"
+#include "oci/sys/log.h"
+
+namespace cricket::cri::streaming {
+namespace {
+
+// Data frames no larger than spdystream's own (its io.Copy buffer).
+constexpr size_t kMaxDataFrame = 32 * 1024;
+
+// Returned by Dispatch when the client said GOAWAY: a clean end.
+absl::Status PeerWentAway() { return absl::CancelledError("peer sent GOAWAY"); }
+
+}  // namespace
+
+int64_t SpdyConnection::NowMs() const {
+  return std::chrono::duration_cast<std::chrono::milliseconds>(
+             std::chrono::steady_clock::now().time_since_epoch())
+      .count();
+}
+
+void SpdyConnection::Touch() { last_activity_ms_ = NowMs(); }
+
+absl::Status SpdyConnection::Serve(Handler* h, std::string buf, const std::atomic<bool>& stop) {
+  Touch();
+  int64_t last_tick = NowMs();
+  std::string chunk(64 * 1024, '\0');
+  while (true) {
+    while (true) {
+      size_t used = 0;
+      auto f = ParseSpdyFrame(buf, &used);
+      if (!f.ok()) {
+        WriteFrame(EncodeSpdyControl(kGoAway, 0, TwoWordsPayload(last_stream_, kRstProtocolError)));
+        return f.status();
+      }
+      if (!f->has_value()) break;
+      buf.erase(0, used);
+      absl::Status st = Dispatch(h, **f);
+      if (absl::IsCancelled(st)) return absl::OkStatus();
+      if (!st.ok()) {
+        WriteFrame(EncodeSpdyControl(kGoAway, 0, TwoWordsPayload(last_stream_, kRstProtocolError)));
+        return st;
+      }
+    }
+    int64_t now = NowMs();
+    if (stop) return absl::OkStatus();
+    if (now - last_tick >= 1000) {
+      last_tick = now;
+      h->OnTick();
+    }
+    if (finishing_ && now - finish_at_ms_ > opts_.linger.count()) return absl::OkStatus();
+    if (now - last_activity_ms_ > opts_.idle_timeout.count() * 1000) {
+      return absl::DeadlineExceededError("streaming connection idle for too long");
+    }
+    ssize_t n = t_->Read(chunk.data(), chunk.size(), 1000);
+    if (n == Transport::kTimeout) continue;
+    if (n == 0) return absl::OkStatus();
+    if (n < 0) {
+      if (finishing_) return absl::OkStatus();
+      return absl::UnavailableError("streaming connection broke");
+    }
+    Touch();
+    buf.append(chunk.data(), static_cast<size_t>(n));
+  }
+}
+
+absl::Status SpdyConnection::Dispatch(Handler* h, SpdyFrame& f) {
+  if (f.control) return OnControl(h, f);
+  uint32_t id = f.stream_id;
+  bool known;
+  {
+    std::lock_guard<std::mutex> lock(mu_);
+    auto it = streams_.find(id);
+    known = it != streams_.end() && !it->second.remote_closed;
+    if (known && (f.flags & kSpdyFlagFin)) {
+      it->second.remote_closed = true;
+      if (it->second.local_closed) streams_.erase(it);
+    }
+  }
+  if (!known) {
+    if (id != 0) Reset(id, kRstInvalidStream);
+    return absl::OkStatus();
+  }
+  if (!f.payload.empty()) {
+    h->OnData(id, f.payload);
+    ConsumedData(id, f.payload.size());
+  }
+  if (f.flags & kSpdyFlagFin) h->OnRemoteClose(id);
+  return absl::OkStatus();
+}
+
+absl::Status SpdyConnection::OnControl(Handler* h, SpdyFrame& f) {
+  switch (f.type) {
+    case kSynStream: return OnSynStream(h, f);
+    case kSynReply:
+    case kHeaders: {
+      // Nothing to do with them, but zlib's state must follow every block.
+      auto hdr = ParseStreamHeaders(f.payload);
+      if (!hdr.ok()) return hdr.status();
+      return inflate_.Decompress(hdr->second).status();
+    }
+    case kRstStream: {
+      auto w = ParseTwoWords(f.payload);
+      if (!w.ok()) return w.status();
+      {
+        std::lock_guard<std::mutex> lock(mu_);
+        streams_.erase(w->first);
+        window_cv_.notify_all();
+      }
+      h->OnReset(w->first);
+      return absl::OkStatus();
+    }
+    case kSettings: {
+      auto s = ParseSettings(f.payload);
+      if (!s.ok()) return s.status();
+      for (const auto& [id, value] : *s) {
+        if (id != kSettingsInitialWindowSize || value > 0x7fffffff) continue;
+        std::lock_guard<std::mutex> lock(mu_);
+        int64_t delta = int64_t{value} - initial_window_;
+        initial_window_ = value;
+        for (auto& [sid, st] : streams_) st.window += delta;
+        window_cv_.notify_all();
+      }
+      return absl::OkStatus();
+    }
+    case kPing:
+      if (f.payload.size() != 4) return absl::InvalidArgumentError("bad SPDY frame: PING size");
+      WriteFrame(EncodeSpdyControl(kPing, 0, f.payload));
+      return absl::OkStatus();
+    case kGoAway: return PeerWentAway();
+    case kWindowUpdate: {
+      auto w = ParseTwoWords(f.payload);
+      if (!w.ok()) return w.status();
+      AddWindow(w->first, w->second & 0x7fffffff);
+      return absl::OkStatus();
+    }
+    default: return absl::OkStatus();  // draft 3: ignore unknown control frames
+  }
+}
+
+absl::Status SpdyConnection::OnSynStream(Handler* h, const SpdyFrame& f) {
+  auto syn = ParseSynStream(f.payload);
+  if (!syn.ok()) return syn.status();
+  auto headers = inflate_.Decompress(syn->header_block);
+  if (!headers.ok()) return headers.status();
+  uint32_t id = syn->stream_id;
+  if (id % 2 == 0 || id <= last_stream_) {
+    return absl::InvalidArgumentError(absl::StrCat("bad SPDY frame: client stream id ", id));
+  }
+  last_stream_ = id;
+  bool accept = h->AcceptStream(id, *headers);
+  bool fin = (f.flags & kSpdyFlagFin) != 0;
+  std::string frame;
+  {
+    std::lock_guard<std::mutex> lock(mu_);
+    auto block = deflate_.Compress({});
+    if (!block.ok()) return block.status();
+    // The kubelet refuses a stream by replying with FIN, as spdystream does.
+    frame = EncodeSpdyControl(kSynReply, accept ? 0 : kSpdyFlagFin,
+                              StreamHeadersPayload(id, *block));
+    if (accept) {
+      Stream s;
+      s.window = initial_window_;
+      s.remote_closed = fin;
+      streams_[id] = s;
+    }
+  }
+  if (!WriteFrame(frame)) return absl::UnavailableError("streaming connection broke");
+  if (!accept) return absl::OkStatus();
+  h->StreamReady(id);
+  if (fin) h->OnRemoteClose(id);
+  return absl::OkStatus();
+}
+
+bool SpdyConnection::WriteFrame(const std::string& frame) {
+  {
+    std::lock_guard<std::mutex> lock(mu_);
+    if (down_) return false;
+  }
+  if (!t_->Write(frame)) {
+    Abort();
+    return false;
+  }
+  Touch();
+  return true;
+}
+
+bool SpdyConnection::WriteData(uint32_t id, std::string_view data, bool fin) {
+  std::unique_lock<std::mutex> lock(mu_);
+  while (true) {
+    auto usable = [&]() -> int64_t {
+      auto it = streams_.find(id);
+      if (down_ || it == streams_.end() || it->second.local_closed) return -1;
+      if (!peer_flow_control_ || data.empty()) return int64_t{kMaxDataFrame};
+      return std::min<int64_t>({int64_t{kMaxDataFrame}, it->second.window, session_window_});
+    };
+    window_cv_.wait(lock, [&] { return usable() != 0; });
+    int64_t room = usable();
+    if (room < 0) return false;
+    size_t n = std::min(data.size(), static_cast<size_t>(room));
+    bool last = fin && n == data.size();
+    auto it = streams_.find(id);
+    // Counted always, enforced once the peer shows it counts too.
+    it->second.window -= static_cast<int64_t>(n);
+    session_window_ -= static_cast<int64_t>(n);
+    if (last) {
+      it->second.local_closed = true;
+      if (it->second.remote_closed) streams_.erase(it);
+    }
+    std::string frame = EncodeSpdyData(id, last ? kSpdyFlagFin : 0, data.substr(0, n));
+    lock.unlock();
+    if (!t_->Write(frame)) {
+      Abort();
+      return false;
+    }
+    Touch();
+    data.remove_prefix(n);
+    if (data.empty() && (!fin || last)) return true;
+    lock.lock();
+  }
+}
+
+void SpdyConnection::Reset(uint32_t id, uint32_t status) {
+  {
+    std::lock_guard<std::mutex> lock(mu_);
+    streams_.erase(id);
+    window_cv_.notify_all();
+  }
+  WriteFrame(EncodeSpdyControl(kRstStream, 0, TwoWordsPayload(id, status)));
+}
+
+void SpdyConnection::ConsumedData(uint32_t id, size_t n) {
+  // Stream and session windows (SPDY/3.1 section 2.6.8): harmless for
+  // clients that do not count, necessary for those that do.
+  WriteFrame(EncodeSpdyControl(kWindowUpdate, 0, TwoWordsPayload(id, static_cast<uint32_t>(n))));
+  WriteFrame(EncodeSpdyControl(kWindowUpdate, 0, TwoWordsPayload(0, static_cast<uint32_t>(n))));
+}
+
+void SpdyConnection::AddWindow(uint32_t id, int64_t delta) {
+  std::lock_guard<std::mutex> lock(mu_);
+  peer_flow_control_ = true;
+  if (id == 0) {
+    session_window_ += delta;
+  } else if (auto it = streams_.find(id); it != streams_.end()) {
+    it->second.window += delta;
+  }
+  window_cv_.notify_all();
+}
+
+void SpdyConnection::Finish() {
+  if (finishing_.exchange(true)) return;
+  finish_at_ms_ = NowMs();
+  WriteFrame(EncodeSpdyControl(kGoAway, 0, TwoWordsPayload(last_stream_, 0)));
+}
+
+void SpdyConnection::Abort() {
+  std::lock_guard<std::mutex> lock(mu_);
+  down_ = true;
+  window_cv_.notify_all();
+}
+
+}  // namespace cricket::cri::streaming
