@@ -15,18 +15,8 @@ absl::Status PeerWentAway() { return absl::CancelledError("peer sent GOAWAY"); }
 
 }  // namespace
 
-int64_t SpdyConnection::NowMs() const {
-  return std::chrono::duration_cast<std::chrono::milliseconds>(
-             std::chrono::steady_clock::now().time_since_epoch())
-      .count();
-}
-
-void SpdyConnection::Touch() { last_activity_ms_ = NowMs(); }
-
 absl::Status SpdyConnection::Serve(Handler* h, std::string buf, const std::atomic<bool>& stop) {
-  Touch();
-  int64_t last_tick = NowMs();
-  std::string chunk(64 * 1024, '\0');
+  pace_.Touch();
   while (true) {
     while (true) {
       size_t used = 0;
@@ -44,25 +34,7 @@ absl::Status SpdyConnection::Serve(Handler* h, std::string buf, const std::atomi
         return st;
       }
     }
-    int64_t now = NowMs();
-    if (stop) return absl::OkStatus();
-    if (now - last_tick >= 1000) {
-      last_tick = now;
-      h->OnTick();
-    }
-    if (finishing_ && now - finish_at_ms_ > opts_.linger.count()) return absl::OkStatus();
-    if (now - last_activity_ms_ > opts_.idle_timeout.count() * 1000) {
-      return absl::DeadlineExceededError("streaming connection idle for too long");
-    }
-    ssize_t n = t_->Read(chunk.data(), chunk.size(), 1000);
-    if (n == Transport::kTimeout) continue;
-    if (n == 0) return absl::OkStatus();
-    if (n < 0) {
-      if (finishing_) return absl::OkStatus();
-      return absl::UnavailableError("streaming connection broke");
-    }
-    Touch();
-    buf.append(chunk.data(), static_cast<size_t>(n));
+    if (auto end = pace_.ReadMore(t_, &buf, [h] { h->OnTick(); }, stop)) return *end;
   }
 }
 
@@ -183,7 +155,7 @@ bool SpdyConnection::WriteFrame(const std::string& frame) {
     Abort();
     return false;
   }
-  Touch();
+  pace_.Touch();
   return true;
 }
 
@@ -215,7 +187,7 @@ bool SpdyConnection::WriteData(uint32_t id, std::string_view data, bool fin) {
       Abort();
       return false;
     }
-    Touch();
+    pace_.Touch();
     data.remove_prefix(n);
     if (data.empty() && (!fin || last)) return true;
     lock.lock();
@@ -250,8 +222,7 @@ void SpdyConnection::AddWindow(uint32_t id, int64_t delta) {
 }
 
 void SpdyConnection::Finish() {
-  if (finishing_.exchange(true)) return;
-  finish_at_ms_ = NowMs();
+  if (!pace_.StartFinishing()) return;
   WriteFrame(EncodeSpdyControl(kGoAway, 0, TwoWordsPayload(last_stream_, 0)));
 }
 

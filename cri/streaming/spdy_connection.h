@@ -13,6 +13,7 @@
 #include <string_view>
 
 #include "absl/status/status.h"
+#include "cri/streaming/connection_pace.h"
 #include "cri/streaming/spdy_frame.h"
 #include "cri/streaming/transport.h"
 
@@ -39,7 +40,8 @@ class SpdyConnection {
     std::chrono::milliseconds linger{5000};
   };
 
-  SpdyConnection(Transport* t, Options opts) : t_(t), opts_(opts) {}
+  SpdyConnection(Transport* t, Options opts)
+      : t_(t), opts_(opts), pace_(opts.idle_timeout, opts.linger) {}
 
   // Reads and dispatches until the client closes or sends GOAWAY, a protocol
   // error (GOAWAY sent, error returned), the idle timeout, stop, or Finish()
@@ -64,8 +66,6 @@ class SpdyConnection {
   void AddWindow(uint32_t id, int64_t delta);
   // Window back to the client once OnData has taken the bytes.
   void ConsumedData(uint32_t id, size_t n);
-  void Touch();
-  int64_t NowMs() const;
 
   struct Stream {
     int64_t window = kSpdyDefaultWindow;
@@ -84,9 +84,7 @@ class SpdyConnection {
   int64_t initial_window_ = kSpdyDefaultWindow;
   bool peer_flow_control_ = false;  // the peer has sent a WINDOW_UPDATE
   bool down_ = false;
-  std::atomic<bool> finishing_{false};
-  std::atomic<int64_t> finish_at_ms_{0};
-  std::atomic<int64_t> last_activity_ms_{0};
+  ConnectionPace pace_;
   uint32_t last_stream_ = 0;
 };
 

@@ -12,17 +12,9 @@ constexpr uint64_t kMaxMessage = 16 << 20;
 
 }  // namespace
 
-int64_t WsConnection::NowMs() const {
-  return std::chrono::duration_cast<std::chrono::milliseconds>(
-             std::chrono::steady_clock::now().time_since_epoch())
-      .count();
-}
-
 absl::Status WsConnection::Serve(Handler* h, std::string buf, const std::atomic<bool>& stop) {
   WsMessageAssembler assembler(kMaxMessage);
-  last_activity_ms_ = NowMs();
-  int64_t last_tick = NowMs();
-  std::string chunk(64 * 1024, '\0');
+  pace_.Touch();
   while (true) {
     while (true) {
       size_t used = 0;
@@ -46,25 +38,7 @@ absl::Status WsConnection::Serve(Handler* h, std::string buf, const std::atomic<
       }
       if (closed) return absl::OkStatus();
     }
-    int64_t now = NowMs();
-    if (stop) return absl::OkStatus();
-    if (now - last_tick >= 1000) {
-      last_tick = now;
-      h->OnTick();
-    }
-    if (finishing_ && now - finish_at_ms_ > opts_.linger.count()) return absl::OkStatus();
-    if (now - last_activity_ms_ > opts_.idle_timeout.count() * 1000) {
-      return absl::DeadlineExceededError("streaming connection idle for too long");
-    }
-    ssize_t n = t_->Read(chunk.data(), chunk.size(), 1000);
-    if (n == Transport::kTimeout) continue;
-    if (n == 0) return absl::OkStatus();
-    if (n < 0) {
-      if (finishing_) return absl::OkStatus();
-      return absl::UnavailableError("streaming connection broke");
-    }
-    last_activity_ms_ = NowMs();
-    buf.append(chunk.data(), static_cast<size_t>(n));
+    if (auto end = pace_.ReadMore(t_, &buf, [h] { h->OnTick(); }, stop)) return *end;
   }
 }
 
@@ -74,7 +48,7 @@ absl::Status WsConnection::OnFrame(Handler* h, const WsFrame& f, bool* closed) {
     case kWsPong: return absl::OkStatus();
     case kWsClose:
       // Answer with the same code (RFC 6455 section 5.5.1), then we are done.
-      if (!finishing_) Send(EncodeWsFrame(kWsClose, f.payload.substr(0, 2)));
+      if (!pace_.finishing()) Send(EncodeWsFrame(kWsClose, f.payload.substr(0, 2)));
       *closed = true;
       return absl::OkStatus();
     default: break;
@@ -105,8 +79,7 @@ bool WsConnection::Write(int channel, std::string_view data) {
 }
 
 void WsConnection::Finish(uint16_t code, std::string_view reason) {
-  if (finishing_.exchange(true)) return;
-  finish_at_ms_ = NowMs();
+  if (!pace_.StartFinishing()) return;
   Send(EncodeWsFrame(kWsClose, WsClosePayload(code, reason)));
 }
 
@@ -116,7 +89,7 @@ bool WsConnection::Send(const std::string& frame) {
     down_ = true;
     return false;
   }
-  last_activity_ms_ = NowMs();
+  pace_.Touch();
   return true;
 }
 

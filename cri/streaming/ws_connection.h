@@ -10,6 +10,7 @@
 #include <string_view>
 
 #include "absl/status/status.h"
+#include "cri/streaming/connection_pace.h"
 #include "cri/streaming/transport.h"
 #include "cri/streaming/websocket.h"
 
@@ -29,7 +30,8 @@ class WsConnection {
     std::chrono::milliseconds linger{5000};
   };
 
-  WsConnection(Transport* t, Options opts) : t_(t), opts_(opts) {}
+  WsConnection(Transport* t, Options opts)
+      : t_(t), opts_(opts), pace_(opts.idle_timeout, opts.linger) {}
 
   // Until the client closes, a protocol error (close 1002 sent), idle, stop,
   // or Finish() plus the linger.
@@ -42,12 +44,11 @@ class WsConnection {
  private:
   absl::Status OnFrame(Handler* h, const WsFrame& f, bool* closed);
   bool Send(const std::string& frame);
-  int64_t NowMs() const;
 
   Transport* const t_;
   const Options opts_;
-  std::atomic<bool> finishing_{false}, down_{false};
-  std::atomic<int64_t> finish_at_ms_{0}, last_activity_ms_{0};
+  std::atomic<bool> down_{false};
+  ConnectionPace pace_;
 };
 
 }  // namespace cricket::cri::streaming

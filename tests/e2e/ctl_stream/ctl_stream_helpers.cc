@@ -4,6 +4,7 @@
 #include <poll.h>
 #include <unistd.h>
 
+#include "tests/fixtures/busybox_registry.h"
 #include "tests/fixtures/image_builder.h"
 #include "tests/fixtures/partners.h"
 
@@ -15,13 +16,9 @@ void CtlStreamTest::SetUp() {
   auto reg = RegistryFixture::Start(RegistryMode::kPlain);
   ASSERT_TRUE(reg.ok()) << reg.status();
   registry_ = std::move(*reg);
-  auto layout = sys::TempDir::Make("cricket-e2e-layout-");
-  ASSERT_TRUE(layout.ok());
-  auto spec = BusyboxImage();
-  ASSERT_TRUE(spec.ok()) << spec.status();
-  ASSERT_TRUE(WriteImage(layout->path(), *spec, "1.0").ok());
-  ASSERT_TRUE(PushLayout(layout->path(), "1.0", *registry_, "e2e/busybox", false).ok());
-  image_ = registry_->HostPort() + "/e2e/busybox:1.0";
+  auto image = PushBusybox(*registry_);
+  ASSERT_TRUE(image.ok()) << image.status();
+  image_ = *image;
   auto logs = sys::TempDir::Make("cricket-e2e-logs-");
   ASSERT_TRUE(logs.ok());
   logs_ = std::make_unique<sys::TempDir>(std::move(*logs));

@@ -8,6 +8,7 @@
 #include "oci/sys/atomic_file.h"
 #include "oci/sys/temp_dir.h"
 #include "tests/e2e/common/cri_e2e_fixture.h"
+#include "tests/fixtures/busybox_registry.h"
 #include "tests/fixtures/image_builder.h"
 #include "tests/fixtures/registry_fixture.h"
 
@@ -22,13 +23,9 @@ class ContainerCriTest : public CriE2eTest {
     auto reg = RegistryFixture::Start(RegistryMode::kPlain);
     ASSERT_TRUE(reg.ok()) << reg.status();
     registry_ = std::move(*reg);
-    auto layout = sys::TempDir::Make("cricket-e2e-layout-");
-    ASSERT_TRUE(layout.ok());
-    auto spec = BusyboxImage();
-    ASSERT_TRUE(spec.ok()) << spec.status();
-    ASSERT_TRUE(WriteImage(layout->path(), *spec, "1.0").ok());
-    ASSERT_TRUE(PushLayout(layout->path(), "1.0", *registry_, "e2e/busybox", false).ok());
-    image_ = registry_->HostPort() + "/e2e/busybox:1.0";
+    auto image = PushBusybox(*registry_);
+    ASSERT_TRUE(image.ok()) << image.status();
+    image_ = *image;
   }
 
   absl::StatusOr<v1::ContainerStatusResponse> Status(const std::string& id) {

@@ -6,6 +6,7 @@
 
 #include "oci/sys/child_process.h"
 #include "tests/e2e/common/cri_e2e_fixture.h"
+#include "tests/fixtures/busybox_registry.h"
 #include "tests/fixtures/image_builder.h"
 #include "tests/fixtures/partners.h"
 #include "tests/fixtures/registry_fixture.h"
@@ -46,13 +47,9 @@ class StreamingE2eTest : public CriE2eTest {
     auto reg = RegistryFixture::Start(RegistryMode::kPlain);
     ASSERT_TRUE(reg.ok()) << reg.status();
     registry_ = std::move(*reg);
-    auto layout = sys::TempDir::Make("cricket-e2e-layout-");
-    ASSERT_TRUE(layout.ok());
-    auto spec = BusyboxImage();
-    ASSERT_TRUE(spec.ok()) << spec.status();
-    ASSERT_TRUE(WriteImage(layout->path(), *spec, "1.0").ok());
-    ASSERT_TRUE(PushLayout(layout->path(), "1.0", *registry_, "e2e/busybox", false).ok());
-    image_ = registry_->HostPort() + "/e2e/busybox:1.0";
+    auto image = PushBusybox(*registry_);
+    ASSERT_TRUE(image.ok()) << image.status();
+    image_ = *image;
     v1::PullImageRequest pull;
     pull.mutable_image()->set_image(image_);
     ASSERT_TRUE(client_->Call(client_->images(), &v1::ImageService::Stub::PullImage, pull,
