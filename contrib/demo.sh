@@ -93,7 +93,7 @@ JSON
 pod=$(ctl runp "$work/pod.json")
 ctl pods
 ip=$(ctl inspectp "$pod" | python3 -c 'import json,sys; print(json.load(sys.stdin)["status"]["network"]["ip"])')
-echo "pod IP: $ip"; /bin/busybox ping -c1 -W2 "$ip" | head -2
+echo "pod IP: $ip"; /bin/busybox ping -c1 -W2 "$ip" | sed -n 1,2p  # sed reads it all: no SIGPIPE under pipefail
 
 say "a container in the pod, from the pulled image"
 cat > "$work/ctr.json" <<JSON
