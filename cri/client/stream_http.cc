@@ -13,6 +13,7 @@
 #include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_split.h"
+#include "cri/client/stream_tls.h"
 #include "oci/sys/status.h"
 
 namespace cricket::cri::client {
@@ -26,6 +27,12 @@ int RemainingMs(std::chrono::steady_clock::time_point deadline) {
   return left.count() < 0 ? 0 : static_cast<int>(left.count());
 }
 
+absl::StatusOr<sys::UniqueFd> Secure(sys::UniqueFd fd, const StreamUrl& url,
+                                     std::chrono::milliseconds timeout) {
+  if (!url.tls) return fd;
+  return WrapInTls(std::move(fd), url.host, timeout);
+}
+
 }  // namespace
 
 std::string StreamUrl::HostHeader() const {
@@ -35,15 +42,12 @@ std::string StreamUrl::HostHeader() const {
 
 absl::StatusOr<StreamUrl> ParseStreamUrl(std::string_view url) {
   std::string u(url);
-  if (absl::StartsWith(u, "https://")) {
-    return absl::UnimplementedError(
-        absl::StrCat("streaming URL ", u, ": TLS streaming servers are not supported yet"));
-  }
-  if (!absl::StartsWith(u, "http://")) {
+  bool tls = absl::StartsWith(u, "https://");
+  if (!tls && !absl::StartsWith(u, "http://")) {
     return absl::InvalidArgumentError(
-        absl::StrCat("streaming URL \"", u, "\" is not an absolute http:// URL"));
+        absl::StrCat("streaming URL \"", u, "\" is not an absolute http(s):// URL"));
   }
-  std::string_view rest = std::string_view(u).substr(7);
+  std::string_view rest = std::string_view(u).substr(tls ? 8 : 7);
   size_t slash = rest.find('/');
   std::string_view authority = rest.substr(0, slash);
   StreamUrl out;
@@ -63,7 +67,7 @@ absl::StatusOr<StreamUrl> ParseStreamUrl(std::string_view url) {
     out.host = std::string(authority.substr(0, colon));
     if (colon != std::string_view::npos) port_text = authority.substr(colon + 1);
   }
-  int port = 80;
+  int port = tls ? 443 : 80;
   if (!port_text.empty() &&
       (!absl::SimpleAtoi(absl::string_view(port_text.data(), port_text.size()), &port) ||
        port <= 0 || port > 65535)) {
@@ -72,6 +76,7 @@ absl::StatusOr<StreamUrl> ParseStreamUrl(std::string_view url) {
   if (out.host.empty())
     return absl::InvalidArgumentError(absl::StrCat("streaming URL ", u, ": no host"));
   out.port = port;
+  out.tls = tls;
   return out;
 }
 
@@ -124,7 +129,7 @@ absl::StatusOr<sys::UniqueFd> DialStreamServer(const StreamUrl& url,
   for (addrinfo* a = res; a; a = a->ai_next) {
     sys::UniqueFd fd(socket(a->ai_family, a->ai_socktype | SOCK_CLOEXEC | SOCK_NONBLOCK, 0));
     if (!fd) return sys::ErrnoStatus(errno, "socket for streaming server");
-    if (connect(fd.get(), a->ai_addr, a->ai_addrlen) == 0) return fd;
+    if (connect(fd.get(), a->ai_addr, a->ai_addrlen) == 0) return Secure(std::move(fd), url, timeout);
     if (errno != EINPROGRESS) {
       last = sys::ErrnoStatus(errno, "connect to streaming server %s", url.HostHeader());
       continue;
@@ -138,7 +143,7 @@ absl::StatusOr<sys::UniqueFd> DialStreamServer(const StreamUrl& url,
     int err = 0;
     socklen_t len = sizeof(err);
     getsockopt(fd.get(), SOL_SOCKET, SO_ERROR, &err, &len);
-    if (err == 0) return fd;
+    if (err == 0) return Secure(std::move(fd), url, timeout);
     last = sys::ErrnoStatus(err, "connect to streaming server %s", url.HostHeader());
   }
   return last;

@@ -20,11 +20,11 @@ struct StreamUrl {
   std::string host;  // without brackets for IPv6
   uint16_t port = 80;
   std::string path_query;  // "/exec/TOKEN?x=y"
+  bool tls = false;        // https://
   std::string HostHeader() const;
 };
 
-// http://host[:port]/path: https is Unimplemented (no TLS streaming client
-// yet), a relative URL InvalidArgument.
+// http[s]://host[:port]/path; a relative URL is InvalidArgument.
 absl::StatusOr<StreamUrl> ParseStreamUrl(std::string_view url);
 
 struct HttpResponseHead {
@@ -40,7 +40,8 @@ struct HttpResponseHead {
 // the blank line has not arrived; InvalidArgument for a malformed head.
 absl::StatusOr<std::optional<HttpResponseHead>> ParseResponseHead(std::string_view bytes);
 
-// TCP connect (any address family) with a deadline.
+// TCP connect (any address family) with a deadline; TLS on top for https
+// (stream_tls.h), so the fd always carries plaintext.
 absl::StatusOr<sys::UniqueFd> DialStreamServer(const StreamUrl& url,
                                                std::chrono::milliseconds timeout);
 

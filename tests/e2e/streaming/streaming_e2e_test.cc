@@ -1,16 +1,23 @@
 // Exec, attach and port-forward against a live cricketd: a busybox pod on a
 // CNI network, driven by the test SPDY client (tests/unit/streaming) and by
 // Debian's python3-websocket as an independent WebSocket client.
+#include <fcntl.h>
+#include <unistd.h>
+
 #include <nlohmann/json.hpp>
 #include <thread>
 
 #include "oci/sys/child_process.h"
+#include "oci/sys/temp_dir.h"
+#include "oci/sys/unique_fd.h"
 #include "tests/e2e/common/cri_e2e_fixture.h"
 #include "tests/fixtures/busybox_registry.h"
 #include "tests/fixtures/image_builder.h"
 #include "tests/fixtures/partners.h"
 #include "tests/fixtures/registry_fixture.h"
 #include "tests/unit/streaming/stream_client.h"
+#include "cri/client/stream_remote_command.h"
+#include "tests/fixtures/test_certs.h"
 
 namespace cricket::testing {
 namespace {
@@ -104,8 +111,14 @@ class StreamingE2eTest : public CriE2eTest {
   }
 
   // The python client's {channel: data}, or an empty object.
-  nlohmann::json Python(const std::vector<std::string>& args) {
+  // `ca`: the CA file that verifies a wss:// server.
+  nlohmann::json Python(const std::vector<std::string>& args, const std::string& ca = "") {
     sys::SpawnOptions so;
+    if (!ca.empty()) {
+      so.env.emplace();
+      for (char** e = environ; *e; e++) so.env->push_back(*e);
+      so.env->push_back("WS_CA=" + ca);
+    }
     so.argv = {kDebianPython, std::string(CRICKET_SOURCE_DIR) + "/tests/e2e/streaming/ws_client.py"};
     so.argv.insert(so.argv.end(), args.begin(), args.end());
     auto r = sys::RunCommand(so, "", std::chrono::seconds(60));
@@ -277,6 +290,76 @@ TEST_F(StreamingE2eTest, PortForwardToHttpdOverSpdyAndWebSocket) {
   auto j = Python({"portforward", WsUrl(PortForwardUrl()) + "?port=8080", "v4.channel.k8s.io",
                    get, "hello-pf"});
   EXPECT_NE(j.value("0", "").find("hello-pf"), std::string::npos) << j.dump();
+}
+
+// The streaming server with a certificate from the config: https:// URLs,
+// cricketctl's client (TLS relay) and python over wss:// with verification.
+class TlsStreamingE2eTest : public StreamingE2eTest {
+ protected:
+  void SetUp() override {
+    auto dir = sys::TempDir::Make("cricket-e2e-certs-");
+    ASSERT_TRUE(dir.ok());
+    certs_ = std::make_unique<sys::TempDir>(std::move(*dir));
+    ASSERT_TRUE(MakeTestCertificates(certs_->path()).ok());
+    extra_config_yaml_ = "streaming:\n  tls_cert: " + certs_->Sub("server.crt") +
+                         "\n  tls_key: " + certs_->Sub("server.key") + "\n";
+    StreamingE2eTest::SetUp();
+  }
+
+  // Runs `cmd` through the client library (as cricketctl does): exit code and stdout.
+  std::pair<int, std::string> ClientExec(const std::string& url,
+                                         cri::client::StreamTransport transport) {
+    int out[2];
+    EXPECT_EQ(pipe2(out, O_CLOEXEC), 0);
+    sys::UniqueFd r(out[0]), w(out[1]);
+    cri::client::RemoteCommandOptions o;
+    o.transport = transport;
+    o.stdout_fd = w.get();
+    o.stderr_fd = w.get();
+    auto code = cri::client::RunRemoteCommand(url, o);
+    EXPECT_TRUE(code.ok()) << code.status();
+    w.Reset();
+    std::string text;
+    char buf[4096];
+    for (ssize_t n; (n = read(r.get(), buf, sizeof(buf))) > 0;) text.append(buf, n);
+    return {code.ok() ? *code : -1, text};
+  }
+
+  std::unique_ptr<sys::TempDir> certs_;
+};
+
+TEST_F(TlsStreamingE2eTest, ExecOverTlsWithBothTransports) {
+  std::string id = Run("main", {"sleep", "1000"});
+  for (auto transport : {cri::client::StreamTransport::kSpdy,
+                         cri::client::StreamTransport::kWebSocket}) {
+    auto url = ExecUrl(id, {"sh", "-c", "echo over-tls; exit 3"}, false, true, true, false);
+    ASSERT_TRUE(url.ok()) << url.status();
+    EXPECT_EQ(url->rfind("https://127.0.0.1:", 0), 0u) << *url;
+    auto [code, out] = ClientExec(*url, transport);
+    EXPECT_EQ(code, 3);
+    EXPECT_EQ(out, "over-tls\n");
+  }
+  // Plain HTTP to the TLS port is refused, and the server keeps serving.
+  auto url = ExecUrl(id, {"echo", "still-here"}, false, true, true, false);
+  ASSERT_TRUE(url.ok());
+  std::string plain = "http" + url->substr(5);
+  auto bad = SpdyExec(plain, {}, 10000);
+  EXPECT_NE(bad.out, "still-here\n");
+  auto [code, out] = ClientExec(*url, cri::client::StreamTransport::kSpdy);
+  EXPECT_EQ(code, 0);
+  EXPECT_EQ(out, "still-here\n");
+}
+
+TEST_F(TlsStreamingE2eTest, PythonVerifiesTheCertificateOverWss) {
+  REQUIRE_PYTHON_WEBSOCKET();
+  std::string id = Run("main", {"sleep", "1000"});
+  auto url = ExecUrl(id, {"cat"}, true, true, true, false);
+  ASSERT_TRUE(url.ok());
+  EXPECT_EQ(url->rfind("https://", 0), 0u) << *url;
+  auto j = Python({"exec", WsUrl(*url), "v5.channel.k8s.io", "hello over wss"},
+                  certs_->Sub("ca.crt"));
+  EXPECT_EQ(j.value("1", ""), "hello over wss");
+  EXPECT_EQ(j.value("3", ""), kSuccess);
 }
 
 }  // namespace

@@ -3,7 +3,9 @@
 # streaming tests. Prints a JSON object {channel: data} once the server closes.
 #   ws_client.py exec URL PROTOCOL STDIN   (v5: stdin closed with the 255 signal)
 #   ws_client.py portforward URL PROTOCOL DATA EXPECT
+# For wss:// URLs the server certificate is verified against $WS_CA.
 import json
+import os
 import sys
 
 import websocket
@@ -11,7 +13,8 @@ import websocket
 
 def main():
     mode, url, proto = sys.argv[1], sys.argv[2], sys.argv[3]
-    ws = websocket.create_connection(url, subprotocols=[proto], timeout=30)
+    sslopt = {"ca_certs": os.environ["WS_CA"]} if "WS_CA" in os.environ else None
+    ws = websocket.create_connection(url, subprotocols=[proto], timeout=30, sslopt=sslopt)
     channels = {}
     if mode == "exec":
         data = sys.argv[4].encode()

@@ -24,7 +24,11 @@ TEST(StreamUrl, Parses) {
   ASSERT_TRUE(plain.ok());
   EXPECT_EQ(plain->port, 80);
   EXPECT_EQ(plain->path_query, "/");
-  EXPECT_EQ(ParseStreamUrl("https://h/x").status().code(), absl::StatusCode::kUnimplemented);
+  auto tls = ParseStreamUrl("https://h/x");
+  ASSERT_TRUE(tls.ok()) << tls.status();
+  EXPECT_TRUE(tls->tls);
+  EXPECT_EQ(tls->port, 443);
+  EXPECT_FALSE(plain->tls);
   EXPECT_EQ(ParseStreamUrl("/exec/tok").status().code(), absl::StatusCode::kInvalidArgument);
   EXPECT_FALSE(ParseStreamUrl("http://h:99999/").ok());
   EXPECT_FALSE(ParseStreamUrl("http://[::1/").ok());
