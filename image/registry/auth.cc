@@ -242,6 +242,18 @@ absl::Status Authenticator::OnUnauthorized(const std::string& www_authenticate,
                                                  www_authenticate, "\""));
 }
 
+absl::Status Authenticator::Refused(const std::string& scope) const {
+  if (creds_.empty()) {
+    return absl::UnauthenticatedError(absl::StrCat(
+        "registry ", registry_, " requires credentials for ", scope, " and none were given"));
+  }
+  std::string whose = !creds_.registry_token.empty()   ? "the registry token"
+                      : !creds_.identity_token.empty() ? "the identity token"
+                      : absl::StrCat("the credentials of user \"", creds_.username, "\"");
+  return absl::UnauthenticatedError(
+      absl::StrCat("registry ", registry_, " rejected ", whose, " for ", scope));
+}
+
 absl::StatusOr<std::string> Authenticator::FetchToken(const std::string& scope,
                                                       HttpSession& session,
                                                       const HttpRequest& base) {

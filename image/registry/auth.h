@@ -57,6 +57,11 @@ class Authenticator {
   absl::Status OnUnauthorized(const std::string& www_authenticate, const std::string& scope,
                               HttpSession& session, const HttpRequest& base);
 
+  // For a 401 to the retry that carried what the challenge asked for:
+  // Unauthenticated naming the registry and whose credentials (or that none)
+  // were refused, instead of the registry's bare "authentication required".
+  absl::Status Refused(const std::string& scope) const;
+
  private:
   absl::StatusOr<std::string> FetchToken(const std::string& scope, HttpSession& session,
                                          const HttpRequest& base);

@@ -99,6 +99,10 @@ absl::StatusOr<HttpResponse> EndpointTransport::Exchange(const Call& call, int64
       }
       continue;
     }
+    if (resp->status == 401) {
+      // The retry carried what the challenge asked for and was refused too.
+      resp = sys::Annotate(auth_.Refused(call.scope), "%s: %s", Name(), call.what);
+    }
     break;
   }
   Release(std::move(session));

@@ -11,6 +11,7 @@
 #include "image/image_service.h"
 #include "oci/sys/atomic_file.h"
 #include "oci/sys/temp_dir.h"
+#include "tests/fixtures/expected_tree.h"
 #include "tests/fixtures/image_builder.h"
 #include "tests/fixtures/partners.h"
 #include "tests/fixtures/registry_fixture.h"
@@ -19,36 +20,9 @@
 namespace cricket::testing {
 namespace {
 
-// The tree the layers describe once whiteouts and opaque dirs are applied.
-std::map<std::string, LayerEntry> ExpectedTree(const TestImageSpec& spec) {
-  std::map<std::string, LayerEntry> tree;
-  auto remove_under = [&](const std::string& dir) {
-    for (auto it = tree.lower_bound(dir + "/"); it != tree.end() &&
-                                                it->first.rfind(dir + "/", 0) == 0;) {
-      it = tree.erase(it);
-    }
-  };
-  for (const auto& layer : spec.layers) {
-    for (const LayerEntry& e : layer) {
-      size_t slash = e.path.rfind('/');
-      std::string dir = slash == std::string::npos ? "" : e.path.substr(0, slash);
-      std::string base = e.path.substr(slash == std::string::npos ? 0 : slash + 1);
-      if (base == ".wh..wh..opq") {
-        remove_under(dir);
-      } else if (base.rfind(".wh.", 0) == 0) {
-        std::string victim = (dir.empty() ? "" : dir + "/") + base.substr(4);
-        tree.erase(victim);
-        remove_under(victim);
-      } else {
-        tree[e.path] = e;
-      }
-    }
-  }
-  return tree;
-}
-
 void CheckTree(const std::string& root, const TestImageSpec& spec) {
-  for (const auto& [path, e] : ExpectedTree(spec)) {
+  const std::map<std::string, LayerEntry> tree = ExpectedTree(spec);
+  for (const auto& [path, e] : tree) {
     std::string p = root + "/" + path;
     struct stat st {};
     ASSERT_EQ(lstat(p.c_str(), &st), 0) << "missing " << path;
@@ -70,8 +44,7 @@ void CheckTree(const std::string& root, const TestImageSpec& spec) {
       case LayerEntry::kHardlink: {
         ASSERT_TRUE(S_ISREG(st.st_mode)) << path;
         EXPECT_EQ(st.st_mode & 07777, static_cast<mode_t>(e.mode)) << path;
-        std::string want = e.type == LayerEntry::kFile ? e.content
-                                                       : ExpectedTree(spec).at(e.link).content;
+        const std::string& want = InodeOwner(tree, e).content;
         auto got = sys::ReadFile(p);
         ASSERT_TRUE(got.ok()) << path;
         EXPECT_EQ(*got, want) << path;

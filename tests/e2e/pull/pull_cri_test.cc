@@ -1,0 +1,273 @@
+// Pulls through cricketd over its CRI socket, as crictl and the kubelet make
+// them, from Debian's docker-registry in three variants: plain HTTP, TLS with
+// the fixture's own CA plus htpasswd Basic auth, and Bearer tokens from the
+// test token server. The image then runs in a pod, and the tree the container
+// sees is checked file by file against the source layers. A kill -9 of
+// cricketd in the middle of a large pull must leave the image whole or absent.
+#include <atomic>
+#include <chrono>
+#include <filesystem>
+#include <iostream>
+#include <thread>
+
+#include "absl/strings/str_cat.h"
+#include "absl/strings/str_join.h"
+#include "gmock/gmock.h"
+#include "oci/sys/status.h"
+#include "oci/sys/temp_dir.h"
+#include "tests/e2e/common/cri_e2e_fixture.h"
+#include "tests/e2e/pull/pull_e2e_helpers.h"
+#include "tests/fixtures/image_builder.h"
+#include "tests/fixtures/partners.h"
+#include "tests/fixtures/registry_fixture.h"
+
+namespace cricket::testing {
+namespace {
+
+// Large enough that the download and unpack are still running when the test
+// sees the first partial blob; small enough to build in memory.
+constexpr size_t kBigLayerBytes = 64 << 20;
+
+class PullCriTest : public CriE2eTest, public ::testing::WithParamInterface<RegistryMode> {
+ protected:
+  void SetUp() override {
+    CRICKET_REQUIRE_ROOT();
+    CRICKET_REQUIRE_PROGRAM(registry_bin, "docker-registry");
+    CRICKET_REQUIRE_PROGRAM(skopeo_bin, "skopeo");
+    CRICKET_REQUIRE_PROGRAM(openssl_bin, "openssl");
+    if (GetParam() == RegistryMode::kTlsBasic) {
+      CRICKET_REQUIRE_PROGRAM(htpasswd_bin, "htpasswd");
+    }
+    // The registry comes first: cricketd's config names its port and CA.
+    auto reg = RegistryFixture::Start(GetParam());
+    ASSERT_TRUE(reg.ok()) << reg.status();
+    registry_ = std::move(*reg);
+    extra_config_yaml_ = RegistryConfigYaml(*registry_);
+    auto logs = sys::TempDir::Make("cricket-e2e-logs-");
+    ASSERT_TRUE(logs.ok()) << logs.status();
+    logs_ = std::make_unique<sys::TempDir>(std::move(*logs));
+    CriE2eTest::SetUp();
+  }
+
+  // A client whose calls may take as long as a large pull or a walk of the
+  // whole tree; the fixture's client_ keeps the short per-call deadline.
+  absl::StatusOr<std::unique_ptr<cri::client::Client>> LongClient() {
+    cri::client::ConnectOptions co;
+    co.endpoint = daemon_->endpoint();
+    co.timeout = std::chrono::minutes(5);
+    return cri::client::Client::Connect(co);
+  }
+
+  absl::StatusOr<std::string> Pull(const std::string& ref, const v1::AuthConfig& auth) {
+    ASSIGN_OR_RETURN(auto client, LongClient());
+    v1::PullImageRequest req;
+    req.mutable_image()->set_image(ref);
+    *req.mutable_auth() = auth;
+    ASSIGN_OR_RETURN(
+        v1::PullImageResponse resp,
+        client->Call(client->images(), &v1::ImageService::Stub::PullImage, req, "PullImage"));
+    return resp.image_ref();
+  }
+
+  absl::StatusOr<v1::ImageStatusResponse> ImageStatus(const std::string& ref) {
+    v1::ImageStatusRequest req;
+    req.mutable_image()->set_image(ref);
+    return client_->Call(client_->images(), &v1::ImageService::Stub::ImageStatus, req,
+                         "ImageStatus");
+  }
+
+  absl::StatusOr<v1::ListImagesResponse> ListImages() {
+    return client_->Call(client_->images(), &v1::ImageService::Stub::ListImages,
+                         v1::ListImagesRequest(), "ListImages");
+  }
+
+  // A pod named `name` with one running container of `image`; its id.
+  absl::StatusOr<std::string> RunContainer(const std::string& name, const std::string& image) {
+    auto pod_req = PodRequest(name, logs_->path());
+    ASSIGN_OR_RETURN(auto pod,
+                     Call(&v1::RuntimeService::Stub::RunPodSandbox, pod_req, "RunPodSandbox"));
+    v1::CreateContainerRequest create;
+    create.set_pod_sandbox_id(pod.pod_sandbox_id());
+    *create.mutable_sandbox_config() = pod_req.config();
+    auto* cfg = create.mutable_config();
+    cfg->mutable_metadata()->set_name("main");
+    cfg->mutable_image()->set_image(image);
+    cfg->set_log_path(name + ".log");
+    for (const char* a : {"sleep", "100000"}) cfg->add_command(a);
+    cfg->mutable_linux()->mutable_security_context()->mutable_namespace_options()->set_pid(
+        v1::NamespaceMode::CONTAINER);
+    ASSIGN_OR_RETURN(auto ctr,
+                     Call(&v1::RuntimeService::Stub::CreateContainer, create, "CreateContainer"));
+    v1::StartContainerRequest start;
+    start.set_container_id(ctr.container_id());
+    RETURN_IF_ERROR(
+        Call(&v1::RuntimeService::Stub::StartContainer, start, "StartContainer").status());
+    return ctr.container_id();
+  }
+
+  ExecFn ExecIn(const std::string& id) {
+    return [this, id](const std::vector<std::string>& cmd) -> absl::StatusOr<std::string> {
+      ASSIGN_OR_RETURN(auto client, LongClient());
+      v1::ExecSyncRequest req;
+      req.set_container_id(id);
+      for (const std::string& a : cmd) req.add_cmd(a);
+      req.set_timeout(240);
+      ASSIGN_OR_RETURN(
+          v1::ExecSyncResponse out,
+          client->Call(client->runtime(), &v1::RuntimeService::Stub::ExecSync, req, "ExecSync"));
+      if (out.exit_code() != 0) {
+        return absl::InternalError(
+            absl::StrCat(absl::StrJoin(cmd, " "), ": exit ", out.exit_code(), ": ", out.stderr()));
+      }
+      return out.stdout();
+    };
+  }
+
+  // The container's root filesystem is exactly what the layers describe.
+  void ExpectTreeMatches(const std::string& container_id, const TestImageSpec& spec) {
+    auto seen = ReadContainerTree(ExecIn(container_id));
+    ASSERT_TRUE(seen.ok()) << seen.status();
+    TreeComparison cmp = CompareTree(spec, *seen);
+    EXPECT_TRUE(cmp.problems.empty()) << cmp.problems.size() << " differences:\n"
+                                      << absl::StrJoin(cmp.problems, "\n");
+    // Not a vacuous pass: every path was compared but the runtime's mount
+    // points (CompareTree flags any other mount hiding an image path).
+    EXPECT_GT(cmp.compared, 0);
+    RecordProperty("masked_by_runtime_mounts", absl::StrJoin(cmp.masked, " "));
+  }
+
+  // A pull with `auth` fails as unauthenticated, with an error naming the
+  // registry and saying what was wrong with the credentials.
+  void ExpectRefused(const std::string& ref, const v1::AuthConfig& auth, const std::string& why) {
+    auto id = Pull(ref, auth);
+    ASSERT_FALSE(id.ok()) << "pull with user \"" << auth.username() << "\" succeeded";
+    EXPECT_EQ(id.status().code(), absl::StatusCode::kUnauthenticated) << id.status();
+    EXPECT_NE(id.status().message().find("registry " + registry_->HostPort()), std::string::npos)
+        << id.status();
+    EXPECT_NE(id.status().message().find(why), std::string::npos) << id.status();
+  }
+
+  std::unique_ptr<RegistryFixture> registry_;
+  std::unique_ptr<sys::TempDir> logs_;
+};
+
+// The image is listed under its tag and its repo digest, by id.
+void ExpectListed(const v1::Image& img, const std::string& id, const std::string& ref,
+                  const std::string& repo_digest) {
+  EXPECT_EQ(img.id(), id);
+  EXPECT_THAT(img.repo_tags(), ::testing::Contains(ref));
+  EXPECT_THAT(img.repo_digests(), ::testing::Contains(repo_digest));
+  EXPECT_GT(img.size(), 0u);
+}
+
+TEST_P(PullCriTest, PullsWithKubeletAuthAndUnpacksEveryFile) {
+  auto spec = LayeredImage();
+  ASSERT_TRUE(spec.ok()) << spec.status();
+  std::string manifest;
+  auto ref = PushSpec(*registry_, *spec, "e2e/layered", "1.0", &manifest);
+  ASSERT_TRUE(ref.ok()) << ref.status();
+  if (GetParam() != RegistryMode::kPlain) {
+    ExpectRefused(*ref, v1::AuthConfig(), "credentials");
+    ExpectRefused(*ref, KubeletAuth(*registry_, "wrong-password"), "rejected");
+    auto none = ImageStatus(*ref);
+    ASSERT_TRUE(none.ok()) << none.status();
+    EXPECT_FALSE(none->has_image()) << "a refused pull left an image";
+  }
+  auto id = Pull(*ref, KubeletAuth(*registry_));
+  ASSERT_TRUE(id.ok()) << id.status();
+  if (GetParam() == RegistryMode::kToken) {
+    EXPECT_GT(registry_->token_requests(), 0);
+  }
+
+  const std::string repo_digest = registry_->HostPort() + "/e2e/layered@" + manifest;
+  for (const std::string& name : {*ref, repo_digest, *id}) {
+    auto st = ImageStatus(name);
+    ASSERT_TRUE(st.ok()) << st.status();
+    ASSERT_TRUE(st->has_image()) << name;
+    ExpectListed(st->image(), *id, *ref, repo_digest);
+  }
+  auto list = ListImages();
+  ASSERT_TRUE(list.ok()) << list.status();
+  ASSERT_EQ(list->images_size(), 1);
+  ExpectListed(list->images(0), *id, *ref, repo_digest);
+
+  auto ctr = RunContainer("layered", *ref);
+  ASSERT_TRUE(ctr.ok()) << ctr.status();
+  ExpectTreeMatches(*ctr, *spec);
+}
+
+// True once a partial download of the big layer (over 8 MiB; the busybox
+// layer is smaller) sits in the ingest dir, false if the pull ended first.
+bool WaitForBigPartial(const std::string& ingest, const std::atomic<bool>& pull_done) {
+  namespace fs = std::filesystem;
+  for (int i = 0; i < 150000 && !pull_done; ++i) {
+    std::error_code ec;
+    for (fs::directory_iterator it(ingest, ec), end; !ec && it != end; it.increment(ec)) {
+      std::error_code size_ec;
+      uintmax_t size = fs::file_size(it->path(), size_ec);
+      if (!size_ec && size > (8u << 20)) return true;
+    }
+    std::this_thread::sleep_for(std::chrono::milliseconds(2));
+  }
+  return false;
+}
+
+TEST_P(PullCriTest, Kill9MidPullLeavesImageWholeOrAbsent) {
+  auto spec = BigImage(kBigLayerBytes);
+  ASSERT_TRUE(spec.ok()) << spec.status();
+  std::string manifest;
+  auto ref = PushSpec(*registry_, *spec, "e2e/big", "1.0", &manifest);
+  ASSERT_TRUE(ref.ok()) << ref.status();
+
+  const std::string ingest = daemon_->dir() + "/root/images/ingest";
+  std::atomic<bool> done{false};
+  absl::StatusOr<std::string> first = absl::UnknownError("not run");
+  std::thread puller([&] {
+    first = Pull(*ref, KubeletAuth(*registry_));
+    done = true;
+  });
+  bool mid_pull = WaitForBigPartial(ingest, done);
+  KillAndRestart();
+  puller.join();
+  // Either way the store must be consistent; the property says which case ran.
+  RecordProperty("killed_mid_pull", mid_pull ? "yes" : "no (the pull finished first)");
+  if (mid_pull) {
+    std::cout << "killed mid-pull; the first pull said: " << first.status() << "\n";
+  }
+
+  auto after = ImageStatus(*ref);
+  ASSERT_TRUE(after.ok()) << after.status();
+  auto list = ListImages();
+  ASSERT_TRUE(list.ok()) << list.status();
+  std::cout << "after the restart the image is " << (after->has_image() ? "listed" : "absent")
+            << "\n";
+  if (after->has_image()) {
+    // Listed means whole: every file of every layer, usable by a container.
+    EXPECT_EQ(list->images_size(), 1);
+    auto ctr = RunContainer("survivor", *ref);
+    ASSERT_TRUE(ctr.ok()) << ctr.status();
+    ExpectTreeMatches(*ctr, *spec);
+  } else {
+    EXPECT_EQ(list->images_size(), 0) << "a half-pulled image is listed";
+  }
+
+  auto id = Pull(*ref, KubeletAuth(*registry_));
+  ASSERT_TRUE(id.ok()) << id.status();
+  auto st = ImageStatus(*ref);
+  ASSERT_TRUE(st.ok() && st->has_image()) << st.status();
+  ExpectListed(st->image(), *id, *ref, registry_->HostPort() + "/e2e/big@" + manifest);
+  // The resumed partials became blobs: nothing is left half-written.
+  std::error_code ec;
+  EXPECT_TRUE(std::filesystem::is_empty(ingest, ec)) << ingest << " " << ec.message();
+  auto ctr = RunContainer("repulled", *ref);
+  ASSERT_TRUE(ctr.ok()) << ctr.status();
+  ExpectTreeMatches(*ctr, *spec);
+}
+
+INSTANTIATE_TEST_SUITE_P(Registries, PullCriTest,
+                         ::testing::Values(RegistryMode::kPlain, RegistryMode::kTlsBasic,
+                                           RegistryMode::kToken),
+                         [](const auto& info) { return RegistryModeName(info.param); });
+
+}  // namespace
+}  // namespace cricket::testing
