@@ -5,7 +5,8 @@
 #include "oci/runtime.h"
 
 #include <fcntl.h>
-#include <poll.h>
+#include <pthread.h>
+#include <signal.h>
 #include <stdlib.h>
 #include <unistd.h>
 
@@ -30,6 +31,7 @@ struct CreateCtx {
   const CreateOptions& co;
   StateDir dir;
   Spec spec;
+  nlohmann::json config;  // config.json as read: what state.json keeps
   std::string bundle, rootfs;
   linux::NsPlan ns;
   std::vector<linux::MountStep> mounts;
@@ -56,7 +58,7 @@ absl::Status LoadBundle(CreateCtx& c) {
   if (real == nullptr) return sys::ErrnoStatus(errno, "bundle %s", c.co.bundle);
   c.bundle = real;
   free(real);
-  ASSIGN_OR_RETURN(c.spec, LoadSpec(c.bundle));
+  ASSIGN_OR_RETURN(c.spec, LoadSpec(c.bundle, &c.config));
   if (!c.spec.process) return absl::InvalidArgumentError("config.json: process: is required");
   c.rootfs = c.spec.root.path;
   if (c.rootfs.empty() || c.rootfs[0] != '/') c.rootfs = c.bundle + "/" + c.rootfs;
@@ -83,7 +85,12 @@ absl::Status PrepareStateDir(CreateCtx& c, sys::Rollback& rb) {
   RETURN_IF_ERROR(c.dir.Create());
   rb.Add("remove state dir " + c.dir.dir(), [&c] { return c.dir.Remove(); });
   RETURN_IF_ERROR(c.dir.MakeFifo());
-  c.fifo.Reset(::open(c.dir.fifo_path().c_str(), O_PATH | O_CLOEXEC));
+  // Init inherits this fd and reads the start byte from it (crun's exec.fifo
+  // direction): Start's write then never waits for init to be scheduled, and
+  // Start sees ENXIO once init, the only reader left, is gone. O_RDWR (Linux
+  // defines it for FIFOs): the open does not wait for a writer, and init's
+  // blocking read waits for data instead of seeing EOF.
+  c.fifo.Reset(::open(c.dir.fifo_path().c_str(), O_RDWR | O_CLOEXEC));
   if (!c.fifo) return sys::ErrnoStatus(errno, "open %s", c.dir.fifo_path());
   return absl::OkStatus();
 }
@@ -194,10 +201,13 @@ absl::Status Persist(CreateCtx& c) {
   c.stored.state.status = "created";
   c.stored.init_start_time = ProcStartTime(c.child.pid);
   c.stored.foreground = c.co.foreground;
-  c.stored.config = SpecToJson(c.spec);
+  // The document the spec was parsed from parses to the same spec later;
+  // re-serialising the spec would only cost time.
+  c.stored.config = std::move(c.config);
   RETURN_IF_ERROR(c.dir.Write(c.stored));
   if (!c.co.pid_file.empty()) {
-    RETURN_IF_ERROR(sys::WriteFileAtomic(c.co.pid_file, std::to_string(c.child.pid), 0644));
+    RETURN_IF_ERROR(sys::WriteFileAtomic(c.co.pid_file, std::to_string(c.child.pid), 0644,
+                                         sys::Durability::kBootOnly));
   }
   return absl::OkStatus();
 }
@@ -208,7 +218,8 @@ Runtime::Runtime(RuntimeOptions opts) : opts_(std::move(opts)) {}
 
 absl::StatusOr<pid_t> Runtime::Create(const CreateOptions& opts) {
   RETURN_IF_ERROR(ValidateId(opts.id));
-  CreateCtx c{opts_, opts, StateDir(opts_.root, opts.id), {}, {}, {}, {}, {}, {}, {}, {}, {}, {}};
+  CreateCtx c{opts_, opts, StateDir(opts_.root, opts.id), {}, {}, {}, {}, {}, {}, {}, {}, {}, {},
+              {}};
   sys::Rollback rb;
   auto run = [&]() -> absl::Status {
     RETURN_IF_ERROR(LoadBundle(c));
@@ -232,21 +243,39 @@ absl::StatusOr<pid_t> Runtime::Create(const CreateOptions& opts) {
 
 namespace {
 
-// Opens the FIFO without blocking and waits for init's byte, giving up when
-// init dies (an open for reading would otherwise block forever).
-absl::Status ReleaseInit(const StateDir& dir, pid_t pid) {
-  sys::UniqueFd fd(::open(dir.fifo_path().c_str(), O_RDONLY | O_NONBLOCK | O_CLOEXEC));
-  if (!fd) return sys::ErrnoStatus(errno, "open %s", dir.fifo_path());
-  for (;;) {
-    struct pollfd p = {fd.get(), POLLIN, 0};
-    int n = ::poll(&p, 1, 100);
-    if (n < 0 && errno != EINTR) return sys::ErrnoStatus(errno, "poll exec fifo");
-    if (n > 0 && (p.revents & POLLIN)) {
-      char b;
-      if (::read(fd.get(), &b, 1) == 1) break;
+// write(2) to a FIFO whose reader just went away raises SIGPIPE, which
+// would kill cricket-oci (or the monitor): block it for this write and
+// drop a pending one, so the caller sees EPIPE instead.
+absl::Status WriteNoSigpipe(int fd, char byte) {
+  sigset_t pipe_set, old;
+  sigemptyset(&pipe_set);
+  sigaddset(&pipe_set, SIGPIPE);
+  ::pthread_sigmask(SIG_BLOCK, &pipe_set, &old);
+  ssize_t n;
+  do {
+    n = ::write(fd, &byte, 1);
+  } while (n < 0 && errno == EINTR);
+  int err = errno;
+  if (n < 0 && err == EPIPE && !sigismember(&old, SIGPIPE)) {
+    struct timespec zero = {0, 0};
+    while (::sigtimedwait(&pipe_set, nullptr, &zero) < 0 && errno == EINTR) {
     }
-    if (!ProcAlive(pid)) return absl::FailedPreconditionError("container init exited before start");
   }
+  ::pthread_sigmask(SIG_SETMASK, &old, nullptr);
+  if (n == 1) return absl::OkStatus();
+  if (err == EPIPE) return absl::FailedPreconditionError("container init exited before start");
+  return sys::ErrnoStatus(err, "write exec fifo");
+}
+
+// Writes init's start byte into the FIFO. Init holds the only read end, so
+// ENXIO (no reader) or EPIPE means it died before start.
+absl::Status ReleaseInit(const StateDir& dir) {
+  sys::UniqueFd fd(::open(dir.fifo_path().c_str(), O_WRONLY | O_NONBLOCK | O_CLOEXEC));
+  if (!fd) {
+    if (errno == ENXIO) return absl::FailedPreconditionError("container init exited before start");
+    return sys::ErrnoStatus(errno, "open %s", dir.fifo_path());
+  }
+  RETURN_IF_ERROR(WriteNoSigpipe(fd.get(), '0'));
   if (::unlink(dir.fifo_path().c_str()) != 0) {
     return sys::ErrnoStatus(errno, "remove %s", dir.fifo_path());
   }
@@ -257,13 +286,12 @@ absl::Status ReleaseInit(const StateDir& dir, pid_t pid) {
 
 absl::Status Runtime::Start(const std::string& id) {
   RETURN_IF_ERROR(ValidateId(id));
-  ASSIGN_OR_RETURN(internal::Loaded c, internal::Load(opts_, id));
+  ASSIGN_OR_RETURN(internal::Loaded c, internal::Load(opts_, id, internal::Need::kSpec));
   if (c.stored.state.status != "created") {
     return absl::FailedPreconditionError(absl::StrCat(
         "start container ", id, ": cannot start a container in state ", c.stored.state.status));
   }
-  RETURN_IF_ERROR(sys::Annotate(ReleaseInit(StateDir(opts_.root, id), c.stored.state.pid),
-                                "start container %s", id));
+  RETURN_IF_ERROR(sys::Annotate(ReleaseInit(StateDir(opts_.root, id)), "start container %s", id));
   c.stored.state.status = "running";
   linux::RunHooksLogged(c.spec.hooks.poststart, internal::HookState(c.stored.state), "poststart");
   return absl::OkStatus();

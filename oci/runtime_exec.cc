@@ -135,7 +135,7 @@ absl::Status EnterContainer(const ExecChild& e) {
 }  // namespace
 
 absl::StatusOr<pid_t> Runtime::Exec(const std::string& id, const ExecOptions& opts) {
-  ASSIGN_OR_RETURN(internal::Loaded l, internal::Load(opts_, id));
+  ASSIGN_OR_RETURN(internal::Loaded l, internal::Load(opts_, id, internal::Need::kSpec));
   if (l.stored.state.status != "running" && l.stored.state.status != "created") {
     return absl::FailedPreconditionError(
         absl::StrCat("exec in container ", id, ": container is ", l.stored.state.status));
@@ -189,7 +189,8 @@ absl::StatusOr<pid_t> Runtime::Exec(const std::string& id, const ExecOptions& op
   if (!absl::IsUnavailable(msg.status())) return msg.status();
   rb.Commit();  // EOF: the socket closed on execve, the process runs.
   if (!opts.pid_file.empty()) {
-    RETURN_IF_ERROR(sys::WriteFileAtomic(opts.pid_file, std::to_string(child.pid), 0644));
+    RETURN_IF_ERROR(sys::WriteFileAtomic(opts.pid_file, std::to_string(child.pid), 0644,
+                                         sys::Durability::kBootOnly));
   }
   return child.pid;
 }

@@ -16,10 +16,14 @@ namespace cricket::oci::internal {
 // from the live process (pid + start time), the exec FIFO and the pause mark.
 struct Loaded {
   StoredState stored;
-  Spec spec;
+  Spec spec;  // parsed from stored.config only with Need::kSpec
 };
 
-absl::StatusOr<Loaded> Load(const RuntimeOptions& o, const std::string& id);
+// What a verb needs of the stored state. Most verbs only look at the status,
+// pid and cgroup; parsing the stored spec for them (100 times for a `list`)
+// would be wasted work.
+enum class Need { kState, kSpec };
+absl::StatusOr<Loaded> Load(const RuntimeOptions& o, const std::string& id, Need need);
 // "created" | "running" | "paused" | "stopped", from the process and FIFO.
 std::string ComputeStatus(const StateDir& dir, const StoredState& s);
 // The cgroup manager of an existing container.

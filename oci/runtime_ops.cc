@@ -21,8 +21,8 @@ namespace cricket::oci {
 namespace internal {
 
 std::string ComputeStatus(const StateDir& dir, const StoredState& s) {
-  pid_t pid = s.state.pid;
-  if (!ProcAlive(pid) || (s.init_start_time != 0 && ProcStartTime(pid) != s.init_start_time)) {
+  const ProcInfo p = ReadProcInfo(s.state.pid);
+  if (!p.alive || (s.init_start_time != 0 && p.start_time != s.init_start_time)) {
     return "stopped";
   }
   if (dir.FifoExists()) return "created";
@@ -30,13 +30,14 @@ std::string ComputeStatus(const StateDir& dir, const StoredState& s) {
   return "running";
 }
 
-absl::StatusOr<Loaded> Load(const RuntimeOptions& o, const std::string& id) {
+absl::StatusOr<Loaded> Load(const RuntimeOptions& o, const std::string& id, Need need) {
   RETURN_IF_ERROR(ValidateId(id));
   StateDir dir(o.root, id);
   Loaded l;
   ASSIGN_OR_RETURN(l.stored, dir.Read());
   l.stored.state.status = ComputeStatus(dir, l.stored);
   if (l.stored.state.status == "stopped") l.stored.state.pid = 0;
+  if (need == Need::kState) return l;
   auto spec = SpecFromJson(l.stored.config);
   if (!spec.ok()) return sys::Annotate(spec.status(), "stored config of %s", id);
   l.spec = std::move(*spec);
@@ -72,7 +73,7 @@ nlohmann::json ContainerStateToJson(const ContainerState& s) {
 }
 
 absl::StatusOr<ContainerState> Runtime::State(const std::string& id) {
-  ASSIGN_OR_RETURN(internal::Loaded l, internal::Load(opts_, id));
+  ASSIGN_OR_RETURN(internal::Loaded l, internal::Load(opts_, id, internal::Need::kState));
   return l.stored.state;
 }
 
@@ -80,7 +81,7 @@ absl::StatusOr<std::vector<ContainerState>> Runtime::List() {
   ASSIGN_OR_RETURN(std::vector<std::string> ids, ListIds(opts_.root));
   std::vector<ContainerState> out;
   for (const std::string& id : ids) {
-    auto l = internal::Load(opts_, id);
+    auto l = internal::Load(opts_, id, internal::Need::kState);
     if (!l.ok()) {
       sys::LogWarn("skipping unreadable container state",
                    {{"id", id}, {"error", std::string(l.status().message())}});
@@ -92,7 +93,7 @@ absl::StatusOr<std::vector<ContainerState>> Runtime::List() {
 }
 
 absl::Status Runtime::Kill(const std::string& id, int signal, bool all) {
-  ASSIGN_OR_RETURN(internal::Loaded l, internal::Load(opts_, id));
+  ASSIGN_OR_RETURN(internal::Loaded l, internal::Load(opts_, id, internal::Need::kState));
   if (l.stored.state.status == "stopped") {
     return absl::FailedPreconditionError(
         absl::StrCat("kill container ", id, ": container not running"));
@@ -133,10 +134,13 @@ absl::Status StopAll(internal::Loaded& l, cgroup::Manager& cg) {
 }  // namespace
 
 absl::Status Runtime::Delete(const std::string& id, bool force) {
-  auto loaded = internal::Load(opts_, id);
+  auto loaded = internal::Load(opts_, id, internal::Need::kSpec);  // poststop hooks
   StateDir dir(opts_.root, id);
-  if (absl::IsNotFound(loaded.status()) && force && sys::PathExists(dir.dir())) {
-    // A create that died before writing state.json: nothing but the dir is left.
+  // A create that died before writing state.json leaves only the dir; a
+  // machine crash can leave state.json empty (it is written without fsync,
+  // see StateDir::Write), and with it every process and cgroup is gone.
+  bool unreadable = absl::IsNotFound(loaded.status()) || absl::IsDataLoss(loaded.status());
+  if (unreadable && force && sys::PathExists(dir.dir())) {
     return sys::Annotate(dir.Remove(), "delete container %s", id);
   }
   if (!loaded.ok()) return loaded.status();
@@ -159,7 +163,7 @@ absl::Status Runtime::Delete(const std::string& id, bool force) {
 namespace {
 
 absl::Status SetPaused(const RuntimeOptions& o, const std::string& id, bool pause) {
-  ASSIGN_OR_RETURN(internal::Loaded l, internal::Load(o, id));
+  ASSIGN_OR_RETURN(internal::Loaded l, internal::Load(o, id, internal::Need::kState));
   const std::string want = pause ? "running" : "paused";
   if (l.stored.state.status != want) {
     return absl::FailedPreconditionError(absl::StrCat(pause ? "pause" : "resume", " container ", id,
@@ -177,13 +181,13 @@ absl::Status Runtime::Pause(const std::string& id) { return SetPaused(opts_, id,
 absl::Status Runtime::Resume(const std::string& id) { return SetPaused(opts_, id, false); }
 
 absl::StatusOr<std::vector<pid_t>> Runtime::Pids(const std::string& id) {
-  ASSIGN_OR_RETURN(internal::Loaded l, internal::Load(opts_, id));
+  ASSIGN_OR_RETURN(internal::Loaded l, internal::Load(opts_, id, internal::Need::kState));
   ASSIGN_OR_RETURN(auto cg, internal::AttachCgroup(l.stored));
   return cg->Pids();
 }
 
 absl::Status Runtime::Update(const std::string& id, const cgroup::Resources& resources) {
-  ASSIGN_OR_RETURN(internal::Loaded l, internal::Load(opts_, id));
+  ASSIGN_OR_RETURN(internal::Loaded l, internal::Load(opts_, id, internal::Need::kState));
   if (l.stored.state.status == "stopped") {
     return absl::FailedPreconditionError("update container " + id + ": container not running");
   }
@@ -192,7 +196,7 @@ absl::Status Runtime::Update(const std::string& id, const cgroup::Resources& res
 }
 
 absl::StatusOr<cgroup::Stats> Runtime::Stats(const std::string& id) {
-  ASSIGN_OR_RETURN(internal::Loaded l, internal::Load(opts_, id));
+  ASSIGN_OR_RETURN(internal::Loaded l, internal::Load(opts_, id, internal::Need::kState));
   ASSIGN_OR_RETURN(auto cg, internal::AttachCgroup(l.stored));
   return cg->GetStats();
 }

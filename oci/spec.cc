@@ -318,11 +318,14 @@ absl::StatusOr<Spec> ParseSpec(const std::string& text) {
   return SpecFromJson(j);
 }
 
-absl::StatusOr<Spec> LoadSpec(const std::string& bundle) {
+absl::StatusOr<Spec> LoadSpec(const std::string& bundle, json* doc) {
   auto text = sys::ReadFile(bundle + "/config.json");
   if (!text.ok()) return sys::Annotate(text.status(), "config.json");
-  auto spec = ParseSpec(*text);
+  json j = json::parse(*text, nullptr, /*allow_exceptions=*/false);
+  if (j.is_discarded()) return absl::InvalidArgumentError("config.json: invalid JSON");
+  auto spec = SpecFromJson(j);
   if (!spec.ok()) return sys::Annotate(spec.status(), "config.json");
+  if (doc != nullptr) *doc = std::move(j);
   return spec;
 }
 

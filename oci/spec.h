@@ -159,8 +159,9 @@ struct Spec {
 absl::StatusOr<Spec> SpecFromJson(const nlohmann::json& j);
 absl::StatusOr<Spec> ParseSpec(const std::string& text);
 absl::StatusOr<Process> ProcessFromJson(const nlohmann::json& j, const std::string& path);
-// Reads <bundle>/config.json; messages start with "config.json: ".
-absl::StatusOr<Spec> LoadSpec(const std::string& bundle);
+// Reads <bundle>/config.json; messages start with "config.json: ". With
+// `doc`, also hands back the parsed document (what state.json keeps).
+absl::StatusOr<Spec> LoadSpec(const std::string& bundle, nlohmann::json* doc = nullptr);
 
 nlohmann::json SpecToJson(const Spec& s);
 nlohmann::json ProcessToJson(const Process& p);

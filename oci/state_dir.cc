@@ -46,12 +46,9 @@ absl::Status StateDir::Create() {
 }
 
 absl::Status StateDir::MakeFifo() {
-  if (::mkfifo(fifo_path().c_str(), 0622) != 0) {
+  // Only the runtime opens it by path: init inherits its read end.
+  if (::mkfifo(fifo_path().c_str(), 0600) != 0) {
     return sys::ErrnoStatus(errno, "mkfifo %s", fifo_path());
-  }
-  // Writable by any uid the container process may switch to (umask cut it).
-  if (::chmod(fifo_path().c_str(), 0622) != 0) {
-    return sys::ErrnoStatus(errno, "chmod %s", fifo_path());
   }
   return absl::OkStatus();
 }
@@ -59,7 +56,10 @@ absl::Status StateDir::MakeFifo() {
 bool StateDir::FifoExists() const { return sys::PathExists(fifo_path()); }
 
 absl::Status StateDir::Write(const StoredState& s) {
-  return sys::WriteFileAtomic(state_path(), StoredStateToJson(s).dump(), 0600);
+  // Boot-only: after a machine crash every pid in it is gone (and Delete
+  // with force clears a state.json the crash left empty).
+  return sys::WriteFileAtomic(state_path(), StoredStateToJson(s).dump(), 0600,
+                              sys::Durability::kBootOnly);
 }
 
 absl::StatusOr<StoredState> StateDir::Read() const {
@@ -106,17 +106,18 @@ std::vector<std::string> StatFields(pid_t pid) {
 
 }  // namespace
 
-uint64_t ProcStartTime(pid_t pid) {
+ProcInfo ReadProcInfo(pid_t pid) {
+  ProcInfo p;
+  if (pid <= 0) return p;
   std::vector<std::string> f = StatFields(pid);
-  if (f.size() < 20) return 0;
-  return std::strtoull(f[19].c_str(), nullptr, 10);  // field 22
+  p.alive = !f.empty() && f[0] != "Z" && f[0] != "X";
+  if (f.size() >= 20) p.start_time = std::strtoull(f[19].c_str(), nullptr, 10);  // field 22
+  return p;
 }
 
-bool ProcAlive(pid_t pid) {
-  if (pid <= 0) return false;
-  std::vector<std::string> f = StatFields(pid);
-  return !f.empty() && f[0] != "Z" && f[0] != "X";
-}
+uint64_t ProcStartTime(pid_t pid) { return ReadProcInfo(pid).start_time; }
+
+bool ProcAlive(pid_t pid) { return ReadProcInfo(pid).alive; }
 
 std::string Rfc3339Now() {
   struct timespec ts;

@@ -56,6 +56,12 @@ absl::StatusOr<std::vector<std::string>> ListIds(const std::string& root);
 uint64_t ProcStartTime(pid_t pid);
 // True when the process exists and is not a zombie.
 bool ProcAlive(pid_t pid);
+// Both from one read of /proc/<pid>/stat.
+struct ProcInfo {
+  bool alive = false;
+  uint64_t start_time = 0;
+};
+ProcInfo ReadProcInfo(pid_t pid);
 // Current UTC time as RFC 3339 with nanoseconds ("2026-11-25T03:43:36.123456789Z").
 std::string Rfc3339Now();
 

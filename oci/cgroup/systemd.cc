@@ -1,22 +1,24 @@
 // systemd driver: slice expansion, cgroupsPath parsing and the D-Bus calls
-// (sd-bus from libsystemd) that create and stop the container's scope.
+// (sd-bus, see sd_bus.h) that create and stop the container's scope.
 #include "oci/cgroup/systemd.h"
 
-#include <systemd/sd-bus.h>
-#include <systemd/sd-daemon.h>
+#include <unistd.h>
 
 #include "absl/strings/match.h"
 #include "absl/strings/str_split.h"
+#include "oci/cgroup/sd_bus.h"
 #include "oci/sys/status.h"
 
 namespace cricket::oci::cgroup {
 namespace {
 
 struct BusDeleter {
-  void operator()(sd_bus* b) const { sd_bus_flush_close_unref(b); }
+  const SdBus* sd;
+  void operator()(sd_bus* b) const { sd->flush_close_unref(b); }
 };
 struct MsgDeleter {
-  void operator()(sd_bus_message* m) const { sd_bus_message_unref(m); }
+  const SdBus* sd;
+  void operator()(sd_bus_message* m) const { sd->message_unref(m); }
 };
 using BusPtr = std::unique_ptr<sd_bus, BusDeleter>;
 using MsgPtr = std::unique_ptr<sd_bus_message, MsgDeleter>;
@@ -28,51 +30,52 @@ absl::Status BusError(int r, const sd_bus_error& e, const std::string& what) {
   return sys::ErrnoStatus(-r, what);
 }
 
-absl::StatusOr<BusPtr> OpenBus() {
+absl::StatusOr<BusPtr> OpenBus(const SdBus& sd) {
   sd_bus* bus = nullptr;
-  int r = sd_bus_open_system(&bus);
+  int r = sd.open_system(&bus);
   if (r < 0) return sys::ErrnoStatus(-r, "connect to the systemd system bus");
-  return BusPtr(bus);
+  return BusPtr(bus, BusDeleter{&sd});
 }
 
 // Calls a org.freedesktop.systemd1.Manager method; `fill` appends the arguments.
 template <typename Fill>
 absl::Status CallManager(const char* method, const std::string& unit, Fill fill) {
-  ASSIGN_OR_RETURN(BusPtr bus, OpenBus());
+  ASSIGN_OR_RETURN(const SdBus* sd, LoadSdBus());
+  ASSIGN_OR_RETURN(BusPtr bus, OpenBus(*sd));
   sd_bus_message* raw = nullptr;
-  int r = sd_bus_message_new_method_call(bus.get(), &raw, "org.freedesktop.systemd1",
-                                         "/org/freedesktop/systemd1",
-                                         "org.freedesktop.systemd1.Manager", method);
+  int r = sd->message_new_method_call(bus.get(), &raw, "org.freedesktop.systemd1",
+                                      "/org/freedesktop/systemd1",
+                                      "org.freedesktop.systemd1.Manager", method);
   if (r < 0) return sys::ErrnoStatus(-r, "build systemd %s call", method);
-  MsgPtr msg(raw);
-  if ((r = fill(msg.get())) < 0) return sys::ErrnoStatus(-r, "build systemd %s call", method);
+  MsgPtr msg(raw, MsgDeleter{sd});
+  if ((r = fill(*sd, msg.get())) < 0) return sys::ErrnoStatus(-r, "build systemd %s call", method);
   sd_bus_error err = SD_BUS_ERROR_NULL;
   sd_bus_message* reply = nullptr;
-  r = sd_bus_call(bus.get(), msg.get(), 0, &err, &reply);
-  MsgPtr reply_ptr(reply);
+  r = sd->call(bus.get(), msg.get(), 0, &err, &reply);
+  MsgPtr reply_ptr(reply, MsgDeleter{sd});
   absl::Status st;
   if (r < 0 && !(err.name && absl::string_view(err.name) == "org.freedesktop.systemd1.UnitExists")) {
     st = BusError(r, err, absl::StrCat("systemd ", method, " ", unit));
   }
-  sd_bus_error_free(&err);
+  sd->error_free(&err);
   return st;
 }
 
 absl::Status StartScope(const SystemdUnit& u, pid_t pid) {
-  return CallManager("StartTransientUnit", u.unit, [&](sd_bus_message* m) {
-    int r = sd_bus_message_append(m, "ss", u.unit.c_str(), "replace");
-    if (r >= 0) r = sd_bus_message_open_container(m, 'a', "(sv)");
-    if (r >= 0) r = sd_bus_message_append(m, "(sv)", "Description", "s", "cricket container");
+  return CallManager("StartTransientUnit", u.unit, [&](const SdBus& sd, sd_bus_message* m) {
+    int r = sd.message_append(m, "ss", u.unit.c_str(), "replace");
+    if (r >= 0) r = sd.message_open_container(m, 'a', "(sv)");
+    if (r >= 0) r = sd.message_append(m, "(sv)", "Description", "s", "cricket container");
     if (r >= 0 && absl::EndsWith(u.unit, ".scope")) {
-      r = sd_bus_message_append(m, "(sv)", "Slice", "s", u.slice.c_str());
+      r = sd.message_append(m, "(sv)", "Slice", "s", u.slice.c_str());
     }
     // Delegate: the subtree is ours to write; no default deps: the scope must
     // not be stopped at shutdown ordering points the container knows nothing of.
-    if (r >= 0) r = sd_bus_message_append(m, "(sv)", "Delegate", "b", 1);
-    if (r >= 0) r = sd_bus_message_append(m, "(sv)", "DefaultDependencies", "b", 0);
-    if (r >= 0) r = sd_bus_message_append(m, "(sv)", "PIDs", "au", 1, static_cast<uint32_t>(pid));
-    if (r >= 0) r = sd_bus_message_close_container(m);
-    if (r >= 0) r = sd_bus_message_append(m, "a(sa(sv))", 0);
+    if (r >= 0) r = sd.message_append(m, "(sv)", "Delegate", "b", 1);
+    if (r >= 0) r = sd.message_append(m, "(sv)", "DefaultDependencies", "b", 0);
+    if (r >= 0) r = sd.message_append(m, "(sv)", "PIDs", "au", 1, static_cast<uint32_t>(pid));
+    if (r >= 0) r = sd.message_close_container(m);
+    if (r >= 0) r = sd.message_append(m, "a(sa(sv))", 0);
     return r;
   });
 }
@@ -107,9 +110,10 @@ class SystemdManager : public Manager {
   absl::StatusOr<std::vector<pid_t>> Pids() override { return fs_->Pids(); }
   absl::Status KillAll(int sig) override { return fs_->KillAll(sig); }
   absl::Status Destroy() override {
-    absl::Status stop = CallManager("StopUnit", unit_.unit, [&](sd_bus_message* m) {
-      return sd_bus_message_append(m, "ss", unit_.unit.c_str(), "replace");
-    });
+    absl::Status stop =
+        CallManager("StopUnit", unit_.unit, [&](const SdBus& sd, sd_bus_message* m) {
+          return sd.message_append(m, "ss", unit_.unit.c_str(), "replace");
+        });
     absl::Status st = fs_->Destroy();
     // A unit that is already gone is fine; the dirs are what must not leak.
     return st.ok() && !absl::IsUnavailable(stop) ? stop : st;
@@ -167,7 +171,8 @@ absl::StatusOr<SystemdUnit> ParseSystemdCgroupsPath(const std::string& cgroups_p
   return u;
 }
 
-bool SystemdRunning() { return sd_booted() > 0; }
+// sd_booted()'s test, without loading libsystemd for it.
+bool SystemdRunning() { return ::access("/run/systemd/system/", F_OK) == 0; }
 
 absl::StatusOr<std::unique_ptr<Manager>> NewSystemdManager(const SystemdUnit& unit,
                                                            std::unique_ptr<Manager> fs) {

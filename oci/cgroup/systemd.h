@@ -26,7 +26,7 @@ absl::StatusOr<std::string> ExpandSlice(const std::string& slice);
 absl::StatusOr<SystemdUnit> ParseSystemdCgroupsPath(const std::string& cgroups_path,
                                                     const std::string& container_id);
 
-// Whether systemd is the init system (sd_booted(): /run/systemd/system exists).
+// Whether systemd is the init system (as sd_booted(): /run/systemd/system/ exists).
 bool SystemdRunning();
 
 // Wraps `fs` (a cgroupfs manager for unit.path): the first AddProcess starts the

@@ -6,6 +6,7 @@
 
 #include <algorithm>
 #include <cstdio>
+#include <map>
 
 #include "absl/strings/str_cat.h"
 #include "oci/cli/command.h"
@@ -14,13 +15,20 @@
 namespace cricket::oci::cli {
 namespace {
 
-// runc's list shows the owner of the state directory by name.
+// runc's list shows the owner of the state directory by name. The names
+// are cached: each getpwuid reads the passwd database again, and the
+// containers of one root mostly share one owner.
 std::string OwnerName(const Context& ctx, const ContainerState& s) {
+  static std::map<uid_t, std::string> names;
   if (!s.owner.empty()) return s.owner;
   struct stat st;
   if (stat((ctx.options.root + "/" + s.id).c_str(), &st) != 0) return "";
-  struct passwd* pw = getpwuid(st.st_uid);
-  return pw ? pw->pw_name : std::to_string(st.st_uid);
+  auto it = names.find(st.st_uid);
+  if (it == names.end()) {
+    struct passwd* pw = getpwuid(st.st_uid);
+    it = names.emplace(st.st_uid, pw ? pw->pw_name : std::to_string(st.st_uid)).first;
+  }
+  return it->second;
 }
 
 void PrintTable(const std::vector<std::vector<std::string>>& rows) {

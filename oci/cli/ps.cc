@@ -3,7 +3,6 @@
 // the container's processes, as runc does.
 #include <cstdio>
 #include <set>
-#include <sstream>
 
 #include <nlohmann/json.hpp>
 
@@ -34,16 +33,16 @@ absl::Status PrintTable(const std::vector<pid_t>& pids, std::vector<std::string>
   if (res.exit.code() != 0) {
     return absl::InternalError("ps exited with code " + std::to_string(res.exit.code()));
   }
-  std::istringstream in(res.out);
-  std::string header;
-  std::getline(in, header);
+  std::vector<std::string> lines = absl::StrSplit(res.out, '\n');
+  if (!lines.empty() && lines.back().empty()) lines.pop_back();  // the final newline
+  const std::string header = lines.empty() ? "" : lines.front();
   ASSIGN_OR_RETURN(size_t col, PidColumn(header));
   std::set<pid_t> wanted(pids.begin(), pids.end());
   std::printf("%s\n", header.c_str());
-  for (std::string line; std::getline(in, line);) {
-    std::vector<std::string> f = absl::StrSplit(line, ' ', absl::SkipEmpty());
+  for (size_t i = 1; i < lines.size(); ++i) {
+    std::vector<std::string> f = absl::StrSplit(lines[i], ' ', absl::SkipEmpty());
     if (col < f.size() && wanted.count(static_cast<pid_t>(std::atol(f[col].c_str())))) {
-      std::printf("%s\n", line.c_str());
+      std::printf("%s\n", lines[i].c_str());
     }
   }
   return absl::OkStatus();

@@ -3,8 +3,6 @@
 #include <cctype>
 #include <cmath>
 #include <cstdio>
-#include <iostream>
-#include <iterator>
 
 #include "absl/strings/numbers.h"
 #include "oci/cli/command.h"
@@ -42,7 +40,7 @@ absl::StatusOr<int64_t> ParseBytes(const std::string& flag, const std::string& v
 absl::StatusOr<cgroup::Resources> FromFile(const std::string& path) {
   std::string text;
   if (path == "-") {
-    text.assign(std::istreambuf_iterator<char>(std::cin), std::istreambuf_iterator<char>());
+    ASSIGN_OR_RETURN(text, sys::ReadFd(0, "stdin"));
   } else {
     ASSIGN_OR_RETURN(text, sys::ReadFile(AbsPath(path)));
   }

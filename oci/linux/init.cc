@@ -21,6 +21,7 @@
 #include "oci/linux/users.h"
 #include "oci/sys/safe_path.h"
 #include "oci/sys/status.h"
+#include "oci/sys/unique_fd.h"
 
 namespace cricket::oci::linux {
 namespace {
@@ -81,13 +82,18 @@ absl::Status FinishRoot(const InitConfig& c) {
   return absl::OkStatus();
 }
 
-// Blocks until Start opens the FIFO for reading (runc's exec.fifo protocol).
+// Blocks until Start writes the start byte into exec.fifo. The fd is the
+// O_RDWR end the parent opened before clone: being a writer too, init reads
+// data or waits, never EOF. Only read and close follow seccomp here. Closed
+// so no preserved fd number can carry it into the container process.
 absl::Status WaitForStart(int fifo_fd) {
-  std::string path = sys::FdPath(fifo_fd);
-  int fd = ::open(path.c_str(), O_WRONLY | O_CLOEXEC);
-  if (fd < 0) return sys::ErrnoStatus(errno, "open exec fifo");
-  sys::UniqueFd guard(fd);
-  if (::write(fd, "0", 1) != 1) return sys::ErrnoStatus(errno, "write exec fifo");
+  sys::UniqueFd fd(fifo_fd);
+  char b;
+  ssize_t n;
+  do {
+    n = ::read(fd.get(), &b, 1);
+  } while (n < 0 && errno == EINTR);
+  if (n != 1) return sys::ErrnoStatus(n < 0 ? errno : EPIPE, "read exec fifo");
   return absl::OkStatus();
 }
 

@@ -36,7 +36,7 @@ struct InitConfig {
   std::vector<MountStep> mounts;
   bool setup_dev = false;
   bool no_pivot = false;
-  int fifo_fd = -1;  // O_PATH fd of <state>/exec.fifo
+  int fifo_fd = -1;  // <state>/exec.fifo opened O_RDWR; init reads the start byte
   ProcessSetup proc;
 };
 

@@ -8,7 +8,9 @@
 //     kParentReady{state json} ───────►  namespaces, mounts, devices
 //     prestart+createRuntime hooks ◄───  kChildHooks
 //     kParentHooksDone ───────────────►  pivot_root, paths, user, caps…
-//     Create returns ◄────────────────  kChildReady, blocks on exec.fifo
+//     Create returns ◄────────────────  kChildReady, waits for the byte Start
+//                                        writes into exec.fifo (its read end
+//                                        inherited from the parent)
 #pragma once
 
 #include <cstdint>

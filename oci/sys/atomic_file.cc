@@ -43,14 +43,16 @@ absl::Status SyncDir(const std::string& dir) {
   return absl::OkStatus();
 }
 
-absl::Status WriteFileAtomic(const std::string& path, std::string_view contents, mode_t mode) {
+absl::Status WriteFileAtomic(const std::string& path, std::string_view contents, mode_t mode,
+                             Durability durability) {
+  const bool sync = durability == Durability::kDurable;
   static thread_local std::mt19937_64 rng{std::random_device{}()};
   std::string tmp = absl::StrCat(path, ".tmp-", rng() % 1000000000);
   UniqueFd fd(::open(tmp.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, mode));
   if (!fd) return ErrnoStatus(errno, "create %s", tmp);
   absl::Status st = WriteAll(fd.get(), contents, tmp);
   if (st.ok() && ::fchmod(fd.get(), mode) != 0) st = ErrnoStatus(errno, "chmod %s", tmp);
-  if (st.ok() && ::fsync(fd.get()) != 0) st = ErrnoStatus(errno, "fsync %s", tmp);
+  if (st.ok() && sync && ::fsync(fd.get()) != 0) st = ErrnoStatus(errno, "fsync %s", tmp);
   fd.Reset();
   if (st.ok() && ::rename(tmp.c_str(), path.c_str()) != 0) {
     st = ErrnoStatus(errno, "rename %s to %s", tmp, path);
@@ -59,24 +61,28 @@ absl::Status WriteFileAtomic(const std::string& path, std::string_view contents,
     ::unlink(tmp.c_str());
     return st;
   }
-  return SyncDir(DirOf(path));
+  return sync ? SyncDir(DirOf(path)) : absl::OkStatus();
 }
 
-absl::StatusOr<std::string> ReadFile(const std::string& path) {
-  UniqueFd fd(::open(path.c_str(), O_RDONLY | O_CLOEXEC));
-  if (!fd) return ErrnoStatus(errno, "open %s", path);
+absl::StatusOr<std::string> ReadFd(int fd, const std::string& what) {
   std::string out;
   char buf[65536];
   for (;;) {
-    ssize_t n = ::read(fd.get(), buf, sizeof buf);
+    ssize_t n = ::read(fd, buf, sizeof buf);
     if (n < 0) {
       if (errno == EINTR) continue;
-      return ErrnoStatus(errno, "read %s", path);
+      return ErrnoStatus(errno, "read %s", what);
     }
     if (n == 0) break;
     out.append(buf, static_cast<size_t>(n));
   }
   return out;
+}
+
+absl::StatusOr<std::string> ReadFile(const std::string& path) {
+  UniqueFd fd(::open(path.c_str(), O_RDONLY | O_CLOEXEC));
+  if (!fd) return ErrnoStatus(errno, "open %s", path);
+  return ReadFd(fd.get(), path);
 }
 
 }  // namespace cricket::sys

@@ -145,6 +145,21 @@ TEST_F(EngineTest, SymlinkedMountDestinationStaysInsideRootfs) {
   EXPECT_TRUE(sys::PathExists(bundle_ + "/rootfs" + host->path() + "/x"));
 }
 
+// state.json is written without fsync (it only describes processes of this
+// boot): a machine crash may leave it empty. Readers report it, List skips
+// it, and only delete with force clears it.
+TEST_F(EngineTest, ForceDeleteClearsAStateLeftEmptyByACrash) {
+  ASSERT_TRUE(sys::MkdirAll(tmp_->Sub("state/torn"), 0711).ok());
+  ASSERT_TRUE(sys::WriteFileAtomic(tmp_->Sub("state/torn/state.json"), "", 0600).ok());
+  EXPECT_TRUE(absl::IsDataLoss(rt_->State("torn").status()));
+  auto list = rt_->List();
+  ASSERT_TRUE(list.ok()) << list.status();
+  EXPECT_TRUE(list->empty());
+  EXPECT_TRUE(absl::IsDataLoss(rt_->Delete("torn", false)));
+  ASSERT_TRUE(rt_->Delete("torn", true).ok());
+  EXPECT_FALSE(sys::PathExists(tmp_->Sub("state/torn")));
+}
+
 TEST_F(EngineTest, PauseResume) {
   auto pid = Create("p", BaseSpec({"sleep", "1000"}));
   ASSERT_TRUE(pid.ok()) << pid.status();

@@ -4,6 +4,7 @@
 
 #include "oci/cgroup/cgroup_fs.h"
 #include "oci/cgroup/detect.h"
+#include "oci/cgroup/sd_bus.h"
 #include "oci/cgroup/stats_parse.h"
 #include "oci/cgroup/systemd.h"
 
@@ -142,6 +143,26 @@ TEST(CgroupSystemd, CgroupsPath) {
   EXPECT_EQ(ParseSystemdCgroupsPath("/abs/path", "c1").status().code(),
             absl::StatusCode::kInvalidArgument);
   EXPECT_FALSE(ParseSystemdCgroupsPath("bad:p:n", "c1").ok());
+}
+
+// libsystemd is loaded, not linked: every call the driver makes must resolve
+// (libsystemd0 is there wherever libsystemd-dev built us).
+TEST(CgroupSystemd, SdBusLoadsEverySymbol) {
+  absl::StatusOr<const SdBus*> sd = LoadSdBus();
+  ASSERT_TRUE(sd.ok()) << sd.status();
+  const SdBus& b = **sd;
+  for (const void* fn : {reinterpret_cast<const void*>(b.open_system),
+                         reinterpret_cast<const void*>(b.flush_close_unref),
+                         reinterpret_cast<const void*>(b.message_new_method_call),
+                         reinterpret_cast<const void*>(b.message_unref),
+                         reinterpret_cast<const void*>(b.message_append),
+                         reinterpret_cast<const void*>(b.message_open_container),
+                         reinterpret_cast<const void*>(b.message_close_container),
+                         reinterpret_cast<const void*>(b.call),
+                         reinterpret_cast<const void*>(b.error_free)}) {
+    EXPECT_NE(fn, nullptr);
+  }
+  EXPECT_EQ(LoadSdBus().value(), *sd);  // loaded once
 }
 
 }  // namespace
