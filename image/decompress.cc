@@ -16,27 +16,30 @@ namespace {
 
 constexpr size_t kInBuf = 1 << 20;
 
-// Compressed input from the fd, starting with the bytes sniffed already.
+// Compressed input from the source, starting with the bytes sniffed already.
+// The buffer is allocated once: resizing a string per read would zero a
+// megabyte for every few kilobytes a download hands over.
 class Input {
  public:
-  Input(PlainReader::Source src, std::string head) : src_(std::move(src)), buf_(std::move(head)) {}
+  Input(PlainReader::Source src, std::string head)
+      : src_(std::move(src)), buf_(new char[kInBuf]), len_(head.size()) {
+    std::memcpy(buf_.get(), head.data(), head.size());
+  }
   // Makes input available; false at EOF.
   absl::StatusOr<bool> Fill() {
-    if (pos_ < buf_.size()) return true;
-    buf_.resize(kInBuf);
+    if (pos_ < len_) return true;
     pos_ = 0;
-    ASSIGN_OR_RETURN(size_t n, src_(buf_.data(), buf_.size()));
-    buf_.resize(n);
-    return n > 0;
+    ASSIGN_OR_RETURN(len_, src_(buf_.get(), kInBuf));
+    return len_ > 0;
   }
-  const char* data() const { return buf_.data() + pos_; }
-  size_t size() const { return buf_.size() - pos_; }
+  const char* data() const { return buf_.get() + pos_; }
+  size_t size() const { return len_ - pos_; }
   void Consume(size_t n) { pos_ += n; }
 
  private:
   PlainReader::Source src_;
-  std::string buf_;
-  size_t pos_ = 0;
+  std::unique_ptr<char[]> buf_;
+  size_t len_, pos_ = 0;
 };
 
 class Plain : public PlainReader {
@@ -58,9 +61,11 @@ class Plain : public PlainReader {
 
 class Gzip : public PlainReader {
  public:
-  Gzip(Source fd, std::string head) : PlainReader(Kind::kGzip), in_(std::move(fd), std::move(head)) {
+  Gzip(Source fd, std::string head, bool check_crc)
+      : PlainReader(Kind::kGzip), in_(std::move(fd), std::move(head)), check_crc_(check_crc) {
     // 15 + 16: gzip framing only. Allocation failure is fatal (STYLE).
     if (inflateInit2(&zs_, 15 + 16) != Z_OK) abort();
+    SkipCrc();
   }
   ~Gzip() override { inflateEnd(&zs_); }
   absl::StatusOr<size_t> Read(char* buf, size_t len) override {
@@ -77,6 +82,7 @@ class Gzip : public PlainReader {
       size_t out = len - zs_.avail_out;
       if (r == Z_STREAM_END) {
         inflateReset(&zs_);  // another gzip member may follow (pigz, concatenation)
+        SkipCrc();
         member_started_ = false;
       } else if (r == Z_OK || r == Z_BUF_ERROR) {
         member_started_ = true;
@@ -90,7 +96,16 @@ class Gzip : public PlainReader {
   }
 
  private:
+  // For a layer the trailer (CRC-32 and length) guards nothing the digests do
+  // not: the compressed bytes match the layer digest and the plain stream's
+  // hash is compared with the diff_id, both before the layer is committed.
+  // Skipping the CRC saves a pass over every plain byte.
+  void SkipCrc() {
+    if (!check_crc_) inflateValidate(&zs_, 0);
+  }
+
   Input in_;
+  bool check_crc_;
   z_stream zs_{};
   bool member_started_ = false;
 };
@@ -139,11 +154,11 @@ PlainReader::Source FdSource(int fd) {
   };
 }
 
-absl::StatusOr<std::unique_ptr<PlainReader>> PlainReader::Open(int fd) {
-  return Open(FdSource(fd));
+absl::StatusOr<std::unique_ptr<PlainReader>> PlainReader::Open(int fd, bool check_crc) {
+  return Open(FdSource(fd), check_crc);
 }
 
-absl::StatusOr<std::unique_ptr<PlainReader>> PlainReader::Open(Source src) {
+absl::StatusOr<std::unique_ptr<PlainReader>> PlainReader::Open(Source src, bool check_crc) {
   std::string head(4, '\0');
   size_t got = 0;
   while (got < head.size()) {
@@ -154,7 +169,7 @@ absl::StatusOr<std::unique_ptr<PlainReader>> PlainReader::Open(Source src) {
   head.resize(got);
   auto starts = [&](std::string_view magic) { return head.compare(0, magic.size(), magic) == 0; };
   if (got >= 2 && starts("\x1f\x8b")) {
-    return std::unique_ptr<PlainReader>(new Gzip(std::move(src), head));
+    return std::unique_ptr<PlainReader>(new Gzip(std::move(src), head, check_crc));
   }
   if (got >= 4 && starts("\x28\xb5\x2f\xfd")) {
     return std::unique_ptr<PlainReader>(new Zstd(std::move(src), head));

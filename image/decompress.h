@@ -19,10 +19,12 @@ class PlainReader {
   enum class Kind { kNone, kGzip, kZstd };
   // Where compressed bytes come from: up to len bytes, 0 at the end.
   using Source = std::function<absl::StatusOr<size_t>(char* buf, size_t len)>;
-  // Sniffs the first bytes of the source.
-  static absl::StatusOr<std::unique_ptr<PlainReader>> Open(Source source);
+  // Sniffs the first bytes of the source. check_crc = false skips gzip's
+  // trailer check (CRC-32, length), for callers that check the plain
+  // stream's digest anyway.
+  static absl::StatusOr<std::unique_ptr<PlainReader>> Open(Source source, bool check_crc = true);
   // Reads from fd (not owned).
-  static absl::StatusOr<std::unique_ptr<PlainReader>> Open(int fd);
+  static absl::StatusOr<std::unique_ptr<PlainReader>> Open(int fd, bool check_crc = true);
   virtual ~PlainReader() = default;
 
   // Up to len plain bytes into buf; 0 at the end of the stream.

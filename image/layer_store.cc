@@ -6,6 +6,9 @@
 #include <unistd.h>
 
 #include "absl/strings/str_cat.h"
+#include "absl/time/clock.h"
+#include "absl/time/time.h"
+#include "oci/sys/log.h"
 #include "image/digest.h"
 #include "image/paths.h"
 #include "oci/sys/atomic_file.h"
@@ -15,6 +18,11 @@
 #include "oci/sys/unique_fd.h"
 
 namespace cricket::image {
+namespace {
+
+std::string Millis(absl::Duration d) { return absl::StrCat(absl::ToInt64Milliseconds(d)); }
+
+}  // namespace
 
 absl::Status LayerStore::Init() { return sys::MkdirAll(dir_, 0700); }
 
@@ -53,14 +61,21 @@ absl::Status LayerStore::Unpack(const std::string& chain_id, const std::string& 
                    sys::TempDir::Make(".tmp-" + DigestHex(chain_id).substr(0, 12) + "-", dir_));
   std::string fs = tmp.Sub("fs");
   if (::mkdir(fs.c_str(), 0755) != 0) return sys::ErrnoStatus(errno, "mkdir %s", fs);
-  ASSIGN_OR_RETURN(std::string got, UnpackStream(std::move(source), fs, opts));
+  UnpackOptions checked = opts;
+  checked.diff_id_checked = true;  // compared just below, before anything is committed
+  absl::Time start = absl::Now();
+  ASSIGN_OR_RETURN(std::string got, UnpackStream(std::move(source), fs, checked));
   if (got != diff_id) {
     return absl::DataLossError(absl::StrCat("uncompressed layer has digest ", got,
                                             ", the image config says ", diff_id));
   }
+  absl::Time unpacked = absl::Now();
   // Everything written must be on disk before the rename makes it visible.
   sys::UniqueFd fsfd(::open(fs.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC));
   if (!fsfd || ::syncfs(fsfd.get()) != 0) return sys::ErrnoStatus(errno, "sync %s", fs);
+  sys::LogDebug("layer unpacked", {{"diff_id", diff_id},
+                                   {"unpack_ms", Millis(unpacked - start)},
+                                   {"sync_ms", Millis(absl::Now() - unpacked)}});
   if (::chmod(tmp.path().c_str(), 0700) != 0) return sys::ErrnoStatus(errno, "chmod %s", tmp.path());
   std::string final_dir = dir_ + "/" + DigestHex(chain_id);
   if (::rename(tmp.path().c_str(), final_dir.c_str()) != 0) {

@@ -10,11 +10,13 @@
 #include <sys/sysmacros.h>
 #include <sys/xattr.h>
 
+#include <algorithm>
 #include <memory>
 #include <vector>
 
 #include "absl/strings/str_cat.h"
 #include "image/decompress.h"
+#include "image/dir_chain.h"
 #include "oci/sys/fs.h"
 #include "oci/sys/log.h"
 #include "oci/sys/safe_path.h"
@@ -48,27 +50,34 @@ absl::Status WriteAllAt(int fd, const char* p, size_t len, off_t off) {
   return absl::OkStatus();
 }
 
+// Big files start their writeback as soon as they are written, so the disk
+// works while the rest of the layer unpacks and the syncfs before the commit
+// has little left to wait for (the kernel would otherwise hold gigabytes of
+// dirty pages until then). Small files are left to that syncfs: a kick per
+// file would cost more than it saves.
+constexpr int64_t kKickWritebackBytes = 256 << 10;
+
 class Unpacker {
  public:
-  Unpacker(int root_fd, const UnpackOptions& opts) : root_(root_fd), opts_(opts) {}
+  Unpacker(int root_fd, const UnpackOptions& opts) : root_(root_fd), opts_(opts), dirs_(root_fd) {}
   absl::Status Entry(archive* a, archive_entry* e);
   void FixDirTimes();
 
  private:
-  absl::StatusOr<int> ParentFd(const std::string& parent);
   absl::StatusOr<bool> ClearLeaf(int parent_fd, const std::string& base, bool want_dir);
   absl::Status Whiteout(int parent_fd, const std::string& base);
-  absl::Status Create(archive* a, archive_entry* e, int parent_fd, const std::string& base);
-  absl::Status WriteFile(archive* a, archive_entry* e, int parent_fd, const std::string& base);
+  absl::Status Create(archive_entry* e, int parent_fd, const std::string& base);
+  absl::Status MakeNode(archive_entry* e, int parent_fd, const std::string& base);
+  absl::Status File(archive* a, archive_entry* e, int parent_fd, const std::string& base);
   absl::Status HardLink(archive_entry* e, int parent_fd, const std::string& base);
   absl::Status Metadata(archive_entry* e, int parent_fd, const std::string& base,
                         const std::string& path);
-  absl::Status Xattrs(archive_entry* e, const std::string& proc_path);
+  absl::Status FileMetadata(archive_entry* e, int fd);
+  absl::Status Xattrs(archive_entry* e, int fd, const std::string& proc_path);
 
   int root_;
   UnpackOptions opts_;
-  std::string cached_parent_;  // the last parent dir, to skip re-walking it
-  sys::UniqueFd cached_fd_;
+  DirChain dirs_;  // parents of the entries, kept open while entries share them
   struct DirTime {
     std::string path;
     struct timespec times[2];
@@ -76,18 +85,9 @@ class Unpacker {
   std::vector<DirTime> dir_times_;
 };
 
-absl::StatusOr<int> Unpacker::ParentFd(const std::string& parent) {
-  if (!cached_fd_ || parent != cached_parent_) {
-    ASSIGN_OR_RETURN(sys::UniqueFd fd, sys::MkdirAllInRoot(root_, parent, 0755));
-    cached_fd_ = std::move(fd);
-    cached_parent_ = parent;
-  }
-  return cached_fd_.get();
-}
-
 // Removes what is at parent/base unless both it and the new entry are dirs
-// (then the dir is kept: true). Anything removed drops the parent cache,
-// since a dir we walked through may be gone.
+// (then the dir is kept: true). Anything removed drops the dir chain, since
+// a dir we walked through may be gone.
 absl::StatusOr<bool> Unpacker::ClearLeaf(int parent_fd, const std::string& base, bool want_dir) {
   struct stat st;
   if (::fstatat(parent_fd, base.c_str(), &st, AT_SYMLINK_NOFOLLOW) != 0) {
@@ -100,7 +100,7 @@ absl::StatusOr<bool> Unpacker::ClearLeaf(int parent_fd, const std::string& base,
   } else if (::unlinkat(parent_fd, base.c_str(), 0) != 0) {
     return sys::ErrnoStatus(errno, "replace existing %s", base);
   }
-  cached_parent_.clear();
+  dirs_.Forget();
   return false;
 }
 
@@ -134,27 +134,32 @@ absl::Status Unpacker::Entry(archive* a, archive_entry* e) {
   size_t slash = path.rfind('/');
   std::string parent = slash == std::string::npos ? "" : path.substr(0, slash);
   std::string base = slash == std::string::npos ? path : path.substr(slash + 1);
-  ASSIGN_OR_RETURN(int parent_fd, ParentFd(parent));
+  ASSIGN_OR_RETURN(int parent_fd, dirs_.Open(parent));
   if (base.rfind(kWhiteoutPrefix, 0) == 0) return Whiteout(parent_fd, base);
   if (archive_entry_hardlink(e) != nullptr) {
     RETURN_IF_ERROR(ClearLeaf(parent_fd, base, false).status());
     return HardLink(e, parent_fd, base);
   }
-  RETURN_IF_ERROR(Create(a, e, parent_fd, base));
+  if (archive_entry_filetype(e) == AE_IFREG) return File(a, e, parent_fd, base);
+  RETURN_IF_ERROR(Create(e, parent_fd, base));
   return Metadata(e, parent_fd, base, path);
 }
 
-absl::Status Unpacker::Create(archive* a, archive_entry* e, int parent_fd,
-                              const std::string& base) {
+// Creates first and looks only when the name is taken (a later entry
+// replacing an earlier one): in a fresh layer dir it never is.
+absl::Status Unpacker::Create(archive_entry* e, int parent_fd, const std::string& base) {
+  absl::Status made = MakeNode(e, parent_fd, base);
+  if (!absl::IsAlreadyExists(made)) return made;
+  ASSIGN_OR_RETURN(bool kept_dir,
+                   ClearLeaf(parent_fd, base, archive_entry_filetype(e) == AE_IFDIR));
+  return kept_dir ? absl::OkStatus() : MakeNode(e, parent_fd, base);
+}
+
+absl::Status Unpacker::MakeNode(archive_entry* e, int parent_fd, const std::string& base) {
   mode_t type = archive_entry_filetype(e);
-  ASSIGN_OR_RETURN(bool kept_dir, ClearLeaf(parent_fd, base, type == AE_IFDIR));
   switch (type) {
-    case AE_IFREG:
-      return WriteFile(a, e, parent_fd, base);
     case AE_IFDIR:
-      if (!kept_dir && ::mkdirat(parent_fd, base.c_str(), 0700) != 0) {
-        return sys::ErrnoStatus(errno, "mkdir");
-      }
+      if (::mkdirat(parent_fd, base.c_str(), 0700) != 0) return sys::ErrnoStatus(errno, "mkdir");
       return absl::OkStatus();
     case AE_IFLNK: {
       // Kept as written, absolute or not: it is resolved inside the
@@ -180,14 +185,22 @@ absl::Status Unpacker::Create(archive* a, archive_entry* e, int parent_fd,
   }
 }
 
-absl::Status Unpacker::WriteFile(archive* a, archive_entry* e, int parent_fd,
-                                 const std::string& base) {
-  sys::UniqueFd fd(::openat(parent_fd, base.c_str(),
-                            O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0600));
+// A regular file: created 0600 (nobody else reads it half-written), data,
+// then owner, mode, xattrs and times through the same fd, with no more
+// lookups by name.
+absl::Status Unpacker::File(archive* a, archive_entry* e, int parent_fd,
+                            const std::string& base) {
+  const int flags = O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC;
+  sys::UniqueFd fd(::openat(parent_fd, base.c_str(), flags, 0600));
+  if (!fd && errno == EEXIST) {
+    RETURN_IF_ERROR(ClearLeaf(parent_fd, base, false).status());
+    fd.Reset(::openat(parent_fd, base.c_str(), flags, 0600));
+  }
   if (!fd) return sys::ErrnoStatus(errno, "create file");
   const void* buf;
   size_t len;
   la_int64_t off;
+  int64_t end = 0;
   for (;;) {
     int r = archive_read_data_block(a, &buf, &len, &off);
     if (r == ARCHIVE_EOF) break;
@@ -195,12 +208,18 @@ absl::Status Unpacker::WriteFile(archive* a, archive_entry* e, int parent_fd,
       return absl::DataLossError(absl::StrCat("read data: ", archive_error_string(a)));
     }
     RETURN_IF_ERROR(WriteAllAt(fd.get(), static_cast<const char*>(buf), len, off));
+    end = std::max<int64_t>(end, off + static_cast<int64_t>(len));
   }
-  // Sparse entries end in a hole the data blocks do not cover.
-  if (archive_entry_size_is_set(e) && ::ftruncate(fd.get(), archive_entry_size(e)) != 0) {
+  // Sparse entries may end in a hole the data blocks do not cover.
+  int64_t size = archive_entry_size_is_set(e) ? archive_entry_size(e) : end;
+  if (size != end && ::ftruncate(fd.get(), size) != 0) {
     return sys::ErrnoStatus(errno, "set file size");
   }
-  return absl::OkStatus();
+  if (size >= kKickWritebackBytes) {
+    // Only starts the writeback; syncfs before the commit still waits for it.
+    (void)::sync_file_range(fd.get(), 0, 0, SYNC_FILE_RANGE_WRITE);
+  }
+  return FileMetadata(e, fd.get());
 }
 
 absl::Status Unpacker::HardLink(archive_entry* e, int parent_fd, const std::string& base) {
@@ -226,7 +245,9 @@ absl::Status Unpacker::HardLink(archive_entry* e, int parent_fd, const std::stri
   return absl::OkStatus();
 }
 
-absl::Status Unpacker::Xattrs(archive_entry* e, const std::string& proc_path) {
+// Sets the entry's xattrs on fd when it is open (regular files), else on
+// proc_path (a /proc/self/fd path of the parent plus the name).
+absl::Status Unpacker::Xattrs(archive_entry* e, int fd, const std::string& proc_path) {
   const char* name;
   const void* value;
   size_t size;
@@ -239,11 +260,36 @@ absl::Status Unpacker::Xattrs(archive_entry* e, const std::string& proc_path) {
       sys::LogWarn("skipping overlay xattr from layer", {{"xattr", n}});
       continue;
     }
-    if (::lsetxattr(proc_path.c_str(), name, value, size, 0) != 0) {
+    int r = fd >= 0 ? ::fsetxattr(fd, name, value, size, 0)
+                    : ::lsetxattr(proc_path.c_str(), name, value, size, 0);
+    if (r != 0) {
       if (errno == ENOTSUP || (errno == EPERM && ::geteuid() != 0)) continue;
       return sys::ErrnoStatus(errno, "set xattr %s", n);
     }
   }
+  return absl::OkStatus();
+}
+
+struct EntryTimes {
+  struct timespec t[2];
+};
+
+EntryTimes TimesOf(archive_entry* e) {
+  EntryTimes times = {{{archive_entry_atime(e), archive_entry_atime_nsec(e)},
+                       {archive_entry_mtime(e), archive_entry_mtime_nsec(e)}}};
+  if (!archive_entry_atime_is_set(e)) times.t[0] = times.t[1];
+  return times;
+}
+
+absl::Status Unpacker::FileMetadata(archive_entry* e, int fd) {
+  if (opts_.chown && ::fchown(fd, static_cast<uid_t>(archive_entry_uid(e)),
+                              static_cast<gid_t>(archive_entry_gid(e))) != 0) {
+    return sys::ErrnoStatus(errno, "chown");
+  }
+  // After chown, which clears setuid/setgid.
+  if (::fchmod(fd, archive_entry_perm(e)) != 0) return sys::ErrnoStatus(errno, "chmod");
+  RETURN_IF_ERROR(Xattrs(e, fd, ""));
+  if (::futimens(fd, TimesOf(e).t) != 0) return sys::ErrnoStatus(errno, "set times");
   return absl::OkStatus();
 }
 
@@ -259,15 +305,13 @@ absl::Status Unpacker::Metadata(archive_entry* e, int parent_fd, const std::stri
   if (type != AE_IFLNK && ::fchmodat(parent_fd, b, archive_entry_perm(e), 0) != 0) {
     return sys::ErrnoStatus(errno, "chmod");
   }
-  RETURN_IF_ERROR(Xattrs(e, sys::FdPath(parent_fd) + "/" + base));
-  struct timespec times[2] = {{archive_entry_atime(e), archive_entry_atime_nsec(e)},
-                              {archive_entry_mtime(e), archive_entry_mtime_nsec(e)}};
-  if (!archive_entry_atime_is_set(e)) times[0] = times[1];
+  RETURN_IF_ERROR(Xattrs(e, -1, sys::FdPath(parent_fd) + "/" + base));
+  EntryTimes times = TimesOf(e);
   if (type == AE_IFDIR) {
-    dir_times_.push_back({path, {times[0], times[1]}});
+    dir_times_.push_back({path, {times.t[0], times.t[1]}});
     return absl::OkStatus();
   }
-  if (::utimensat(parent_fd, b, times, AT_SYMLINK_NOFOLLOW) != 0) {
+  if (::utimensat(parent_fd, b, times.t, AT_SYMLINK_NOFOLLOW) != 0) {
     return sys::ErrnoStatus(errno, "set times");
   }
   return absl::OkStatus();
@@ -330,13 +374,15 @@ static absl::StatusOr<std::string> Unpack(PlainReader& plain, const std::string&
                                           const UnpackOptions& opts);
 
 absl::StatusOr<std::string> UnpackTar(int fd, const std::string& dir, const UnpackOptions& opts) {
-  ASSIGN_OR_RETURN(std::unique_ptr<PlainReader> reader, PlainReader::Open(fd));
+  ASSIGN_OR_RETURN(std::unique_ptr<PlainReader> reader,
+                   PlainReader::Open(fd, !opts.diff_id_checked));
   return Unpack(*reader, dir, opts);
 }
 
 absl::StatusOr<std::string> UnpackStream(PlainReader::Source source, const std::string& dir,
                                          const UnpackOptions& opts) {
-  ASSIGN_OR_RETURN(std::unique_ptr<PlainReader> reader, PlainReader::Open(std::move(source)));
+  ASSIGN_OR_RETURN(std::unique_ptr<PlainReader> reader,
+                   PlainReader::Open(std::move(source), !opts.diff_id_checked));
   return Unpack(*reader, dir, opts);
 }
 

@@ -19,6 +19,9 @@ namespace cricket::image {
 struct UnpackOptions {
   bool allow_devices = true;      // false: a char/block device entry fails the unpack
   bool chown = ::geteuid() == 0;  // set owners from the tar (needs root)
+  // The caller compares the returned diff_id with a trusted one (LayerStore
+  // does), so gzip's own CRC adds nothing and is skipped.
+  bool diff_id_checked = false;
 };
 
 // Unpacks the archive read from `fd` into the existing directory `dir` and

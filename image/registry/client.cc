@@ -134,10 +134,13 @@ absl::Status RegistryClient::FetchBlob(const Reference& ref, const std::string& 
   call.path = absl::StrCat(ref.path, "/blobs/", digest);
   call.scope = PullScope(ref.path);
   call.what = absl::StrCat("blob ", ref.path, "@", digest);
-  // From offset 0 the whole stream passes here, so it is verified here too;
-  // a caller resuming at an offset verifies the bytes it kept itself.
+  // From offset 0 the whole stream passes here, so it is verified here too
+  // (unless the caller said it verifies it); a caller resuming at an offset
+  // verifies the bytes it kept itself.
   std::unique_ptr<DigestVerifier> verifier;
-  if (offset == 0) verifier = std::make_unique<DigestVerifier>(digest, expected_size);
+  if (offset == 0 && verify_blobs_) {
+    verifier = std::make_unique<DigestVerifier>(digest, expected_size);
+  }
   BodySink counted = [&](const char* data, size_t len) -> absl::Status {
     if (verifier) RETURN_IF_ERROR(verifier->Update(data, len));
     return sink(data, len);

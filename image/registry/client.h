@@ -46,9 +46,16 @@ class Client {
   virtual absl::StatusOr<Manifest> GetManifest(const Reference& ref, const std::string& tag_or_digest) = 0;
   // GET /v2/<repo>/blobs/<digest>, streaming to sink starting at `offset`
   // (Range resume after an interrupted transfer; the sink only ever sees each
-  // byte once). The caller verifies digest and size.
+  // byte once). The caller verifies digest and size of a resumed blob.
   virtual absl::Status FetchBlob(const Reference& ref, const std::string& digest,
                                  int64_t expected_size, int64_t offset, const BlobSink& sink) = 0;
+  // A whole blob (offset 0) is checked against its digest and size here too,
+  // unless turned off: the content store hashes every blob it keeps, and a
+  // second sha256 of the same bytes costs about a third of a pull's hashing.
+  void set_verify_blobs(bool on) { verify_blobs_ = on; }
+
+ protected:
+  bool verify_blobs_ = true;
 };
 
 // A client for ref's registry, configured from conf (mirrors, insecure,

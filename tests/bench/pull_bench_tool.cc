@@ -1,14 +1,20 @@
 // cricket-pull-bench: one cold pull+unpack through ImageService into a fresh
 // root, for tests/bench/pull_bench.sh. Usage: cricket-pull-bench <root> <ref>
+// With PULL_BENCH_PHASES=1 the debug log shows each layer's unpack and sync time.
 #include <cstdio>
+#include <cstdlib>
 #include <string>
 
 #include "image/image_service.h"
+#include "oci/sys/log.h"
 
 int main(int argc, char** argv) {
   if (argc != 3) {
     std::fprintf(stderr, "usage: %s <root dir> <image ref>\n", argv[0]);
     return 2;
+  }
+  if (const char* p = std::getenv("PULL_BENCH_PHASES"); p != nullptr && *p == '1') {
+    cricket::sys::SetLogLevel(cricket::sys::LogLevel::kDebug);
   }
   cricket::conf::Config config;
   config.root_dir = argv[1];

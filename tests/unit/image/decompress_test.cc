@@ -30,14 +30,16 @@ std::string Gzip(const std::string& in) {
 
 // A reader over a string, handing out at most `chunk` bytes per call.
 absl::StatusOr<std::string> ReadAll(const std::string& data, std::string* digest,
-                                    size_t chunk = 7) {
+                                    size_t chunk = 7, bool check_crc = true) {
   size_t pos = 0;
-  auto r = PlainReader::Open([&](char* buf, size_t len) -> absl::StatusOr<size_t> {
-    size_t n = std::min({len, chunk, data.size() - pos});
-    std::memcpy(buf, data.data() + pos, n);
-    pos += n;
-    return n;
-  });
+  auto r = PlainReader::Open(
+      [&](char* buf, size_t len) -> absl::StatusOr<size_t> {
+        size_t n = std::min({len, chunk, data.size() - pos});
+        std::memcpy(buf, data.data() + pos, n);
+        pos += n;
+        return n;
+      },
+      check_crc);
   if (!r.ok()) return r.status();
   std::string out;
   char buf[333];
@@ -90,6 +92,21 @@ TEST(DecompressTest, TruncatedAndCorruptAreDataLoss) {
   bad[20] ^= 0x55;
   bad[21] ^= 0x55;
   EXPECT_EQ(ReadAll(bad, &digest).status().code(), absl::StatusCode::kDataLoss);
+}
+
+// Layers skip gzip's trailer check (their diff_id is checked instead);
+// everyone else keeps it.
+TEST(DecompressTest, CrcIsCheckedUnlessTheCallerChecksTheDigest) {
+  std::string plain(50000, 'q');
+  std::string gz = Gzip(plain);
+  std::string bad_crc = gz;
+  bad_crc[gz.size() - 8] ^= 0x01;
+  std::string digest;
+  EXPECT_EQ(ReadAll(bad_crc, &digest).status().code(), absl::StatusCode::kDataLoss);
+  auto out = ReadAll(bad_crc, &digest, 4096, /*check_crc=*/false);
+  ASSERT_TRUE(out.ok()) << out.status();
+  EXPECT_EQ(*out, plain);
+  EXPECT_EQ(digest, Sha256String(plain));  // what LayerStore compares with the diff_id
 }
 
 TEST(BytePipeTest, CarriesEverythingInOrder) {

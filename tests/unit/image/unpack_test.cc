@@ -82,6 +82,14 @@ TEST(UnpackTest, HostileArchives) {
       {"block device under no-devices policy", {Device("sda", TarEntry::kBlock, 8, 0)},
        Expect::kRefused, "sda", false},
       {"hard link to a directory", {Dir("d"), Hardlink("x", "d")}, Expect::kRefused, "\"x\""},
+      // The unpacker keeps the entries' parent dirs open; replacing one must
+      // not leave a stale handle that writes bypass.
+      {"open dir replaced by a symlink out, then written through",
+       {Dir("d"), File("d/f", "x"), Symlink("d", "../../../../.."), File("d/x", "pwned")},
+       Expect::kEither, ""},
+      {"open dir replaced by an absolute symlink, then written through",
+       {Dir("d"), Dir("d/e"), File("d/e/f", "x"), Symlink("d", "/"), File("d/e/g", "inside")},
+       Expect::kOk, ""},
   };
   struct stat etc_before;
   ASSERT_EQ(::stat("/etc/passwd", &etc_before), 0);
@@ -115,6 +123,18 @@ TEST(UnpackTest, HostileArchives) {
   ASSERT_EQ(::stat("/etc/passwd", &etc_after), 0);
   EXPECT_EQ(etc_after.st_mtim.tv_sec, etc_before.st_mtim.tv_sec);
   EXPECT_EQ(Read("/etc/passwd"), passwd_before);
+}
+
+TEST(UnpackTest, OpenDirReplacedBySymlinkIsFollowedInsideTheLayer) {
+  auto base = sys::TempDir::Make("unpack-chain-", "/var/tmp");
+  ASSERT_TRUE(base.ok());
+  auto tar = MakeTar({Dir("d"), Dir("d/e"), File("d/e/f", "old"), Dir("real"),
+                      Symlink("d", "/real"), File("d/e/g", "new")});
+  UnpackOptions o;
+  o.chown = false;
+  ASSERT_TRUE(Unpack(*base, *tar, o).ok());
+  EXPECT_EQ(Read(base->Sub("layer/real/e/g")), "new");
+  EXPECT_FALSE(sys::PathExists(base->Sub("layer/d/e/f")));  // d is the symlink now
 }
 
 TEST(UnpackTest, WriteThroughAbsoluteSymlinkLandsInside) {
@@ -243,10 +263,16 @@ TEST(UnpackTest, LaterEntriesReplaceEarlierOnes) {
   ASSERT_TRUE(base.ok());
   UnpackOptions o;
   o.chown = false;
+  // Also below the root, where the parent is one of the dirs the unpacker
+  // keeps open while it replaces the child.
   auto tar = MakeTar({File("x", "one"), File("x", "two"), Dir("d"), File("d/f", "f"),
-                      Symlink("d", "x")});
+                      Dir("p"), File("p/y", "one"), File("p/y", "two"), Dir("p/q"),
+                      Symlink("p/q", "y"), File("p/z", "z"), Symlink("d", "x")});
   ASSERT_TRUE(Unpack(*base, *tar, o).ok());
   EXPECT_EQ(Read(base->Sub("layer/x")), "two");
+  EXPECT_EQ(Read(base->Sub("layer/p/y")), "two");
+  EXPECT_EQ(Read(base->Sub("layer/p/q")), "two");  // a symlink to y now
+  EXPECT_EQ(Read(base->Sub("layer/p/z")), "z");
   struct stat st;
   ASSERT_EQ(::lstat(base->Sub("layer/d").c_str(), &st), 0);
   EXPECT_TRUE(S_ISLNK(st.st_mode));
