@@ -202,8 +202,9 @@ absl::Status Persist(CreateCtx& c) {
   c.stored.init_start_time = ProcStartTime(c.child.pid);
   c.stored.foreground = c.co.foreground;
   // The document the spec was parsed from parses to the same spec later;
-  // re-serialising the spec would only cost time.
-  c.stored.config = std::move(c.config);
+  // re-serialising the spec would only cost time. Written before state.json,
+  // whose presence makes the container visible.
+  RETURN_IF_ERROR(c.dir.WriteConfig(c.config));
   RETURN_IF_ERROR(c.dir.Write(c.stored));
   if (!c.co.pid_file.empty()) {
     RETURN_IF_ERROR(sys::WriteFileAtomic(c.co.pid_file, std::to_string(c.child.pid), 0644,

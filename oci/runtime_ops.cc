@@ -34,7 +34,7 @@ absl::StatusOr<Loaded> Load(const RuntimeOptions& o, const std::string& id, Need
   RETURN_IF_ERROR(ValidateId(id));
   StateDir dir(o.root, id);
   Loaded l;
-  ASSIGN_OR_RETURN(l.stored, dir.Read());
+  ASSIGN_OR_RETURN(l.stored, dir.Read(/*with_config=*/need == Need::kSpec));
   l.stored.state.status = ComputeStatus(dir, l.stored);
   if (l.stored.state.status == "stopped") l.stored.state.pid = 0;
   if (need == Need::kState) return l;

@@ -55,25 +55,42 @@ absl::Status StateDir::MakeFifo() {
 
 bool StateDir::FifoExists() const { return sys::PathExists(fifo_path()); }
 
+// Both files are boot-only: after a machine crash every pid in them is gone
+// (and Delete with force clears a state.json the crash left empty).
 absl::Status StateDir::Write(const StoredState& s) {
-  // Boot-only: after a machine crash every pid in it is gone (and Delete
-  // with force clears a state.json the crash left empty).
   return sys::WriteFileAtomic(state_path(), StoredStateToJson(s).dump(), 0600,
                               sys::Durability::kBootOnly);
 }
 
-absl::StatusOr<StoredState> StateDir::Read() const {
-  auto text = sys::ReadFile(state_path());
-  if (!text.ok()) {
-    if (absl::IsNotFound(text.status())) {
-      return absl::NotFoundError("container " + id_ + " does not exist");
-    }
-    return text.status();
+absl::Status StateDir::WriteConfig(const json& config) {
+  return sys::WriteFileAtomic(config_path(), config.dump(), 0600, sys::Durability::kBootOnly);
+}
+
+namespace {
+
+absl::StatusOr<json> ReadJson(const std::string& path) {
+  ASSIGN_OR_RETURN(std::string text, sys::ReadFile(path));
+  json j = json::parse(text, nullptr, false);
+  if (j.is_discarded()) return absl::DataLossError(path + ": invalid JSON");
+  return j;
+}
+
+}  // namespace
+
+absl::StatusOr<StoredState> StateDir::Read(bool with_config) const {
+  auto j = ReadJson(state_path());
+  if (absl::IsNotFound(j.status())) {
+    return absl::NotFoundError("container " + id_ + " does not exist");
   }
-  json j = json::parse(*text, nullptr, false);
-  if (j.is_discarded()) return absl::DataLossError(state_path() + ": invalid JSON");
-  auto st = StoredStateFromJson(j);
+  if (!j.ok()) return j.status();
+  auto st = StoredStateFromJson(*j);
   if (!st.ok()) return sys::Annotate(st.status(), state_path());
+  // State dirs of earlier versions keep the config inside state.json.
+  if (with_config && st->config.is_null()) {
+    auto config = ReadJson(config_path());
+    if (!config.ok()) return config.status();
+    st->config = std::move(*config);
+  }
   return st;
 }
 
@@ -143,8 +160,7 @@ json StoredStateToJson(const StoredState& s) {
               {"init_process_start", s.init_start_time},
               {"cgroups_path", s.cgroups_path},
               {"systemd_cgroup", s.systemd_cgroup},
-              {"foreground", s.foreground},
-              {"config", s.config}};
+              {"foreground", s.foreground}};
 }
 
 absl::StatusOr<StoredState> StoredStateFromJson(const json& j) {

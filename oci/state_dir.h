@@ -26,7 +26,10 @@ struct StoredState {
   std::string cgroups_path;      // what the cgroup manager was given
   bool systemd_cgroup = false;
   bool foreground = false;
-  nlohmann::json config;  // the spec the container was created with
+  // The config.json the container was created with. Kept in its own file
+  // (config.json here, as crun does): most verbs only need the small
+  // state.json, and `list` reads one per container.
+  nlohmann::json config;
 };
 
 class StateDir {
@@ -34,15 +37,19 @@ class StateDir {
   StateDir(const std::string& root, const std::string& id) : root_(root), id_(id) {}
   std::string dir() const { return root_ + "/" + id_; }
   std::string state_path() const { return dir() + "/state.json"; }
+  std::string config_path() const { return dir() + "/config.json"; }
   std::string fifo_path() const { return dir() + "/exec.fifo"; }
 
   // mkdir <root>/<id> (AlreadyExists naming the id when it is there).
   absl::Status Create();
   absl::Status MakeFifo();
   bool FifoExists() const;
+  // state.json: everything but s.config. WriteConfig writes that, once.
   absl::Status Write(const StoredState& s);
-  // NotFound ("container <id> does not exist") when there is no state.
-  absl::StatusOr<StoredState> Read() const;
+  absl::Status WriteConfig(const nlohmann::json& config);
+  // state.json, and config.json too `with_config`. NotFound ("container <id>
+  // does not exist") when there is no state.json.
+  absl::StatusOr<StoredState> Read(bool with_config) const;
   absl::Status Remove();
 
  private:
