@@ -3,13 +3,13 @@
 // record Created. Every step registers its undo before it can half-succeed.
 #include "absl/strings/str_cat.h"
 #include "oci/state_dir.h"
-#include "oci/sys/atomic_file.h"
 #include "oci/sys/fs.h"
 #include "oci/sys/log.h"
 #include "oci/sys/status.h"
 #include "pod/container_manager.h"
 #include "pod/host_lookups.h"
 #include "pod/ids.h"
+#include "pod/runtime_file.h"
 #include "pod/spec/build.h"
 
 namespace cricket::pod {
@@ -148,7 +148,8 @@ absl::Status ContainerManager::WriteBundle(const Container& c, const spec::Outpu
   std::string bundle = cpaths_.Bundle(c.id);
   rb.Add("remove bundle " + bundle, [bundle] { return sys::RemoveAll(bundle); });
   RETURN_IF_ERROR(sys::MkdirAll(bundle, 0700));
-  RETURN_IF_ERROR(sys::WriteFileAtomic(cpaths_.Config(c.id), out.spec.dump(2), 0600));
+  // The bundle is in the state dir: atomic, but no fsync (pod/runtime_file.h).
+  RETURN_IF_ERROR(WriteRuntimeFile(cpaths_.Config(c.id), out.spec.dump(2), 0600));
   // Missing bind sources are made, as the kubelet expects (and stay).
   for (const auto& d : out.host_dirs) RETURN_IF_ERROR(sys::MkdirAll(d, 0755));
   if (!c.log_path.empty()) RETURN_IF_ERROR(sys::MkdirAll(Dirname(c.log_path), 0755));

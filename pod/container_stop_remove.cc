@@ -6,6 +6,7 @@
 #include <unistd.h>
 
 #include <cerrno>
+#include <algorithm>
 #include <cstdlib>
 #include <thread>
 
@@ -16,6 +17,7 @@
 #include "oci/sys/log.h"
 #include "oci/sys/status.h"
 #include "pod/container_manager.h"
+#include "pod/runtime_file.h"
 
 namespace cricket::pod {
 namespace {
@@ -24,6 +26,21 @@ pid_t ReadPidFile(const std::string& path) {
   absl::StatusOr<std::string> s = sys::ReadFile(path);
   return s.ok() ? static_cast<pid_t>(std::atoi(s->c_str())) : 0;
 }
+
+// Polling waits start at 1 ms and back off to 20 ms: a container that is
+// killed, or a monitor that is already writing its exit file, is usually done
+// within a few milliseconds, and a fixed 20 ms sleep made that the floor of
+// every StopContainer and RemoveContainer.
+class Backoff {
+ public:
+  void Sleep() {
+    std::this_thread::sleep_for(std::chrono::milliseconds(ms_));
+    ms_ = std::min(ms_ * 2, 20);
+  }
+
+ private:
+  int ms_ = 1;
+};
 
 bool Ignorable(const absl::Status& st) {
   return st.ok() || absl::IsNotFound(st) || absl::IsFailedPrecondition(st);
@@ -69,6 +86,7 @@ absl::Status ContainerManager::WaitExit(const std::string& id, std::chrono::mill
   auto deadline = std::chrono::steady_clock::now() + timeout;
   std::string exit_file = cpaths_.ExitFile(id);
   pid_t monitor = ReadPidFile(cpaths_.MonitorPid(id));
+  Backoff backoff;
   for (;;) {
     if (sys::PathExists(exit_file)) return absl::OkStatus();
     if (monitor <= 0 || !oci::ProcAlive(monitor)) {
@@ -81,7 +99,7 @@ absl::Status ContainerManager::WaitExit(const std::string& id, std::chrono::mill
       return absl::DeadlineExceededError(
           absl::StrCat("container ", id, " did not exit within ", timeout.count(), " ms"));
     }
-    std::this_thread::sleep_for(std::chrono::milliseconds(20));
+    backoff.Sleep();
   }
 }
 
@@ -91,7 +109,7 @@ absl::Status ContainerManager::WriteLostExit(const std::string& id) {
   r.reason = "Error";
   r.finished_at_ns = RealtimeNs();
   sys::LogWarn("monitor gone without an exit record", {{"id", id}});
-  return sys::WriteFileAtomic(cpaths_.ExitFile(id), ExitRecordToJson(r));
+  return WriteRuntimeFile(cpaths_.ExitFile(id), ExitRecordToJson(r));
 }
 
 absl::Status ContainerManager::Remove(const std::string& id_or_prefix) {
@@ -113,8 +131,9 @@ absl::Status ContainerManager::DeleteInEngine(const std::string& id) {
   // The monitor writes the exit file after reaping init; wait for it to go.
   pid_t monitor = ReadPidFile(cpaths_.MonitorPid(id));
   auto deadline = std::chrono::steady_clock::now() + opts_.kill_grace;
+  Backoff backoff;
   while (monitor > 0 && oci::ProcAlive(monitor) && std::chrono::steady_clock::now() < deadline) {
-    std::this_thread::sleep_for(std::chrono::milliseconds(20));
+    backoff.Sleep();
   }
   if (::unlink(cpaths_.ExitFile(id).c_str()) != 0 && errno != ENOENT) {
     return sys::ErrnoStatus(errno, "remove %s", cpaths_.ExitFile(id));

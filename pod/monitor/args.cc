@@ -94,6 +94,29 @@ absl::StatusOr<ExecArgs> ParseExec(Flags f, std::vector<std::string> cmd) {
   return e;
 }
 
+absl::StatusOr<SuperviseArgs> ParseSupervise(Flags f) {
+  SuperviseArgs s;
+  s.id = Take(f, "id");
+  s.exit_file = Take(f, "exit-file");
+  s.log_path = Take(f, "log");
+  s.init_pid = static_cast<pid_t>(FdFlag(f, "init-pid"));
+  s.log_fd = FdFlag(f, "log-fd");
+  s.out_fd = FdFlag(f, "out-fd");
+  s.err_fd = FdFlag(f, "err-fd");
+  s.attach_dir_fd = FdFlag(f, "attach-dir-fd");
+  s.attach_fd = FdFlag(f, "attach-fd");
+  s.stdin_fd = FdFlag(f, "stdin-fd");
+  s.oom_fd = FdFlag(f, "oom-fd");
+  s.tty = Take(f, "tty") == "true";
+  s.stdin = Take(f, "stdin") == "true";
+  s.stdin_once = Take(f, "stdin-once") == "true";
+  if (absl::Status st = Leftovers(f); !st.ok()) return st;
+  if (s.id.empty() || s.exit_file.empty() || s.init_pid <= 0 || s.out_fd < 0) {
+    return absl::InvalidArgumentError("supervise needs --id, --exit-file, --init-pid and --out-fd");
+  }
+  return s;
+}
+
 }  // namespace
 
 absl::StatusOr<Args> ParseArgs(int argc, char** argv) {
@@ -115,6 +138,13 @@ absl::StatusOr<Args> ParseArgs(int argc, char** argv) {
     if (!e.ok()) return e.status();
     a.mode = Args::Mode::kExec;
     a.exec = std::move(*e);
+    return a;
+  }
+  if (mode == "supervise") {
+    absl::StatusOr<SuperviseArgs> s = ParseSupervise(std::move(flags));
+    if (!s.ok()) return s.status();
+    a.mode = Args::Mode::kSupervise;
+    a.supervise = std::move(*s);
     return a;
   }
   return absl::InvalidArgumentError(absl::StrCat("unknown mode ", mode));

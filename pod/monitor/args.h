@@ -1,6 +1,10 @@
 // cricket-monitor's command line: `run` supervises one container, `exec`
 // runs one ExecSync command in a container and prints the result as JSON.
+// `supervise` is what `run` execs into once the container exists (the lean
+// cricket-monitor-supervise program): the same pid, with the fds it inherited.
 #pragma once
+
+#include <sys/types.h>
 
 #include <string>
 #include <vector>
@@ -32,10 +36,27 @@ struct ExecArgs {
   int stdio_fds[3] = {-1, -1, -1};
 };
 
+// The supervising half: every fd below was inherited across execve.
+struct SuperviseArgs {
+  std::string id;
+  std::string exit_file;
+  std::string log_path;  // for reopening; "" = output discarded
+  pid_t init_pid = 0;
+  int log_fd = -1;         // the open CRI log (-1 with no log)
+  int out_fd = -1;         // stdout pipe, or the pty master with a tty
+  int err_fd = -1;         // stderr pipe (-1 with a tty)
+  int attach_dir_fd = -1;  // O_PATH dir holding the attach socket
+  int attach_fd = -1;      // the listening attach socket
+  int stdin_fd = -1;       // writer kept on the stdin FIFO (no tty, stdin)
+  int oom_fd = -1;         // memory.oom_control (v1) / memory.events (v2); -1 = unknown
+  bool tty = false, stdin = false, stdin_once = false;
+};
+
 struct Args {
-  enum class Mode { kRun, kExec } mode = Mode::kRun;
+  enum class Mode { kRun, kExec, kSupervise } mode = Mode::kRun;
   RunArgs run;
   ExecArgs exec;
+  SuperviseArgs supervise;
 };
 
 // argv[1] is the mode; flags are --name=value or bare --name; exec's command

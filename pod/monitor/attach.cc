@@ -59,6 +59,11 @@ absl::Status AttachServer::Listen(const std::string& dir) {
   return absl::OkStatus();
 }
 
+void AttachServer::Adopt(sys::UniqueFd dir, sys::UniqueFd listener) {
+  dir_ = std::move(dir);
+  listener_ = std::move(listener);
+}
+
 void AttachServer::SetContainerIo(int pty_master, sys::UniqueFd fifo_writer, bool stdin,
                                   bool stdin_once) {
   fifo_ = std::move(fifo_writer);

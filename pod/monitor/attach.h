@@ -25,6 +25,11 @@ class AttachServer {
 
   // Binds <dir>/attach (through /proc/self/fd/<dirfd>, so long dirs work).
   absl::Status Listen(const std::string& dir);
+  // Takes the dir and socket Listen() made in the process we were exec'd from.
+  void Adopt(sys::UniqueFd dir, sys::UniqueFd listener);
+  int dir_fd() const { return dir_.get(); }
+  int listener_fd() const { return listener_.get(); }
+  int stdin_fifo_fd() const { return fifo_.get(); }
   // The container's terminal (pty master, not owned; -1 without a tty): for
   // resize, and stdin's target with a tty. With `stdin`, fifo_writer is the
   // stdin FIFO's writer without a tty (taken over: closing it is stdin's

@@ -16,6 +16,9 @@ class LogWriter {
   // No-op when the path is empty (output is discarded).
   absl::Status Open();
   absl::Status Reopen() { return Open(); }
+  // Takes an fd Open() made in the process we were exec'd from.
+  void Adopt(sys::UniqueFd fd) { fd_ = std::move(fd); }
+  int fd() const { return fd_.get(); }
   // Encodes one chunk read from `stream` ("stdout"/"stderr") and appends it.
   absl::Status Write(std::string_view stream, std::string_view chunk);
 

@@ -6,6 +6,7 @@
 #include "pod/monitor/args.h"
 #include "pod/monitor/exec_mode.h"
 #include "pod/monitor/exec_stream.h"
+#include "pod/monitor/finish.h"
 #include "pod/monitor/run.h"
 
 int main(int argc, char** argv) {
@@ -17,5 +18,6 @@ int main(int argc, char** argv) {
   }
   if (args->mode == Args::Mode::kExec && args->exec.stream) return ExecStream(args->exec);
   if (args->mode == Args::Mode::kExec) return Exec(args->exec);
+  if (args->mode == Args::Mode::kSupervise) return SuperviseInherited(args->supervise);
   return Run(args->run);
 }

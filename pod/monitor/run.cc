@@ -2,6 +2,8 @@
 // reaps the first process at once; the forked second process is reparented
 // to init, so it survives cricketd. It is the container init's parent and a
 // child subreaper, so it reaps the init and any orphans of the container.
+// Once the container exists and is reported, it execs the lean supervisor
+// (handoff.h) in its own place.
 #include "pod/monitor/run.h"
 
 #include <signal.h>
@@ -15,15 +17,16 @@
 #include <nlohmann/json.hpp>
 
 #include "oci/runtime.h"
-#include "oci/sys/atomic_file.h"
 #include "oci/sys/log.h"
 #include "oci/sys/status.h"
-#include "pod/exit_file.h"
 #include "pod/monitor/attach.h"
+#include "pod/monitor/finish.h"
+#include "pod/monitor/handoff.h"
 #include "pod/monitor/log_writer.h"
+#include "pod/monitor/oom_counter.h"
 #include "pod/monitor/stdio.h"
 #include "pod/monitor/supervise.h"
-#include "pod/monitor/wait_status.h"
+#include "pod/runtime_file.h"
 
 namespace cricket::pod::monitor {
 namespace {
@@ -74,28 +77,11 @@ absl::StatusOr<pid_t> CreateContainer(const RunArgs& a, Stdio& stdio) {
   return pid;
 }
 
-bool OomKilled(const RunArgs& a) {
-  oci::RuntimeOptions ro;
-  ro.root = a.oci_root;
-  ro.systemd_cgroup = a.systemd_cgroup;
-  absl::StatusOr<oci::cgroup::Stats> st = oci::Runtime(ro).Stats(a.id);
-  return st.ok() && st->oom_kill > 0;
-}
-
-absl::Status WriteExit(const RunArgs& a, int status) {
-  ExitRecord r;
-  r.exit_code = ExitCodeOf(status);
-  if (WIFSIGNALED(status)) r.signal = WTERMSIG(status);
-  r.finished_at_ns = RealtimeNs();
-  r.reason = ExitReason(r.exit_code, OomKilled(a));
-  return sys::WriteFileAtomic(a.exit_file, ExitRecordToJson(r), 0644);
-}
-
 absl::StatusOr<pid_t> Setup(const RunArgs& a, Stdio& stdio, LogWriter& log,
                             AttachServer& attach) {
   RETURN_IF_ERROR(Detach());
   if (!a.pid_file.empty()) {
-    RETURN_IF_ERROR(sys::WriteFileAtomic(a.pid_file, std::to_string(::getpid())));
+    RETURN_IF_ERROR(WriteRuntimeFile(a.pid_file, std::to_string(::getpid())));
   }
   RETURN_IF_ERROR(log.Open());
   ASSIGN_OR_RETURN(stdio, MakeStdio(a));
@@ -106,6 +92,14 @@ absl::StatusOr<pid_t> Setup(const RunArgs& a, Stdio& stdio, LogWriter& log,
                         a.tty || !a.stdin ? sys::UniqueFd() : std::move(stdio.in_keep), a.stdin,
                         a.stdin_once);
   return pid;
+}
+
+// Without the OOM counter an OOM kill is reported as a plain kill (Error).
+sys::UniqueFd OomCounter(const RunArgs& a, pid_t init_pid) {
+  absl::StatusOr<sys::UniqueFd> fd = OpenOomCounter(init_pid);
+  if (fd.ok()) return std::move(*fd);
+  sys::LogWarn("no OOM counter", {{"id", a.id}, {"error", std::string(fd.status().message())}});
+  return sys::UniqueFd();
 }
 
 }  // namespace
@@ -120,21 +114,16 @@ int Run(const RunArgs& a) {
                        {"code", static_cast<int>(pid.status().code())}});
     return 1;
   }
-  absl::Status st = BlockSignals();
+  // Blocked before the report: a SIGUSR1 or SIGCHLD from now on waits, pending,
+  // across the exec below, for the supervisor's signalfd.
+  (void)BlockSignals();  // SuperviseToExit blocks again and reports a failure
   Report(a.sync_fd, {{"pid", *pid}, {"monitor_pid", ::getpid()}});
-  absl::StatusOr<int> status =
-      st.ok() ? Supervise(*pid, stdio, log, attach) : absl::StatusOr<int>(st);
-  if (!status.ok()) {
-    sys::LogError("supervise failed", {{"id", a.id}, {"error", std::string(status.status().message())}});
-    return 1;
-  }
-  st = WriteExit(a, *status);
-  if (!st.ok()) {
-    sys::LogError("write exit file failed", {{"id", a.id}, {"error", std::string(st.message())}});
-    return 1;
-  }
-  attach.Finish(ExitCodeOf(*status));  // after the exit file: attached Waits see it
-  return 0;
+  // After the report, off cricketd's wait: the rest is ours alone.
+  sys::UniqueFd oom = OomCounter(a, *pid);
+  Supervised s{a.id, a.exit_file, *pid, oom.get()};
+  absl::Status st = ExecSupervisor(a, s, stdio, log, attach);
+  sys::LogWarn("supervising in cricket-monitor", {{"id", a.id}, {"why", std::string(st.message())}});
+  return SuperviseToExit(s, stdio, log, attach);
 }
 
 }  // namespace cricket::pod::monitor

@@ -14,6 +14,7 @@
 #include <sstream>
 #include <thread>
 
+#include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_split.h"
 #include "gtest/gtest.h"
@@ -218,6 +219,42 @@ TEST_F(MonitorTest, LivesOnWithoutItsParentInItsOwnSession) {
   EXPECT_EQ(exit->exit_code, 0);
   EXPECT_EQ(exit->reason, "Completed");
   EXPECT_TRUE(WaitLogLine(r.log_path, "done"));
+}
+
+// Once the container exists the monitor execs the lean, static supervisor in
+// its own place (pod/monitor/handoff.h): the same pid (still init's parent and
+// the pid in monitor.pid), no shared library mapped, the name ps shows unchanged.
+TEST_F(MonitorTest, BecomesTheLeanSupervisorUnderTheSamePid) {
+  std::string id = NewId("lean");
+  MonitorRequest r = Request(id, MakeBundle(id, {"/bin/sh", "-c", "echo lean"}));
+  auto s = Launch(r);
+  ASSERT_TRUE(s.ok()) << s.status();
+  std::string proc = absl::StrCat("/proc/", s->monitor_pid);
+  std::string exe;
+  for (int i = 0; i < 500; ++i) {  // the exec follows the report (hang guard only)
+    char buf[4096];
+    ssize_t n = readlink((proc + "/exe").c_str(), buf, sizeof(buf) - 1);
+    exe = n > 0 ? std::string(buf, static_cast<size_t>(n)) : "";
+    if (absl::EndsWith(exe, "/cricket-monitor-supervise")) break;
+    std::this_thread::sleep_for(std::chrono::milliseconds(10));
+  }
+  EXPECT_TRUE(absl::EndsWith(exe, "/cricket-monitor-supervise")) << exe;
+  absl::StatusOr<std::string> comm = sys::ReadFile(proc + "/comm");
+  ASSERT_TRUE(comm.ok());
+  EXPECT_EQ(*comm, "cricket-monitor\n");
+  absl::StatusOr<std::string> maps = sys::ReadFile(proc + "/maps");
+  ASSERT_TRUE(maps.ok());
+  EXPECT_EQ(maps->find(".so"), std::string::npos) << *maps;
+  absl::StatusOr<std::string> stat = sys::ReadFile(absl::StrCat("/proc/", s->pid, "/stat"));
+  ASSERT_TRUE(stat.ok());
+  std::vector<std::string> f = absl::StrSplit(stat->substr(stat->rfind(')') + 2), ' ');
+  ASSERT_GT(f.size(), 2u);
+  EXPECT_EQ(std::stoi(f[1]), s->monitor_pid) << "init's parent";
+  ASSERT_TRUE(rt_->Start(id).ok());
+  auto exit = WaitExit(r.exit_file);
+  ASSERT_TRUE(exit.has_value());
+  EXPECT_EQ(exit->reason, "Completed");
+  EXPECT_TRUE(WaitLogLine(r.log_path, "lean"));
 }
 
 TEST_F(MonitorTest, ReopensLogOnSigusr1) {

@@ -1,0 +1,59 @@
+// Supervise, then the exit file (no fsync: pod/runtime_file.h), then attach.
+#include "pod/monitor/finish.h"
+
+#include <sys/wait.h>
+
+#include "oci/sys/log.h"
+#include "pod/exit_file.h"
+#include "pod/monitor/oom_counter.h"
+#include "pod/monitor/supervise.h"
+#include "pod/monitor/wait_status.h"
+#include "pod/runtime_file.h"
+
+namespace cricket::pod::monitor {
+namespace {
+
+absl::Status WriteExit(const Supervised& s, int status) {
+  ExitRecord r;
+  r.exit_code = ExitCodeOf(status);
+  if (WIFSIGNALED(status)) r.signal = WTERMSIG(status);
+  r.finished_at_ns = RealtimeNs();
+  r.reason = ExitReason(r.exit_code, OomKilled(s.oom_fd));
+  return WriteRuntimeFile(s.exit_file, ExitRecordToJson(r), 0644);
+}
+
+}  // namespace
+
+int SuperviseToExit(const Supervised& s, Stdio& stdio, LogWriter& log, AttachServer& attach) {
+  absl::Status st = BlockSignals();
+  absl::StatusOr<int> status =
+      st.ok() ? Supervise(s.init_pid, stdio, log, attach) : absl::StatusOr<int>(st);
+  if (!status.ok()) {
+    sys::LogError("supervise failed",
+                  {{"id", s.id}, {"error", std::string(status.status().message())}});
+    return 1;
+  }
+  st = WriteExit(s, *status);
+  if (!st.ok()) {
+    sys::LogError("write exit file failed", {{"id", s.id}, {"error", std::string(st.message())}});
+    return 1;
+  }
+  attach.Finish(ExitCodeOf(*status));  // after the exit file: attached Waits see it
+  return 0;
+}
+
+int SuperviseInherited(const SuperviseArgs& a) {
+  Stdio stdio;
+  stdio.out.Reset(a.out_fd);
+  stdio.err.Reset(a.err_fd);
+  LogWriter log(a.log_path);
+  log.Adopt(sys::UniqueFd(a.log_fd));
+  AttachServer attach;
+  attach.Adopt(sys::UniqueFd(a.attach_dir_fd), sys::UniqueFd(a.attach_fd));
+  attach.SetContainerIo(a.tty ? a.out_fd : -1, sys::UniqueFd(a.stdin_fd), a.stdin, a.stdin_once);
+  sys::UniqueFd oom(a.oom_fd);
+  Supervised s{a.id, a.exit_file, a.init_pid, oom.get()};
+  return SuperviseToExit(s, stdio, log, attach);
+}
+
+}  // namespace cricket::pod::monitor
