@@ -1,10 +1,13 @@
 // Runtime verbs on an existing container: State, List, Kill, Delete, Pause,
 // Resume, Pids, Update, Stats. Status is computed, never trusted from disk:
 // a dead (or reused) init pid means "stopped".
+#include <poll.h>
 #include <signal.h>
+#include <sys/syscall.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <chrono>
 #include <thread>
 
@@ -16,6 +19,7 @@
 #include "oci/sys/fs.h"
 #include "oci/sys/log.h"
 #include "oci/sys/status.h"
+#include "oci/sys/unique_fd.h"
 
 namespace cricket::oci {
 namespace internal {
@@ -109,11 +113,24 @@ namespace {
 
 // Waits until pid is dead (a zombie counts): never reaps it, since the
 // caller (cricket-monitor, `run`) may be its parent and want the status.
+// A pidfd turns readable when the process exits, child of ours or not;
+// polling /proc is the fallback where pidfd_open is missing.
 absl::Status WaitGone(pid_t pid, std::chrono::seconds limit) {
   auto deadline = std::chrono::steady_clock::now() + limit;
+  sys::UniqueFd pidfd(static_cast<int>(::syscall(SYS_pidfd_open, pid, 0)));
   while (std::chrono::steady_clock::now() < deadline) {
     if (!ProcAlive(pid)) return absl::OkStatus();
-    std::this_thread::sleep_for(std::chrono::milliseconds(20));
+    if (!pidfd) {
+      std::this_thread::sleep_for(std::chrono::milliseconds(20));
+      continue;
+    }
+    auto left = std::chrono::duration_cast<std::chrono::milliseconds>(
+        deadline - std::chrono::steady_clock::now());
+    struct pollfd p = {pidfd.get(), POLLIN, 0};
+    if (::poll(&p, 1, static_cast<int>(std::max<int64_t>(left.count(), 0))) < 0 &&
+        errno != EINTR) {
+      return sys::ErrnoStatus(errno, "wait for init %d", pid);
+    }
   }
   return absl::DeadlineExceededError(absl::StrCat("init ", pid, " did not exit"));
 }

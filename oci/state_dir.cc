@@ -141,9 +141,11 @@ std::string Rfc3339Now() {
   clock_gettime(CLOCK_REALTIME, &ts);
   struct tm tm;
   gmtime_r(&ts.tv_sec, &tm);
-  char buf[64];
-  strftime(buf, sizeof buf, "%Y-%m-%dT%H:%M:%S", &tm);
-  return absl::StrFormat("%s.%09dZ", buf, static_cast<int>(ts.tv_nsec));
+  // Formatted by hand: strftime calls tzset, which reads /etc/localtime
+  // for a UTC string that needs no time zone.
+  return absl::StrFormat("%04d-%02d-%02dT%02d:%02d:%02d.%09dZ", tm.tm_year + 1900, tm.tm_mon + 1,
+                         tm.tm_mday, tm.tm_hour, tm.tm_min, tm.tm_sec,
+                         static_cast<int>(ts.tv_nsec));
 }
 
 json StoredStateToJson(const StoredState& s) {
