@@ -39,6 +39,7 @@ struct CreateCtx {
   sys::UniqueFd console, fifo;
   linux::Cloned child;
   StoredState stored;
+  bool init_joins_cgroup = false;  // init writes itself into the cgroup (v1 tasks)
 };
 
 absl::Status CheckSysctls(const CreateCtx& c) {
@@ -142,6 +143,10 @@ absl::Status Spawn(CreateCtx& c, sys::Rollback& rb, linux::SyncSocket& parent_so
   ic.setup_dev = linux::NeedsDevSetup(c.spec.mounts);
   ic.no_pivot = c.co.no_pivot;
   ic.fifo_fd = c.fifo.get();
+  // In a new user namespace init has no rights on the host's cgroup files
+  // before its id maps exist: the parent adds it then.
+  if (!c.ns.new_user) ic.cgroup_self_join = c.cg->SelfJoinDirs();
+  c.init_joins_cgroup = !ic.cgroup_self_join.empty();
   ic.proc.process = &*c.spec.process;
   if (c.spec.linux_spec && c.spec.linux_spec->seccomp)
     ic.proc.seccomp = &*c.spec.linux_spec->seccomp;
@@ -186,7 +191,9 @@ absl::Status Handshake(CreateCtx& c, linux::SyncSocket& sock) {
     const Linux& l = *c.spec.linux_spec;
     RETURN_IF_ERROR(linux::WriteIdMaps(c.child.pid, l.uid_mappings, l.gid_mappings));
   }
-  RETURN_IF_ERROR(sys::Annotate(c.cg->AddProcess(c.child.pid), "join cgroup"));
+  if (!c.init_joins_cgroup) {
+    RETURN_IF_ERROR(sys::Annotate(c.cg->AddProcess(c.child.pid), "join cgroup"));
+  }
   c.stored.state = InitialState(c);
   std::string state_json = internal::HookState(c.stored.state);
   RETURN_IF_ERROR(sock.Send(linux::SyncMsg::kParentReady, state_json));
@@ -220,7 +227,7 @@ Runtime::Runtime(RuntimeOptions opts) : opts_(std::move(opts)) {}
 absl::StatusOr<pid_t> Runtime::Create(const CreateOptions& opts) {
   RETURN_IF_ERROR(ValidateId(opts.id));
   CreateCtx c{opts_, opts, StateDir(opts_.root, opts.id), {}, {}, {}, {}, {}, {}, {}, {}, {}, {},
-              {}};
+              {}, false};
   sys::Rollback rb;
   auto run = [&]() -> absl::Status {
     RETURN_IF_ERROR(LoadBundle(c));

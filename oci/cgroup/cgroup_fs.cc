@@ -62,6 +62,11 @@ absl::Status WriteCgroupFile(const std::string& dir, const std::string& file,
   return absl::OkStatus();
 }
 
+absl::Status JoinSelf(const std::vector<std::string>& dirs) {
+  for (const std::string& dir : dirs) RETURN_IF_ERROR(WriteCgroupFile(dir, "tasks", "0"));
+  return absl::OkStatus();
+}
+
 absl::StatusOr<std::string> ReadCgroupFile(const std::string& dir, const std::string& file) {
   return sys::ReadFile(dir + "/" + file);
 }

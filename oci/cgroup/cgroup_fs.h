@@ -20,6 +20,10 @@ absl::Status WriteCgroupFile(const std::string& dir, const std::string& file,
 absl::StatusOr<std::string> ReadCgroupFile(const std::string& dir, const std::string& file);
 bool CgroupFileExists(const std::string& dir, const std::string& file);
 
+// Moves the calling thread into each v1 dir by writing "0" to its `tasks`
+// (see Manager::SelfJoinDirs); the caller must be single-threaded.
+absl::Status JoinSelf(const std::vector<std::string>& dirs);
+
 // Pids in dir/cgroup.procs and in every descendant cgroup.
 absl::StatusOr<std::vector<pid_t>> PidsUnder(const std::string& dir);
 

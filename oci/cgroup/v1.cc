@@ -82,6 +82,12 @@ absl::Status V1Manager::AddProcess(pid_t pid) {
   return absl::OkStatus();
 }
 
+std::vector<std::string> V1Manager::SelfJoinDirs() const {
+  if (!layout_.unified_dir.empty()) return {};
+  std::set<std::string> dirs = AllDirs();
+  return {dirs.begin(), dirs.end()};
+}
+
 absl::Status V1Manager::Write(const std::string& file, const std::string& value) {
   const std::string controller = ControllerOfFile(file);
   const std::string dir = Dir(controller);

@@ -24,6 +24,7 @@ class V1Manager : public Manager {
 
   absl::Status Create() override;
   absl::Status AddProcess(pid_t pid) override;
+  std::vector<std::string> SelfJoinDirs() const override;
   absl::Status Set(const Resources& r) override;
   absl::Status Freeze() override;
   absl::Status Thaw() override;

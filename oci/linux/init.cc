@@ -10,6 +10,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "oci/cgroup/cgroup_fs.h"
 #include "oci/linux/caps.h"
 #include "oci/linux/devices.h"
 #include "oci/linux/hooks.h"
@@ -203,6 +204,9 @@ void RunInit(const InitConfig& c, SyncSocket& sock) {
   auto step = [&](const absl::Status& st, const char* what) {
     if (!st.ok()) Fail(sock, sys::Annotate(st, what));
   };
+  // Before anything that forks or allocates much: runc's rule that no child
+  // escapes the cgroup, and the container is charged for its own setup.
+  step(cgroup::JoinSelf(c.cgroup_self_join), "join cgroup");
   step(JoinNamespaces(c.ns.joins), "join namespaces");
   if (c.ns.any_user) step(BecomeNamespaceRoot(), "user namespace");
   if (::setsid() < 0) Fail(sock, sys::ErrnoStatus(errno, "setsid"));

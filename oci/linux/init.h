@@ -37,6 +37,9 @@ struct InitConfig {
   bool setup_dev = false;
   bool no_pivot = false;
   int fifo_fd = -1;  // <state>/exec.fifo opened O_RDWR; init reads the start byte
+  // Cgroup dirs init joins by itself, first thing (cgroup::JoinSelf); empty
+  // when the parent adds it instead (Manager::SelfJoinDirs).
+  std::vector<std::string> cgroup_self_join;
   ProcessSetup proc;
 };
 

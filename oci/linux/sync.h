@@ -5,6 +5,8 @@
 //   parent                               child (init)
 //     clone ──────────────────────────►  waits
 //     uid/gid maps, cgroup join
+//       (v1 without userns: init joins
+//        itself, its first step)
 //     kParentReady{state json} ───────►  namespaces, mounts, devices
 //     prestart+createRuntime hooks ◄───  kChildHooks
 //     kParentHooksDone ───────────────►  pivot_root, paths, user, caps…
