@@ -1,6 +1,6 @@
-// Launching cricket-monitor: a pipe for its sync line (kept at the same fd
-// number in the child), a new session, and a wait for the first process,
-// which exits as soon as the real monitor has forked away from us.
+// Launching cricket-monitor: a pipe for its sync line (at fd 3 in the child),
+// a new session, and a wait for the first process, which exits as soon as the
+// real monitor has forked away from us.
 #include "pod/monitor_client.h"
 
 #include <fcntl.h>
@@ -16,6 +16,7 @@
 #include "absl/strings/str_cat.h"
 #include "oci/sys/child_process.h"
 #include "oci/sys/status.h"
+#include "pod/monitor_spawn.h"
 
 namespace cricket::pod {
 namespace {
@@ -103,17 +104,13 @@ absl::StatusOr<MonitorStarted> LaunchMonitor(const MonitorRequest& r) {
   if (::pipe2(p, O_CLOEXEC) != 0) return sys::ErrnoStatus(errno, "sync pipe");
   sys::UniqueFd rd(p[0]), wr(p[1]);
   ASSIGN_OR_RETURN(sys::UniqueFd log, OpenMonitorLog(r.monitor_log));
-  sys::SpawnOptions so;
-  so.argv = MonitorArgv(r, wr.get());
-  so.keep_fds = {wr.get()};
-  so.stderr_fd = log ? log.get() : -1;
-  so.new_session = true;
-  ASSIGN_OR_RETURN(sys::ChildProcess child, sys::ChildProcess::Spawn(so));
+  ASSIGN_OR_RETURN(pid_t first, SpawnMonitorProcess(MonitorArgv(r, kMonitorSyncFd), wr.get(),
+                                                    log ? log.get() : -1));
   wr.Reset();
   log.Reset();
   // The first process only forks and exits; reaping it leaves no zombie.
-  absl::StatusOr<sys::ExitInfo> first = child.WaitFor(std::chrono::seconds(10));
-  if (!first.ok()) return sys::Annotate(first.status(), "start monitor for %s", r.id);
+  absl::StatusOr<int> code = ReapChildWithin(first, std::chrono::seconds(10));
+  if (!code.ok()) return sys::Annotate(code.status(), "start monitor for %s", r.id);
   ASSIGN_OR_RETURN(std::string line, ReadLine(rd.get(), r.timeout));
   return ParseSyncLine(r.id, line);
 }
