@@ -104,12 +104,18 @@ absl::Status ContentStore::IngestOnce(const std::string& digest, int64_t size,
   DigestVerifier verifier(digest, size);
   RETURN_IF_ERROR(HashPrefix(fd.get(), offset, verifier, partial));
   WritebackKicker kicker(fd.get(), offset);
-  absl::Status fetched = fetch(offset, [&](const char* data, size_t len) -> absl::Status {
-    RETURN_IF_ERROR(verifier.Update(data, len));
-    RETURN_IF_ERROR(WriteAll(fd.get(), data, len, partial));
-    kicker.Wrote(len);
-    return absl::OkStatus();
-  });
+  // A partial that already holds every byte (a crash between the last write
+  // and the rename) needs no fetch: a registry answers a Range starting at
+  // the end with 416, which would fail every later pull of this blob.
+  absl::Status fetched =
+      size >= 0 && offset == size
+          ? absl::OkStatus()
+          : fetch(offset, [&](const char* data, size_t len) -> absl::Status {
+              RETURN_IF_ERROR(verifier.Update(data, len));
+              RETURN_IF_ERROR(WriteAll(fd.get(), data, len, partial));
+              kicker.Wrote(len);
+              return absl::OkStatus();
+            });
   if (!fetched.ok()) {
     // Keep what arrived for a resume, unless the bytes themselves are wrong.
     if (fetched.code() == absl::StatusCode::kDataLoss) ::unlink(partial.c_str());

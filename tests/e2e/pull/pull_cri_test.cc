@@ -147,8 +147,17 @@ class PullCriTest : public CriE2eTest, public ::testing::WithParamInterface<Regi
     EXPECT_NE(id.status().message().find(why), std::string::npos) << id.status();
   }
 
+  // Pushes `spec` as <repo>:1.0 to the test's registry; sets ref_ and manifest_.
+  void Push(const absl::StatusOr<TestImageSpec>& spec, const std::string& repo) {
+    ASSERT_TRUE(spec.ok()) << spec.status();
+    auto ref = PushSpec(*registry_, *spec, repo, "1.0", &manifest_);
+    ASSERT_TRUE(ref.ok()) << ref.status();
+    ref_ = *ref;
+  }
+
   std::unique_ptr<RegistryFixture> registry_;
   std::unique_ptr<sys::TempDir> logs_;
+  std::string ref_, manifest_;  // of the pushed image
 };
 
 // The image is listed under its tag and its repo digest, by id.
@@ -162,36 +171,33 @@ void ExpectListed(const v1::Image& img, const std::string& id, const std::string
 
 TEST_P(PullCriTest, PullsWithKubeletAuthAndUnpacksEveryFile) {
   auto spec = LayeredImage();
-  ASSERT_TRUE(spec.ok()) << spec.status();
-  std::string manifest;
-  auto ref = PushSpec(*registry_, *spec, "e2e/layered", "1.0", &manifest);
-  ASSERT_TRUE(ref.ok()) << ref.status();
+  ASSERT_NO_FATAL_FAILURE(Push(spec, "e2e/layered"));
   if (GetParam() != RegistryMode::kPlain) {
-    ExpectRefused(*ref, v1::AuthConfig(), "credentials");
-    ExpectRefused(*ref, KubeletAuth(*registry_, "wrong-password"), "rejected");
-    auto none = ImageStatus(*ref);
+    ExpectRefused(ref_, v1::AuthConfig(), "credentials");
+    ExpectRefused(ref_, KubeletAuth(*registry_, "wrong-password"), "rejected");
+    auto none = ImageStatus(ref_);
     ASSERT_TRUE(none.ok()) << none.status();
     EXPECT_FALSE(none->has_image()) << "a refused pull left an image";
   }
-  auto id = Pull(*ref, KubeletAuth(*registry_));
+  auto id = Pull(ref_, KubeletAuth(*registry_));
   ASSERT_TRUE(id.ok()) << id.status();
   if (GetParam() == RegistryMode::kToken) {
     EXPECT_GT(registry_->token_requests(), 0);
   }
 
-  const std::string repo_digest = registry_->HostPort() + "/e2e/layered@" + manifest;
-  for (const std::string& name : {*ref, repo_digest, *id}) {
+  const std::string repo_digest = registry_->HostPort() + "/e2e/layered@" + manifest_;
+  for (const std::string& name : {ref_, repo_digest, *id}) {
     auto st = ImageStatus(name);
     ASSERT_TRUE(st.ok()) << st.status();
     ASSERT_TRUE(st->has_image()) << name;
-    ExpectListed(st->image(), *id, *ref, repo_digest);
+    ExpectListed(st->image(), *id, ref_, repo_digest);
   }
   auto list = ListImages();
   ASSERT_TRUE(list.ok()) << list.status();
   ASSERT_EQ(list->images_size(), 1);
-  ExpectListed(list->images(0), *id, *ref, repo_digest);
+  ExpectListed(list->images(0), *id, ref_, repo_digest);
 
-  auto ctr = RunContainer("layered", *ref);
+  auto ctr = RunContainer("layered", ref_);
   ASSERT_TRUE(ctr.ok()) << ctr.status();
   ExpectTreeMatches(*ctr, *spec);
 }
@@ -214,16 +220,13 @@ bool WaitForBigPartial(const std::string& ingest, const std::atomic<bool>& pull_
 
 TEST_P(PullCriTest, Kill9MidPullLeavesImageWholeOrAbsent) {
   auto spec = BigImage(kBigLayerBytes);
-  ASSERT_TRUE(spec.ok()) << spec.status();
-  std::string manifest;
-  auto ref = PushSpec(*registry_, *spec, "e2e/big", "1.0", &manifest);
-  ASSERT_TRUE(ref.ok()) << ref.status();
+  ASSERT_NO_FATAL_FAILURE(Push(spec, "e2e/big"));
 
   const std::string ingest = daemon_->dir() + "/root/images/ingest";
   std::atomic<bool> done{false};
   absl::StatusOr<std::string> first = absl::UnknownError("not run");
   std::thread puller([&] {
-    first = Pull(*ref, KubeletAuth(*registry_));
+    first = Pull(ref_, KubeletAuth(*registry_));
     done = true;
   });
   bool mid_pull = WaitForBigPartial(ingest, done);
@@ -235,7 +238,7 @@ TEST_P(PullCriTest, Kill9MidPullLeavesImageWholeOrAbsent) {
     std::cout << "killed mid-pull; the first pull said: " << first.status() << "\n";
   }
 
-  auto after = ImageStatus(*ref);
+  auto after = ImageStatus(ref_);
   ASSERT_TRUE(after.ok()) << after.status();
   auto list = ListImages();
   ASSERT_TRUE(list.ok()) << list.status();
@@ -244,22 +247,45 @@ TEST_P(PullCriTest, Kill9MidPullLeavesImageWholeOrAbsent) {
   if (after->has_image()) {
     // Listed means whole: every file of every layer, usable by a container.
     EXPECT_EQ(list->images_size(), 1);
-    auto ctr = RunContainer("survivor", *ref);
+    auto ctr = RunContainer("survivor", ref_);
     ASSERT_TRUE(ctr.ok()) << ctr.status();
     ExpectTreeMatches(*ctr, *spec);
   } else {
     EXPECT_EQ(list->images_size(), 0) << "a half-pulled image is listed";
   }
 
-  auto id = Pull(*ref, KubeletAuth(*registry_));
+  auto id = Pull(ref_, KubeletAuth(*registry_));
   ASSERT_TRUE(id.ok()) << id.status();
-  auto st = ImageStatus(*ref);
+  auto st = ImageStatus(ref_);
   ASSERT_TRUE(st.ok() && st->has_image()) << st.status();
-  ExpectListed(st->image(), *id, *ref, registry_->HostPort() + "/e2e/big@" + manifest);
+  ExpectListed(st->image(), *id, ref_, registry_->HostPort() + "/e2e/big@" + manifest_);
   // The resumed partials became blobs: nothing is left half-written.
   std::error_code ec;
   EXPECT_TRUE(std::filesystem::is_empty(ingest, ec)) << ingest << " " << ec.message();
-  auto ctr = RunContainer("repulled", *ref);
+  auto ctr = RunContainer("repulled", ref_);
+  ASSERT_TRUE(ctr.ok()) << ctr.status();
+  ExpectTreeMatches(*ctr, *spec);
+}
+
+// The narrowest crash window: every blob written in full but not yet renamed
+// into the store. The next pull must finish from those partials (a registry
+// answers a Range that starts at a blob's end with 416) and run the image.
+TEST_P(PullCriTest, WholePartialsLeftByACrashCompleteTheNextPull) {
+  auto spec = BusyboxImage();
+  ASSERT_NO_FATAL_FAILURE(Push(spec, "e2e/crash"));
+  ASSERT_TRUE(Pull(ref_, KubeletAuth(*registry_)).ok());
+  absl::Status rewound = RewindToCompletePartials(daemon_->dir() + "/root");
+  ASSERT_TRUE(rewound.ok()) << rewound;
+  KillAndRestart();
+  auto after = ImageStatus(ref_);
+  ASSERT_TRUE(after.ok()) << after.status();
+  EXPECT_FALSE(after->has_image()) << "an image without its record is listed";
+
+  auto id = Pull(ref_, KubeletAuth(*registry_));
+  ASSERT_TRUE(id.ok()) << id.status();
+  std::error_code ec;
+  EXPECT_TRUE(std::filesystem::is_empty(daemon_->dir() + "/root/images/ingest", ec));
+  auto ctr = RunContainer("crashed", ref_);
   ASSERT_TRUE(ctr.ok()) << ctr.status();
   ExpectTreeMatches(*ctr, *spec);
 }

@@ -4,6 +4,7 @@
 
 #include <sys/stat.h>
 
+#include <filesystem>
 #include <set>
 
 #include "absl/strings/numbers.h"
@@ -11,6 +12,7 @@
 #include "absl/strings/str_format.h"
 #include "absl/strings/str_split.h"
 #include "image/digest.h"
+#include "image/paths.h"
 #include "oci/sys/status.h"
 #include "oci/sys/temp_dir.h"
 #include "tests/fixtures/expected_tree.h"
@@ -164,6 +166,22 @@ absl::StatusOr<TestImageSpec> BigImage(size_t bytes) {
   // Uncompressed: building a gzip of it would cost the test more than the pull.
   spec.compression = Compression::kNone;
   return spec;
+}
+
+absl::Status RewindToCompletePartials(const std::string& root_dir) {
+  namespace fs = std::filesystem;
+  const image::Paths paths(root_dir);
+  std::error_code ec;
+  for (const auto& blob : fs::directory_iterator(paths.blobs(), ec)) {
+    fs::rename(blob.path(), fs::path(paths.ingest()) / blob.path().filename(), ec);
+    if (ec)
+      return absl::InternalError(absl::StrCat("move ", blob.path().string(), ": ", ec.message()));
+  }
+  for (const std::string& dir : {paths.layers(), paths.records()}) {
+    for (const auto& entry : fs::directory_iterator(dir, ec)) fs::remove_all(entry.path(), ec);
+    if (ec) return absl::InternalError(absl::StrCat("empty ", dir, ": ", ec.message()));
+  }
+  return absl::OkStatus();
 }
 
 absl::StatusOr<ContainerTree> ReadContainerTree(const ExecFn& exec) {

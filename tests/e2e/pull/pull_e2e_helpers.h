@@ -39,6 +39,12 @@ absl::StatusOr<std::string> PushSpec(const RegistryFixture& registry, const Test
 // incompressible data), so that a pull takes long enough to be interrupted.
 absl::StatusOr<TestImageSpec> BigImage(size_t bytes);
 
+// Puts cricketd's image store (under `root_dir`, its --root) in the state a
+// kill -9 leaves between each blob's last write and its rename: every blob
+// back in ingest/ whole, no unpacked layers, no image records. The daemon
+// must be idle and is killed right after.
+absl::Status RewindToCompletePartials(const std::string& root_dir);
+
 // One path as busybox stat sees it inside the container.
 struct SeenEntry {
   mode_t mode = 0;  // file type and permission bits (st_mode)
