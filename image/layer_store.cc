@@ -61,6 +61,10 @@ absl::Status LayerStore::Unpack(const std::string& chain_id, const std::string& 
                    sys::TempDir::Make(".tmp-" + DigestHex(chain_id).substr(0, 12) + "-", dir_));
   std::string fs = tmp.Sub("fs");
   if (::mkdir(fs.c_str(), 0755) != 0) return sys::ErrnoStatus(errno, "mkdir %s", fs);
+  // Opened before the first write: syncfs reports the writeback errors seen
+  // since its fd was opened, and the unpacker starts writeback early.
+  sys::UniqueFd fsfd(::open(fs.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC));
+  if (!fsfd) return sys::ErrnoStatus(errno, "open %s", fs);
   UnpackOptions checked = opts;
   checked.diff_id_checked = true;  // compared just below, before anything is committed
   absl::Time start = absl::Now();
@@ -71,8 +75,7 @@ absl::Status LayerStore::Unpack(const std::string& chain_id, const std::string& 
   }
   absl::Time unpacked = absl::Now();
   // Everything written must be on disk before the rename makes it visible.
-  sys::UniqueFd fsfd(::open(fs.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC));
-  if (!fsfd || ::syncfs(fsfd.get()) != 0) return sys::ErrnoStatus(errno, "sync %s", fs);
+  if (::syncfs(fsfd.get()) != 0) return sys::ErrnoStatus(errno, "sync %s", fs);
   sys::LogDebug("layer unpacked", {{"diff_id", diff_id},
                                    {"unpack_ms", Millis(unpacked - start)},
                                    {"sync_ms", Millis(absl::Now() - unpacked)}});
