@@ -1,6 +1,7 @@
-// CreateContainer (STYLE.md §2): sandbox check → name reservation → image
-// rootfs → OCI spec → bundle → cricket-monitor creates the container →
-// record Created. Every step registers its undo before it can half-succeed.
+// CreateContainer (STYLE.md §2): sandbox check → name reservation → image →
+// cricket-monitor spawned (it starts up meanwhile) → rootfs → OCI spec →
+// bundle → the monitor creates the container → record Created. Every step
+// registers its undo before it can half-succeed.
 #include "absl/strings/str_cat.h"
 #include "oci/state_dir.h"
 #include "oci/sys/fs.h"
@@ -85,12 +86,19 @@ absl::StatusOr<std::string> ContainerManager::CreateLocked(
   c.image_id = image.id;
   c.image_ref = image.ref;
   c.stop_signal = image.config.stop_signal;
+  // Undone last: after the engine delete, no container holds the rootfs.
   rb.Add("remove rootfs of " + id, [this, id] { return images_->RemoveRootfs(id); });
+  // The monitor starts up (exec, detach, log, stdio, attach socket) while the
+  // rootfs, spec and config.json are made; it creates the container on Go().
+  RETURN_IF_ERROR(MakeBundleDirs(c, rb));
+  ASSIGN_OR_RETURN(PendingMonitor monitor, SpawnMonitor(c, rb));
   ASSIGN_OR_RETURN(c.rootfs, images_->PrepareRootfs(id, image.id));
   ASSIGN_OR_RETURN(spec::Output out, BuildSpec(sb, c, image, sandbox_config));
   for (const auto& w : out.warnings) sys::LogWarn("container spec", {{"id", id}, {"warning", w}});
-  RETURN_IF_ERROR(WriteBundle(c, out, rb));
-  RETURN_IF_ERROR(LaunchMonitor(c, rb));
+  RETURN_IF_ERROR(WriteBundle(c, out));
+  ASSIGN_OR_RETURN(MonitorStarted started, monitor.Go());
+  c.pid = started.pid;
+  c.monitor_pid = started.monitor_pid;
   c.state = ContainerState::kCreated;
   rb.Add("delete record of " + id, [this, id] { return records_->Delete("containers", id); });
   RETURN_IF_ERROR(Save(c));
@@ -143,20 +151,26 @@ absl::StatusOr<spec::Output> ContainerManager::BuildSpec(
   return spec::Build(in);
 }
 
-absl::Status ContainerManager::WriteBundle(const Container& c, const spec::Output& out,
-                                           sys::Rollback& rb) {
+// What the monitor needs before the bundle is complete: the bundle dir (its
+// pid file and attach socket), the log dir and the exits dir.
+absl::Status ContainerManager::MakeBundleDirs(const Container& c, sys::Rollback& rb) {
   std::string bundle = cpaths_.Bundle(c.id);
   rb.Add("remove bundle " + bundle, [bundle] { return sys::RemoveAll(bundle); });
   RETURN_IF_ERROR(sys::MkdirAll(bundle, 0700));
+  if (!c.log_path.empty()) RETURN_IF_ERROR(sys::MkdirAll(Dirname(c.log_path), 0755));
+  return sys::MkdirAll(cpaths_.Exits(), 0700);
+}
+
+absl::Status ContainerManager::WriteBundle(const Container& c, const spec::Output& out) {
   // The bundle is in the state dir: atomic, but no fsync (pod/runtime_file.h).
   RETURN_IF_ERROR(WriteRuntimeFile(cpaths_.Config(c.id), out.spec.dump(2), 0600));
   // Missing bind sources are made, as the kubelet expects (and stay).
   for (const auto& d : out.host_dirs) RETURN_IF_ERROR(sys::MkdirAll(d, 0755));
-  if (!c.log_path.empty()) RETURN_IF_ERROR(sys::MkdirAll(Dirname(c.log_path), 0755));
   return absl::OkStatus();
 }
 
-absl::Status ContainerManager::LaunchMonitor(Container& c, sys::Rollback& rb) {
+absl::StatusOr<PendingMonitor> ContainerManager::SpawnMonitor(const Container& c,
+                                                              sys::Rollback& rb) {
   MonitorRequest r;
   r.monitor_path = opts_.monitor_path;
   r.id = c.id;
@@ -172,13 +186,11 @@ absl::Status ContainerManager::LaunchMonitor(Container& c, sys::Rollback& rb) {
   r.stdin_once = c.config.stdin_once();
   r.systemd_cgroup = opts_.defaults.systemd_cgroup;
   r.timeout = opts_.monitor_timeout;
-  RETURN_IF_ERROR(sys::MkdirAll(cpaths_.Exits(), 0700));
+  // Runs after the PendingMonitor is gone, so a monitor told to give up has
+  // been told before its exit is waited for.
   rb.Add("delete container " + c.id + " in the engine",
          [this, id = c.id] { return DeleteInEngine(id); });
-  ASSIGN_OR_RETURN(MonitorStarted s, pod::LaunchMonitor(r));
-  c.pid = s.pid;
-  c.monitor_pid = s.monitor_pid;
-  return absl::OkStatus();
+  return PendingMonitor::Spawn(r);
 }
 
 }  // namespace cricket::pod

@@ -114,8 +114,9 @@ class ContainerManager {
   absl::StatusOr<spec::Output> BuildSpec(const Sandbox& sb, Container& c,
                                          const ResolvedImage& image,
                                          const runtime::v1::PodSandboxConfig& sandbox_config);
-  absl::Status WriteBundle(const Container& c, const spec::Output& out, sys::Rollback& rb);
-  absl::Status LaunchMonitor(Container& c, sys::Rollback& rb);
+  absl::Status MakeBundleDirs(const Container& c, sys::Rollback& rb);
+  absl::Status WriteBundle(const Container& c, const spec::Output& out);
+  absl::StatusOr<PendingMonitor> SpawnMonitor(const Container& c, sys::Rollback& rb);
   spec::Inputs BaseInputs(const Sandbox& sb, const Container& c) const;
   // container_stop_remove.cc
   absl::Status StopLocked(const std::string& id, int64_t timeout_seconds);

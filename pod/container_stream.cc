@@ -42,7 +42,7 @@ absl::StatusOr<std::unique_ptr<StreamSession>> ContainerManager::Attach(
   RETURN_IF_ERROR(NeedRunning(c, "attach to"));
   AttachRequest r;
   r.id = id;
-  r.attach_dir = cpaths_.Bundle(id);  // as LaunchMonitor gives it to the monitor
+  r.attach_dir = cpaths_.Bundle(id);  // as SpawnMonitor gives it to the monitor
   r.container_tty = c.config.tty();
   r.container_stdin = c.config.stdin();
   r.opts = opts;

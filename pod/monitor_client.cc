@@ -5,10 +5,12 @@
 
 #include <fcntl.h>
 #include <poll.h>
+#include <sys/socket.h>
 #include <time.h>
 #include <unistd.h>
 
 #include <cerrno>
+#include <utility>
 
 #include <nlohmann/json.hpp>
 
@@ -72,7 +74,7 @@ absl::Status HelperErrorStatus(const nlohmann::json& j, const std::string& what)
   return StatusFromJson(j, what);
 }
 
-std::vector<std::string> MonitorArgv(const MonitorRequest& r, int sync_fd) {
+std::vector<std::string> MonitorArgv(const MonitorRequest& r, int sync_fd, int go_fd) {
   std::vector<std::string> a = {r.monitor_path, "run", "--id=" + r.id, "--bundle=" + r.bundle,
                                 "--root=" + r.oci_root, "--exit-file=" + r.exit_file,
                                 absl::StrCat("--sync-fd=", sync_fd)};
@@ -83,6 +85,7 @@ std::vector<std::string> MonitorArgv(const MonitorRequest& r, int sync_fd) {
   if (r.stdin) a.push_back("--stdin");
   if (r.stdin_once) a.push_back("--stdin-once");
   if (r.systemd_cgroup) a.push_back("--systemd-cgroup");
+  if (go_fd >= 0) a.push_back(absl::StrCat("--go-fd=", go_fd));
   return a;
 }
 
@@ -99,20 +102,56 @@ absl::StatusOr<MonitorStarted> ParseSyncLine(const std::string& id, const std::s
   return s;
 }
 
-absl::StatusOr<MonitorStarted> LaunchMonitor(const MonitorRequest& r) {
+absl::StatusOr<PendingMonitor> PendingMonitor::Spawn(const MonitorRequest& r) {
   int p[2];
   if (::pipe2(p, O_CLOEXEC) != 0) return sys::ErrnoStatus(errno, "sync pipe");
   sys::UniqueFd rd(p[0]), wr(p[1]);
+  // A socket, not a pipe: send() with MSG_NOSIGNAL to a monitor that is gone
+  // already fails without a SIGPIPE.
+  int g[2];
+  if (::socketpair(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0, g) != 0) {
+    return sys::ErrnoStatus(errno, "go socket");
+  }
+  sys::UniqueFd go(g[0]), go_child(g[1]);
   ASSIGN_OR_RETURN(sys::UniqueFd log, OpenMonitorLog(r.monitor_log));
-  ASSIGN_OR_RETURN(pid_t first, SpawnMonitorProcess(MonitorArgv(r, kMonitorSyncFd), wr.get(),
-                                                    log ? log.get() : -1));
-  wr.Reset();
-  log.Reset();
+  ASSIGN_OR_RETURN(pid_t first,
+                   SpawnMonitorProcess(MonitorArgv(r, kMonitorSyncFd, kMonitorGoFd), wr.get(),
+                                       go_child.get(), log ? log.get() : -1));
+  PendingMonitor m;
+  m.id_ = r.id;
+  m.timeout_ = r.timeout;
+  m.first_ = first;
+  m.sync_ = std::move(rd);
+  m.go_ = std::move(go);
+  return m;
+}
+
+PendingMonitor::PendingMonitor(PendingMonitor&& o) noexcept
+    : id_(std::move(o.id_)),
+      timeout_(o.timeout_),
+      first_(std::exchange(o.first_, -1)),
+      sync_(std::move(o.sync_)),
+      go_(std::move(o.go_)) {}
+
+PendingMonitor::~PendingMonitor() {
+  go_.Reset();  // EOF: the monitor gives up unless Go() ran
   // The first process only forks and exits; reaping it leaves no zombie.
-  absl::StatusOr<int> code = ReapChildWithin(first, std::chrono::seconds(10));
-  if (!code.ok()) return sys::Annotate(code.status(), "start monitor for %s", r.id);
-  ASSIGN_OR_RETURN(std::string line, ReadLine(rd.get(), r.timeout));
-  return ParseSyncLine(r.id, line);
+  if (first_ > 0) (void)ReapChildWithin(first_, std::chrono::seconds(10));
+}
+
+absl::StatusOr<MonitorStarted> PendingMonitor::Go() {
+  ssize_t n = ::send(go_.get(), "1", 1, MSG_NOSIGNAL);
+  (void)n;  // a monitor that failed already has reported why on the sync pipe
+  go_.Reset();
+  absl::StatusOr<int> code = ReapChildWithin(std::exchange(first_, -1), std::chrono::seconds(10));
+  if (!code.ok()) return sys::Annotate(code.status(), "start monitor for %s", id_);
+  ASSIGN_OR_RETURN(std::string line, ReadLine(sync_.get(), timeout_));
+  return ParseSyncLine(id_, line);
+}
+
+absl::StatusOr<MonitorStarted> LaunchMonitor(const MonitorRequest& r) {
+  ASSIGN_OR_RETURN(PendingMonitor m, PendingMonitor::Spawn(r));
+  return m.Go();
 }
 
 absl::StatusOr<ExecResult> ParseExecOutput(const std::string& id, const std::string& line,

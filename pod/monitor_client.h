@@ -11,6 +11,7 @@
 #include <nlohmann/json.hpp>
 
 #include "absl/status/statusor.h"
+#include "oci/sys/unique_fd.h"
 
 namespace cricket::pod {
 
@@ -30,11 +31,33 @@ struct MonitorStarted {
   pid_t monitor_pid = 0;  // the detached monitor
 };
 
-// The monitor's command line for a request (exposed for tests).
-std::vector<std::string> MonitorArgv(const MonitorRequest& r, int sync_fd);
+// The monitor's command line for a request (exposed for tests); go_fd < 0:
+// the monitor creates the container at once.
+std::vector<std::string> MonitorArgv(const MonitorRequest& r, int sync_fd, int go_fd = -1);
 
-// Spawns the monitor, which creates the container and reports. Errors carry
-// the engine's code and text, prefixed with the container id.
+// A monitor spawned before the bundle is complete: it starts up (exec,
+// detach, log, stdio, attach socket) while cricketd prepares the rootfs and
+// spec, and creates the container on Go(). Destroyed without Go(), it tells
+// the monitor to give up (EOF on the go socket) and reaps its first process.
+class PendingMonitor {
+ public:
+  static absl::StatusOr<PendingMonitor> Spawn(const MonitorRequest& r);
+  PendingMonitor(PendingMonitor&& o) noexcept;
+  PendingMonitor& operator=(PendingMonitor&&) = delete;
+  ~PendingMonitor();
+  // The bundle is complete: the monitor creates the container and reports.
+  // Errors carry the engine's code and text, prefixed with the container id.
+  absl::StatusOr<MonitorStarted> Go();
+
+ private:
+  PendingMonitor() = default;
+  std::string id_;
+  std::chrono::milliseconds timeout_{0};
+  pid_t first_ = -1;  // the process we spawned; it exits once the monitor detached
+  sys::UniqueFd sync_, go_;
+};
+
+// Spawn and Go at once, for a bundle that is complete already.
 absl::StatusOr<MonitorStarted> LaunchMonitor(const MonitorRequest& r);
 
 struct ExecRequest {

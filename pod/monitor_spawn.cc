@@ -44,12 +44,14 @@ struct SpawnSetup {
   }
 };
 
-int Configure(SpawnSetup& s, int devnull, int err, int sync) {
+int Configure(SpawnSetup& s, int devnull, int err, int sync, int go) {
   int rc = 0;
-  for (auto [from, to] : {std::pair{devnull, 0}, {devnull, 1}, {err, 2}, {sync, kMonitorSyncFd}}) {
-    if (rc == 0) rc = posix_spawn_file_actions_adddup2(&s.fa, from, to);
+  for (auto [from, to] : {std::pair{devnull, 0}, {devnull, 1}, {err, 2}, {sync, kMonitorSyncFd},
+                          {go, kMonitorGoFd}}) {
+    if (rc == 0 && from >= 0) rc = posix_spawn_file_actions_adddup2(&s.fa, from, to);
   }
-  if (rc == 0) rc = posix_spawn_file_actions_addclosefrom_np(&s.fa, kMonitorSyncFd + 1);
+  int first_closed = go >= 0 ? kMonitorGoFd + 1 : kMonitorSyncFd + 1;
+  if (rc == 0) rc = posix_spawn_file_actions_addclosefrom_np(&s.fa, first_closed);
   sigset_t none, all;
   sigemptyset(&none);
   sigfillset(&all);
@@ -67,15 +69,19 @@ int Configure(SpawnSetup& s, int devnull, int err, int sync) {
 }  // namespace
 
 absl::StatusOr<pid_t> SpawnMonitorProcess(const std::vector<std::string>& argv, int sync_fd,
-                                          int stderr_fd) {
+                                          int go_fd, int stderr_fd) {
   if (argv.empty()) return absl::InvalidArgumentError("spawn monitor: empty argv");
   sys::UniqueFd null_fd(::open("/dev/null", O_RDWR | O_CLOEXEC));
   if (!null_fd) return sys::ErrnoStatus(errno, "open /dev/null");
   ASSIGN_OR_RETURN(sys::UniqueFd devnull, HighCopy(null_fd.get()));
   ASSIGN_OR_RETURN(sys::UniqueFd err, HighCopy(stderr_fd >= 0 ? stderr_fd : null_fd.get()));
   ASSIGN_OR_RETURN(sys::UniqueFd sync, HighCopy(sync_fd));
+  sys::UniqueFd go;
+  if (go_fd >= 0) {
+    ASSIGN_OR_RETURN(go, HighCopy(go_fd));
+  }
   SpawnSetup s;
-  int rc = Configure(s, devnull.get(), err.get(), sync.get());
+  int rc = Configure(s, devnull.get(), err.get(), sync.get(), go.get());
   if (rc != 0) return sys::ErrnoStatus(rc, "set up spawn of %s", argv[0]);
   std::vector<char*> cargv;
   for (const auto& a : argv) cargv.push_back(const_cast<char*>(a.c_str()));

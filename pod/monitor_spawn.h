@@ -15,14 +15,16 @@
 
 namespace cricket::pod {
 
-// The fd number the monitor finds the sync pipe at.
+// The fd numbers the monitor finds the sync pipe and the go socket at.
 constexpr int kMonitorSyncFd = 3;
+constexpr int kMonitorGoFd = 4;
 
 // Runs argv (argv[0] a path) in a new session with stdin and stdout on
 // /dev/null, stderr on stderr_fd (-1: /dev/null), sync_fd at kMonitorSyncFd,
-// every other fd closed, default signal dispositions and an empty mask.
+// go_fd (if ≥ 0) at kMonitorGoFd, every other fd closed, default signal
+// dispositions and an empty mask.
 absl::StatusOr<pid_t> SpawnMonitorProcess(const std::vector<std::string>& argv, int sync_fd,
-                                          int stderr_fd);
+                                          int go_fd, int stderr_fd);
 
 // Reaps pid, our child, waiting at most timeout; past it the child is killed
 // and reaped, and DeadlineExceeded is returned. Its exit code otherwise.

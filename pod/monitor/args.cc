@@ -56,6 +56,7 @@ absl::StatusOr<RunArgs> ParseRun(Flags f) {
   r.attach_dir = Take(f, "attach-dir");
   std::string sync = Take(f, "sync-fd");
   r.sync_fd = sync.empty() ? -1 : std::atoi(sync.c_str());
+  r.go_fd = FdFlag(f, "go-fd");
   r.tty = Take(f, "tty") == "true";
   r.stdin = Take(f, "stdin") == "true";
   r.stdin_once = Take(f, "stdin-once") == "true";

@@ -20,6 +20,9 @@ struct RunArgs {
   std::string pid_file;   // the monitor's own pid, once detached
   std::string attach_dir; // stdin FIFO lives here when `stdin` (attach: issue 7)
   int sync_fd = -1;       // one JSON line: {"pid":N,"monitor_pid":M} or {"error":"..."}
+  // cricketd writes one byte here once the bundle is complete (it prepares
+  // the rootfs and spec while we start up); EOF instead: give up. -1: no wait.
+  int go_fd = -1;
   bool tty = false, stdin = false, stdin_once = false, systemd_cgroup = false;
 };
 

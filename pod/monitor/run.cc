@@ -51,6 +51,20 @@ void Report(int sync_fd, const nlohmann::json& j) {
   sys::UniqueFd closer(sync_fd);
 }
 
+// Blocks until cricketd says the bundle is complete; an EOF means it gave up.
+absl::Status AwaitGo(int go_fd) {
+  if (go_fd < 0) return absl::OkStatus();
+  sys::UniqueFd go(go_fd);
+  char b;
+  ssize_t n;
+  do {
+    n = ::read(go.get(), &b, 1);
+  } while (n < 0 && errno == EINTR);
+  if (n == 1) return absl::OkStatus();
+  if (n < 0) return sys::ErrnoStatus(errno, "wait for the bundle");
+  return absl::CancelledError("cricketd gave up before the bundle was complete");
+}
+
 absl::StatusOr<pid_t> CreateContainer(const RunArgs& a, Stdio& stdio) {
   oci::RuntimeOptions ro;
   ro.root = a.oci_root;
@@ -87,6 +101,7 @@ absl::StatusOr<pid_t> Setup(const RunArgs& a, Stdio& stdio, LogWriter& log,
   ASSIGN_OR_RETURN(stdio, MakeStdio(a));
   // Before the report, so an Attach right after Create finds the socket.
   RETURN_IF_ERROR(attach.Listen(a.attach_dir.empty() ? a.bundle : a.attach_dir));
+  RETURN_IF_ERROR(AwaitGo(a.go_fd));
   ASSIGN_OR_RETURN(pid_t pid, CreateContainer(a, stdio));
   attach.SetContainerIo(a.tty ? stdio.out.get() : -1,
                         a.tty || !a.stdin ? sys::UniqueFd() : std::move(stdio.in_keep), a.stdin,

@@ -225,6 +225,22 @@ TEST_F(ContainerManagerTest, BadInputIsRefusedAndLeavesNothing) {
   EXPECT_TRUE(!left.ok() || left->empty());
 }
 
+// The monitor is spawned before the spec is built (it starts up meanwhile);
+// a spec that fails tells it to give up, and nothing is left behind.
+TEST_F(ContainerManagerTest, SpecFailureAfterTheMonitorStartedLeavesNothing) {
+  runtime::v1::ContainerConfig cfg = Config("badcap", {"-c", "true"});
+  cfg.mutable_linux()->mutable_security_context()->mutable_capabilities()->add_add_capabilities(
+      "NOT_A_CAP");
+  auto id = manager_->Create(pod_id_, cfg, pod_config_);
+  EXPECT_EQ(id.status().code(), absl::StatusCode::kInvalidArgument) << id.status();
+  auto left = sys::ListDir(paths_.state + "/containers");
+  EXPECT_TRUE(!left.ok() || left->empty());
+  // The name is free again.
+  auto again = manager_->Create(pod_id_, Config("badcap", {"-c", "true"}), pod_config_);
+  ASSERT_TRUE(again.ok()) << again.status();
+  EXPECT_TRUE(manager_->Remove(*again).ok());
+}
+
 TEST_F(ContainerManagerTest, RecoversRunningAndExitedContainers) {
   auto run = manager_->Create(pod_id_, Config("runner", {"-c", "exec sleep 100000"}), pod_config_);
   ASSERT_TRUE(run.ok()) << run.status();

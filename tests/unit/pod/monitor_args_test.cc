@@ -1,11 +1,13 @@
 // cricket-monitor's pure helpers: the `supervise` command line that run execs
-// into (flags in, the same fds out) and the OOM counter's text.
+// into (flags in, the same fds out), the go socket's flag, and the OOM
+// counter's text.
 #include <string>
 #include <vector>
 
 #include "gtest/gtest.h"
 #include "pod/monitor/args.h"
 #include "pod/monitor/oom_counter.h"
+#include "pod/monitor_client.h"
 
 namespace cricket::pod::monitor {
 namespace {
@@ -54,6 +56,25 @@ TEST(MonitorArgs, SuperviseDefaultsAndRequiredFlags) {
   EXPECT_FALSE(Parse({"m", "supervise", "--id=c1", "--exit-file=/e", "--init-pid=7",
                       "--out-fd=5", "--bundle=/b"})
                    .ok());
+}
+
+// cricketd's side and the monitor's agree on the go socket's flag.
+TEST(MonitorArgs, RunWaitsOnTheGoFdCricketdPasses) {
+  MonitorRequest r;
+  r.monitor_path = "cricket-monitor";
+  r.id = "c1";
+  r.bundle = "/b";
+  r.oci_root = "/o";
+  r.exit_file = "/e";
+  std::vector<std::string> argv = MonitorArgv(r, 3, 4);
+  EXPECT_EQ(argv.back(), "--go-fd=4");
+  auto a = Parse(argv);
+  ASSERT_TRUE(a.ok()) << a.status();
+  EXPECT_EQ(a->run.sync_fd, 3);
+  EXPECT_EQ(a->run.go_fd, 4);
+  auto without = Parse(MonitorArgv(r, 3));
+  ASSERT_TRUE(without.ok()) << without.status();
+  EXPECT_EQ(without->run.go_fd, -1);
 }
 
 TEST(OomCounter, ReadsOomKillFromEitherFile) {
