@@ -11,6 +11,7 @@
 #include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_split.h"
+#include "oci/cgroup/cgroup_fs.h"
 #include "oci/linux/caps.h"
 #include "oci/linux/clone.h"
 #include "oci/linux/init.h"
@@ -102,6 +103,9 @@ struct ExecChild {
   std::vector<sys::UniqueFd> ns_fds;
   std::vector<int> ns_types;
   sys::UniqueFd root;
+  // v1 dirs the child joins itself while it still sees the host's cgroupfs
+  // (Manager::SelfJoinDirs); empty: the parent adds it.
+  std::vector<std::string> cgroup_self_join;
 };
 
 absl::Status EnterContainer(const ExecChild& e) {
@@ -120,7 +124,8 @@ absl::Status EnterContainer(const ExecChild& e) {
 [[noreturn]] void RunExecChild(ExecChild& e, linux::SyncSocket& sock) {
   auto ready = sock.Expect(linux::SyncMsg::kParentReady);
   if (!ready.ok()) _exit(1);
-  absl::Status st = EnterContainer(e);
+  absl::Status st = cgroup::JoinSelf(e.cgroup_self_join);
+  if (st.ok()) st = EnterContainer(e);
   absl::StatusOr<std::string> path;
   if (st.ok()) {
     linux::AddHomeEnv(&e.proc.env, e.proc.process->user.uid);
@@ -142,7 +147,7 @@ absl::StatusOr<pid_t> Runtime::Exec(const std::string& id, const ExecOptions& op
   }
   ASSIGN_OR_RETURN(Process process, ExecProcessSpec(l.spec, opts));
   pid_t init = l.stored.state.pid;
-  ExecChild e{init, {}, {}, {}, {}};
+  ExecChild e{init, {}, {}, {}, {}, {}};
   e.proc.process = &process;
   if (l.spec.linux_spec && l.spec.linux_spec->seccomp)
     e.proc.seccomp = &*l.spec.linux_spec->seccomp;
@@ -163,6 +168,7 @@ absl::StatusOr<pid_t> Runtime::Exec(const std::string& id, const ExecOptions& op
       ::open(absl::StrCat("/proc/", init, "/root").c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC));
   if (!e.root) return sys::ErrnoStatus(errno, "open root of container %s", id);
   ASSIGN_OR_RETURN(auto cg, internal::AttachCgroup(l.stored));
+  e.cgroup_self_join = cg->SelfJoinDirs();  // the child is still in the host's user namespace
   ASSIGN_OR_RETURN(auto pair, linux::SyncSocket::Pair());
   std::optional<linux::PidNsGuard> pidns;
   ASSIGN_OR_RETURN(pidns, linux::PidNsGuard::Enter(absl::StrCat("/proc/", init, "/ns/pid")));
@@ -176,8 +182,10 @@ absl::StatusOr<pid_t> Runtime::Exec(const std::string& id, const ExecOptions& op
   pair.second.Close();
   sys::Rollback rb;
   rb.Add("kill exec process", [&] { return linux::KillAndReap(child.pid, child.pidfd.get()); });
-  RETURN_IF_ERROR(
-      sys::Annotate(cg->AddProcess(child.pid), "exec in container %s: join cgroup", id));
+  if (e.cgroup_self_join.empty()) {
+    RETURN_IF_ERROR(
+        sys::Annotate(cg->AddProcess(child.pid), "exec in container %s: join cgroup", id));
+  }
   RETURN_IF_ERROR(pair.first.Send(linux::SyncMsg::kParentReady));
   auto msg = pair.first.Recv();
   if (msg.ok()) {

@@ -13,6 +13,7 @@
 #include "oci/sys/atomic_file.h"
 #include "oci/sys/child_process.h"
 #include "oci/sys/fs.h"
+#include "oci/sys/temp_dir.h"
 #include "tests/integration/oci/cli_helpers.h"
 
 namespace cricket::testing {
@@ -177,6 +178,53 @@ TEST_F(LifecycleTest, RunForwardsSignals) {
   auto ex = child->Wait();
   ASSERT_TRUE(ex.ok());
   EXPECT_EQ(ex->code(), 42);
+}
+
+// With no cgroup2 mount in sight (a pure v1 layout, the one crun accepts),
+// init and exec'd processes join their v1 cgroups themselves through `tasks`
+// rather than being added by the parent: they must land in the same place.
+TEST_F(LifecycleTest, OnPureV1InitAndExecJoinTheirCgroupsThemselves) {
+  if (!sys::PathExists("/sys/fs/cgroup/pids/tasks")) GTEST_SKIP() << "no cgroup v1 hierarchy here";
+  auto dir = sys::TempDir::Make("cricket-v1-only-");
+  ASSERT_TRUE(dir.ok()) << dir.status();
+  const std::string wrapper = dir->Sub("cricket-oci");
+  const std::string script = absl::StrCat(
+      "#!/bin/sh\nexec unshare -m sh -c "
+      "'umount /sys/fs/cgroup/unified 2>/dev/null; exec \"$0\" \"$@\"' ",
+      CricketOciPath(), " \"$@\"\n");
+  ASSERT_TRUE(sys::WriteFileAtomic(wrapper, script, 0755).ok());
+  auto v1 = OciCli::Make(wrapper);
+  ASSERT_TRUE(v1.ok()) << v1.status();
+  std::string id = NewId("selfjoin");
+  cgroup_path_ = "/cricket-oci-test/" + id;
+  bundle_->config()["linux"]["cgroupsPath"] = cgroup_path_;
+  bundle_->SetArgs({"sleep", "100"});
+  ASSERT_TRUE(bundle_->Save().ok());
+  CliResult r = v1->Run({"run", "-d", "--bundle", bundle_->dir(), id});
+  ASSERT_EQ(r.code, 0) << r;
+  r = v1->Run({"exec", "-d", "--pid-file", dir->Sub("exec.pid"), id, "sleep", "100"});
+  ASSERT_EQ(r.code, 0) << r;
+  auto exec_pid = sys::ReadFile(dir->Sub("exec.pid"));
+  ASSERT_TRUE(exec_pid.ok()) << exec_pid.status();
+  for (int pid : {v1->State(id)["pid"].get<int>(), std::stoi(*exec_pid)}) {
+    auto text = sys::ReadFile(absl::StrCat("/proc/", pid, "/cgroup"));
+    ASSERT_TRUE(text.ok()) << text.status();
+    int v1_lines = 0;
+    std::istringstream lines(*text);
+    for (std::string line; std::getline(lines, line);) {
+      size_t a = line.find(':'), b = line.find(':', a + 1);
+      if (b == a + 1) continue;  // the v2 line: left as it was, hidden from this layout
+      ++v1_lines;
+      EXPECT_EQ(line.substr(b + 1), cgroup_path_) << "pid " << pid << ": " << line;
+    }
+    EXPECT_GT(v1_lines, 0) << *text;
+  }
+  ASSERT_EQ(v1->Run({"delete", "-f", id}).code, 0);
+  EXPECT_FALSE(sys::PathExists("/sys/fs/cgroup/pids" + cgroup_path_));
+  auto controllers = sys::ListDir("/sys/fs/cgroup");
+  for (const std::string& c : controllers.ok() ? *controllers : std::vector<std::string>{}) {
+    (void)sys::RemoveDir("/sys/fs/cgroup/" + c + "/cricket-oci-test");
+  }
 }
 
 TEST_F(LifecycleTest, RunDetachedThenForceDelete) {
