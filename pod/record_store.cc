@@ -1,6 +1,8 @@
 // Versioned JSON records with atomic writes and crash-tolerant loading.
 #include "pod/record_store.h"
 
+#include <unistd.h>
+
 #include <cstdio>
 
 #include "absl/strings/match.h"
@@ -9,6 +11,7 @@
 #include "oci/sys/fs.h"
 #include "oci/sys/log.h"
 #include "oci/sys/status.h"
+#include "pod/runtime_file.h"
 
 namespace cricket::pod {
 namespace {
@@ -44,8 +47,14 @@ absl::Status RecordStore::Put(const std::string& kind, const std::string& id,
                               const nlohmann::json& body) {
   RETURN_IF_ERROR(sys::MkdirAll(absl::StrCat(dir_, "/", kind), 0700));
   nlohmann::json j = {{"version", kRecordVersion}, {"kind", kind}, {"id", id}, {"body", body}};
-  return sys::Annotate(sys::WriteFileAtomic(PathOf(kind, id), j.dump(), 0600),
-                       "save %s record %s", kind, id);
+  std::string path = PathOf(kind, id);
+  // A new record needs the directory fsync too, so that its name survives a
+  // power loss. An update (a state change) does not: losing only the rename
+  // leaves the previous record, which is whole and was durable already.
+  bool update = ::access(path.c_str(), F_OK) == 0;
+  absl::Status st = update ? WriteFileReplacing(path, j.dump(), 0600, /*fsync_file=*/true)
+                           : sys::WriteFileAtomic(path, j.dump(), 0600);
+  return sys::Annotate(st, "save %s record %s", kind, id);
 }
 
 absl::Status RecordStore::Delete(const std::string& kind, const std::string& id) {

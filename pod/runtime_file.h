@@ -24,9 +24,12 @@
 namespace cricket::pod {
 
 // temp (named by pid and a counter, so threads and processes never share one)
-// → write → rename. Readers see the old contents or the new.
-inline absl::Status WriteRuntimeFile(const std::string& path, std::string_view contents,
-                                     mode_t mode = 0644) {
+// → write → [fsync] → rename, with no fsync of the directory. Readers see the
+// old contents or the new. With fsync_file, a power loss too leaves the old
+// file or the new one whole (the rename alone may be lost): enough for a file
+// that is being replaced, whose name is already durable.
+inline absl::Status WriteFileReplacing(const std::string& path, std::string_view contents,
+                                       mode_t mode, bool fsync_file) {
   static std::atomic<unsigned> seq{0};
   std::string tmp = absl::StrCat(path, ".tmp-", ::getpid(), "-", seq++);
   sys::UniqueFd fd(::open(tmp.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, mode));
@@ -41,12 +44,19 @@ inline absl::Status WriteRuntimeFile(const std::string& path, std::string_view c
   }
   // The umask may have narrowed the mode at creation.
   if (st.ok() && ::fchmod(fd.get(), mode) != 0) st = sys::ErrnoStatus(errno, "chmod %s", tmp);
+  if (st.ok() && fsync_file && ::fsync(fd.get()) != 0) st = sys::ErrnoStatus(errno, "fsync %s", tmp);
   fd.Reset();
   if (st.ok() && ::rename(tmp.c_str(), path.c_str()) != 0) {
     st = sys::ErrnoStatus(errno, "rename %s to %s", tmp, path);
   }
   if (!st.ok()) ::unlink(tmp.c_str());
   return st;
+}
+
+// A file of the state dir: atomic, never fsynced (see above).
+inline absl::Status WriteRuntimeFile(const std::string& path, std::string_view contents,
+                                     mode_t mode = 0644) {
+  return WriteFileReplacing(path, contents, mode, /*fsync_file=*/false);
 }
 
 }  // namespace cricket::pod
