@@ -1,7 +1,8 @@
 // Debian's containerd 1.6 and its runc v2 shim drive cricket-oci in runc's
-// place (`ctr run --runc-binary`): run to completion, a tty, and a detached
-// task through exec, ps, pause, resume, metrics, kill and delete. The same
-// steps with Debian's runc must look the same to the partner.
+// place (`ctr run --runc-binary`): run to completion, stdin, specs from ctr's
+// flags, a failed create, run and exec on a tty, and a detached task through
+// exec, ps, pause, resume, metrics, kill and delete. The same steps with
+// Debian's runc must look the same to the partner.
 #include <unistd.h>
 
 #include <algorithm>
@@ -9,7 +10,6 @@
 
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_join.h"
-#include "absl/strings/str_replace.h"
 #include "gtest/gtest.h"
 #include "oci/sys/atomic_file.h"
 #include "oci/sys/fs.h"
@@ -201,7 +201,8 @@ TEST_F(ContainerdShimTest, RunAndExecWithATerminal) {
     EXPECT_EQ(exec.code, 5) << exec << "\n" << ctd_->Log();
     EXPECT_NE(exec.out.find("/dev/pts/"), std::string::npos) << id << ": " << exec;
     codes.push_back({run.code, exec.code});
-    EXPECT_EQ(ctd_->Ctr({"task", "kill", "-s", "KILL", bg}).code, 0);
+    // --all: the runtime's `kill --all` signals every process of the task.
+    EXPECT_EQ(ctd_->Ctr({"task", "kill", "--all", "-s", "KILL", bg}).code, 0);
     WaitUntil([&] { return ctd_->TaskStatus(bg) == "STOPPED"; });
     EXPECT_EQ(ctd_->Ctr({"task", "delete", bg}).code, 0);
     EXPECT_EQ(ctd_->Ctr({"containers", "rm", bg}).code, 0);
@@ -210,6 +211,8 @@ TEST_F(ContainerdShimTest, RunAndExecWithATerminal) {
   std::vector<std::string> verbs = LoggedVerbs(logger_);
   EXPECT_EQ(std::count(verbs.begin(), verbs.end(), "create"), 2) << absl::StrJoin(verbs, " ");
   EXPECT_EQ(std::count(verbs.begin(), verbs.end(), "exec"), 1) << absl::StrJoin(verbs, " ");
+  auto calls = sys::ReadFile(logger_ + ".log");
+  EXPECT_NE(calls.ok() ? calls->find(" kill --all ") : std::string::npos, std::string::npos);
 }
 
 // One detached task through every task verb of ctr; each step's outcome as a
