@@ -42,7 +42,8 @@ file systems and runs pods and containers with its own OCI runtime engine; pod n
 from standard CNI plugins.
 
 The package holds cricketd (with its systemd unit and default config), cricket-monitor (one \
-per container; it outlives cricketd restarts), cricket-oci (a runc-compatible OCI runtime) and \
+per container, slimmed to cricket-monitor-supervise once the container runs; it outlives \
+cricketd restarts), cricket-oci (a runc-compatible OCI runtime) and \
 cricketctl (a CRI client).")
 set(CPACK_DEBIAN_FILE_NAME DEB-DEFAULT)
 set(CPACK_DEBIAN_PACKAGE_SECTION admin)

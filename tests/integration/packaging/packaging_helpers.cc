@@ -45,6 +45,7 @@ const std::set<std::string>& ExpectedInstalledFiles() {
       "/usr/bin/cricketctl",
       "/usr/bin/cricket-oci",
       "/usr/bin/cricket-monitor",
+      "/usr/bin/cricket-monitor-supervise",
       "/usr/bin/cricket-pause",
       "/lib/systemd/system/cricket.service",
       "/etc/cricket/cricket.yaml",
@@ -53,6 +54,7 @@ const std::set<std::string>& ExpectedInstalledFiles() {
       "/usr/share/man/man1/cricketctl.1.gz",
       "/usr/share/man/man8/cricket-oci.8.gz",
       "/usr/share/man/man8/cricket-monitor.8.gz",
+      "/usr/share/man/man8/cricket-monitor-supervise.8.gz",
       "/usr/share/man/man8/cricket-pause.8.gz",
   };
   return *files;
