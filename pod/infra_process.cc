@@ -3,6 +3,7 @@
 
 #include <fcntl.h>
 #include <limits.h>
+#include <poll.h>
 #include <signal.h>
 #include <sys/mount.h>
 #include <unistd.h>
@@ -54,16 +55,42 @@ absl::StatusOr<sys::UniqueFd> OpenLog(const std::string& path) {
   return fd;
 }
 
-absl::StatusOr<pid_t> Spawn(const InfraSpec& s) {
+// How long the infra process may take to say it is ready.
+constexpr int kReadyTimeoutMs = 10000;
+
+absl::StatusOr<pid_t> Spawn(const InfraSpec& s, int ready_fd) {
   ASSIGN_OR_RETURN(sys::UniqueFd log, OpenLog(s.log_path));
   sys::NamespaceSpawnOptions o;
-  o.argv = {s.pause_path};
+  o.argv = {s.pause_path, "--ready-fd=3"};
+  o.extra_fd = ready_fd;
   for (const std::string* ns : {&s.ipc_ns_path, &s.uts_ns_path, &s.netns_path}) {
     if (!ns->empty()) o.join_ns.push_back(*ns);
   }
   o.new_pid_ns = true;
   o.stderr_fd = log ? log.get() : -1;
   return sys::SpawnDetachedInNamespaces(o);
+}
+
+// The infra process writes one byte once its signal handlers are in place;
+// EOF means it ended before that (a crash, or a program that is not a pause).
+absl::Status WaitReady(int fd, const InfraSpec& s, pid_t pid) {
+  pollfd p{fd, POLLIN, 0};
+  int rc;
+  while ((rc = ::poll(&p, 1, kReadyTimeoutMs)) < 0 && errno == EINTR) {
+  }
+  if (rc == 0) {
+    return absl::DeadlineExceededError(absl::StrCat("infra process ", s.pause_path, " (pid ", pid,
+                                                    ") not ready after ", kReadyTimeoutMs, " ms"));
+  }
+  char b = 0;
+  ssize_t n;
+  while ((n = ::read(fd, &b, 1)) < 0 && errno == EINTR) {
+  }
+  if (n != 1) {
+    return absl::FailedPreconditionError(absl::StrCat(
+        "infra process ", s.pause_path, " (pid ", pid, ") exited before it was ready"));
+  }
+  return absl::OkStatus();
 }
 
 }  // namespace
@@ -82,7 +109,11 @@ absl::Status StartInfra(const InfraSpec& s, InfraState* out, sys::Rollback& rb) 
   res.cpu = oci::cgroup::Cpu{};
   res.cpu->shares = kInfraCpuShares;
   RETURN_IF_ERROR(sys::Annotate(cg->Set(res), "infra cgroup %s", s.cgroups_path));
-  ASSIGN_OR_RETURN(pid_t pid, Spawn(s));
+  int ends[2];
+  if (::pipe2(ends, O_CLOEXEC) != 0) return sys::ErrnoStatus(errno, "infra readiness pipe");
+  sys::UniqueFd ready_rd(ends[0]), ready_wr(ends[1]);
+  ASSIGN_OR_RETURN(pid_t pid, Spawn(s, ready_wr.get()));
+  ready_wr.Reset();  // the infra process holds the only write end now
   // Read at once: until it is known, the undo below can only use the pid.
   absl::StatusOr<uint64_t> start = sys::ProcessStartTime(pid);
   if (!start.ok()) {
@@ -92,6 +123,7 @@ absl::Status StartInfra(const InfraSpec& s, InfraState* out, sys::Rollback& rb) 
   out->pid = pid;
   out->start_time = *start;
   rb.Add(absl::StrCat("stop infra process ", pid), [pid, t = *start] { return StopInfra(pid, t); });
+  RETURN_IF_ERROR(WaitReady(ready_rd.get(), s, pid));
   RETURN_IF_ERROR(sys::Annotate(cg->AddProcess(pid), "infra cgroup %s", s.cgroups_path));
   rb.Add("unpin pid namespace", [p = s.ns_dir + "/pid"] { return sys::RemovePinnedNamespace(p); });
   ASSIGN_OR_RETURN(out->pid_ns_path, PinPidNamespace(pid, s.ns_dir));

@@ -54,15 +54,20 @@ void ResetSignals() {
 }
 
 // The target: its own session, stdio, exec. Nothing here allocates.
-[[noreturn]] void ExecTarget(char** argv, int devnull, int err_fd, int pipe_fd) {
+[[noreturn]] void ExecTarget(char** argv, int devnull, int err_fd, int extra_fd, int pipe_fd) {
   if (setsid() < 0) Send(pipe_fd, kSetsid, errno, 0), _exit(127);
   int src[3] = {devnull, devnull, err_fd < 0 ? devnull : err_fd};
   int tmp[3];
   for (int i = 0; i < 3; i++) tmp[i] = fcntl(src[i], F_DUPFD, 100);
+  // Moved out of the way first: the extra fd may sit where stdio goes.
+  int extra = extra_fd < 0 ? -1 : fcntl(extra_fd, F_DUPFD, 100);
+  if (extra_fd >= 0 && extra < 0) Send(pipe_fd, kStdio, errno, 3), _exit(127);
   for (int i = 0; i < 3; i++) {
     if (tmp[i] < 0 || dup2(tmp[i], i) < 0) Send(pipe_fd, kStdio, errno, i), _exit(127);
   }
   syscall(SYS_close_range, 3, ~0U, CLOSE_RANGE_CLOEXEC);
+  // dup2 leaves fd 3 without FD_CLOEXEC: the only extra fd that survives exec.
+  if (extra >= 0 && dup2(extra, 3) < 0) Send(pipe_fd, kStdio, errno, 3), _exit(127);
   if (chdir("/") != 0) {
     // Not fatal: the target does not care where it is.
   }
@@ -73,7 +78,7 @@ void ResetSignals() {
 
 // The intermediate child: join, unshare, fork the target, report its pid, exit.
 [[noreturn]] void Intermediate(const std::vector<int>& ns_fds, bool new_pid_ns, char** argv,
-                               int devnull, int err_fd, int pipe_fd) {
+                               int devnull, int err_fd, int extra_fd, int pipe_fd) {
   ResetSignals();
   for (size_t i = 0; i < ns_fds.size(); i++) {
     if (setns(ns_fds[i], 0) != 0) Send(pipe_fd, kSetns, errno, static_cast<int>(i)), _exit(1);
@@ -81,7 +86,7 @@ void ResetSignals() {
   if (new_pid_ns && unshare(CLONE_NEWPID) != 0) Send(pipe_fd, kUnshare, errno, 0), _exit(1);
   pid_t pid = _Fork();
   if (pid < 0) Send(pipe_fd, kFork, errno, 0), _exit(1);
-  if (pid == 0) ExecTarget(argv, devnull, err_fd, pipe_fd);
+  if (pid == 0) ExecTarget(argv, devnull, err_fd, extra_fd, pipe_fd);
   Send(pipe_fd, kReport, 0, pid);
   _exit(0);
 }
@@ -159,7 +164,10 @@ absl::StatusOr<pid_t> SpawnDetachedInNamespaces(const NamespaceSpawnOptions& o) 
   UniqueFd rd(p[0]), wr(p[1]);
   pid_t mid = ::fork();
   if (mid < 0) return ErrnoStatus(errno, "fork for %s", o.argv[0]);
-  if (mid == 0) Intermediate(ns_fds, o.new_pid_ns, argv.data(), devnull.get(), o.stderr_fd, wr.get());
+  if (mid == 0) {
+    Intermediate(ns_fds, o.new_pid_ns, argv.data(), devnull.get(), o.stderr_fd, o.extra_fd,
+                 wr.get());
+  }
   wr.Reset();
   int status = 0;
   while (::waitpid(mid, &status, 0) < 0 && errno == EINTR) {

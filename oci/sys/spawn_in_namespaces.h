@@ -19,6 +19,7 @@ struct NamespaceSpawnOptions {
   std::vector<std::string> join_ns;   // namespace files (pinned or /proc/<pid>/ns/*) to setns
   bool new_pid_ns = false;            // the process becomes PID 1 of a new pid namespace
   int stderr_fd = -1;                 // -1 → /dev/null
+  int extra_fd = -1;                  // handed to the target as fd 3 (a readiness pipe)
   std::chrono::milliseconds timeout = std::chrono::seconds(10);
 };
 

@@ -47,12 +47,14 @@ bool Install(int signo, void (*handler)(int), int flags) {
 }  // namespace
 
 int main(int argc, char** argv) {
+  int ready_fd = -1;
   for (int i = 1; i < argc; ++i) {
     if (strcmp(argv[i], "-v") == 0 || strcmp(argv[i], "--version") == 0) {
       printf("cricket-pause %s\n", CRICKET_VERSION);
       return 0;
     }
-    fprintf(stderr, "cricket-pause: unknown argument %s (only -v)\n", argv[i]);
+    if (sscanf(argv[i], "--ready-fd=%d", &ready_fd) == 1 && ready_fd >= 3) continue;
+    fprintf(stderr, "cricket-pause: unknown argument %s (only -v, --ready-fd=N)\n", argv[i]);
     return 2;
   }
   if (getpid() != 1) {
@@ -66,6 +68,13 @@ int main(int argc, char** argv) {
   }
   // Reap anything that died before the handler was in place.
   OnChild(SIGCHLD);
+  if (ready_fd >= 0) {
+    // cricketd waits for this byte before it pins our pid namespace: from here
+    // on, only a signal ends us.
+    ssize_t ignored = write(ready_fd, "r", 1);
+    (void)ignored;
+    close(ready_fd);  // NOLINT(cricket-raw-call): a static C program without oci/sys
+  }
   for (;;) {
     pause();
   }
