@@ -119,8 +119,10 @@ absl::Status SpdyClientSession::HandleData(uint32_t stream_id, uint8_t flags, st
   if (!payload.empty()) {
     // The data is consumed as soon as the caller gets the event, so the
     // window is given back at once.
+    // Stream and session (SPDY/3.1) both, from the first byte: a server that
+    // counts its session window from the start must get every byte back.
     outbox_ += SpdyWindowUpdate(stream_id, payload.size());
-    if (peer_session_windows_) outbox_ += SpdyWindowUpdate(0, payload.size());
+    outbox_ += SpdyWindowUpdate(0, payload.size());
     events->push_back(Ev(SpdyEvent::kData, stream_id, std::move(payload)));
   }
   if (flags & kSpdyFlagFin) {

@@ -166,7 +166,11 @@ bool SpdyConnection::WriteData(uint32_t id, std::string_view data, bool fin) {
       auto it = streams_.find(id);
       if (down_ || it == streams_.end() || it->second.local_closed) return -1;
       if (!peer_flow_control_ || data.empty()) return int64_t{kMaxDataFrame};
-      return std::min<int64_t>({int64_t{kMaxDataFrame}, it->second.window, session_window_});
+      // What went out before the peer's first WINDOW_UPDATE can leave a window
+      // below zero: that is "wait for more updates", never "stream gone".
+      int64_t w = std::min<int64_t>(kMaxDataFrame, it->second.window);
+      if (peer_session_windows_) w = std::min(w, session_window_);
+      return std::max<int64_t>(w, 0);
     };
     window_cv_.wait(lock, [&] { return usable() != 0; });
     int64_t room = usable();
@@ -213,6 +217,9 @@ void SpdyConnection::ConsumedData(uint32_t id, size_t n) {
 void SpdyConnection::AddWindow(uint32_t id, int64_t delta) {
   std::lock_guard<std::mutex> lock(mu_);
   peer_flow_control_ = true;
+  // Clients that only count streams (SPDY/3 style) never refill the session
+  // window: enforce it only for a peer that shows it counts it.
+  if (id == 0) peer_session_windows_ = true;
   if (id == 0) {
     session_window_ += delta;
   } else if (auto it = streams_.find(id); it != streams_.end()) {

@@ -82,7 +82,8 @@ class SpdyConnection {
   std::map<uint32_t, Stream> streams_;  // accepted client streams; under mu_
   int64_t session_window_ = kSpdyDefaultWindow;
   int64_t initial_window_ = kSpdyDefaultWindow;
-  bool peer_flow_control_ = false;  // the peer has sent a WINDOW_UPDATE
+  bool peer_flow_control_ = false;     // the peer has sent a WINDOW_UPDATE
+  bool peer_session_windows_ = false;  // ... and one for the session (stream 0)
   bool down_ = false;
   ConnectionPace pace_;
   uint32_t last_stream_ = 0;
