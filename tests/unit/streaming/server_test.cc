@@ -101,6 +101,42 @@ TEST_F(StreamingServerTest, SpdyLargeStdinComesBack) {
   EXPECT_EQ(r.error, R"({"metadata":{},"status":"Success"})");
 }
 
+// A client whose first WINDOW_UPDATE comes after the server has sent more than
+// the initial 64 KiB (kubectl under load): the window is below zero for a
+// while, which must mean "wait", never "the stream is gone".
+TEST_F(StreamingServerTest, SpdyLateWindowUpdatesOnlyPauseTheOutput) {
+  std::string input;
+  for (size_t i = 0; i < (1 << 20); i++) input.push_back(static_cast<char>('a' + i % 26));
+  auto c = SpdyClient::Connect(ExecUrl({"cat"}, true, true, false, false), {"v4.channel.k8s.io"});
+  ASSERT_TRUE(c.ok()) << c.status();
+  SpdyClient& s = **c;
+  uint32_t error = s.Open({{"streamtype", "error"}});
+  uint32_t in = s.Open({{"streamtype", "stdin"}});
+  uint32_t out = s.Open({{"streamtype", "stdout"}});
+  auto update = [&](uint32_t id, uint32_t delta) {
+    s.SendRaw(cs::EncodeSpdyControl(cs::kWindowUpdate, 0, cs::TwoWordsPayload(id, delta)));
+  };
+  const size_t first = 256 << 10;
+  s.Send(in, std::string_view(input).substr(0, first));
+  auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(20);
+  while (s.Data(out).size() < first && std::chrono::steady_clock::now() < deadline) {
+    std::this_thread::sleep_for(std::chrono::milliseconds(5));
+  }
+  ASSERT_EQ(s.Data(out).size(), first) << "no flow control before the first update";
+  update(out, 4096);  // the stdout window stays far below zero
+  update(0, 4096);
+  std::this_thread::sleep_for(std::chrono::milliseconds(100));
+  s.Send(in, std::string_view(input).substr(first), true);  // more output while it is
+  std::this_thread::sleep_for(std::chrono::milliseconds(300));
+  update(out, 64 << 20);  // now plenty
+  update(0, 64 << 20);
+  EXPECT_TRUE(s.WaitFin(error, 20000));
+  EXPECT_TRUE(s.WaitFin(out, 5000));
+  EXPECT_EQ(s.Data(out).size(), input.size());
+  EXPECT_TRUE(s.Data(out) == input);
+  EXPECT_EQ(s.Data(error), R"({"metadata":{},"status":"Success"})");
+}
+
 TEST_F(StreamingServerTest, SpdyTtyResizeReachesTheSession) {
   ExecOptions o;
   o.tty = true;
