@@ -6,6 +6,8 @@
 #include <chrono>
 #include <thread>
 
+#include "oci/sys/fs.h"
+#include "tests/fixtures/busybox_registry.h"
 #include "tests/fixtures/partners.h"
 
 namespace cricket::testing {
@@ -27,6 +29,8 @@ v1::RunPodSandboxRequest PodRequest(const std::string& name, const std::string& 
 
 void CriE2eTest::SetUp() {
   CRICKET_REQUIRE_ROOT();
+  had_default_parent_ = sys::PathExists("/sys/fs/cgroup/memory/cricket") ||
+                        sys::PathExists("/sys/fs/cgroup/unified/cricket");
   auto cni = CniFixture::Make();
   if (!cni.ok()) {
     if (InCI()) FAIL() << cni.status();
@@ -88,6 +92,23 @@ absl::Status CriE2eTest::RemovePod(const std::string& id) {
   return Call(&v1::RuntimeService::Stub::RemovePodSandbox, r, "RemovePodSandbox").status();
 }
 
+void CriE2eTest::ServeBusybox() {
+  auto reg = RegistryFixture::Start(RegistryMode::kPlain);
+  ASSERT_TRUE(reg.ok()) << reg.status();
+  registry_ = std::move(*reg);
+  auto image = PushBusybox(*registry_);
+  ASSERT_TRUE(image.ok()) << image.status();
+  image_ = *image;
+}
+
+void CriE2eTest::PullBusybox() {
+  v1::PullImageRequest pull;
+  pull.mutable_image()->set_image(image_);
+  auto pulled =
+      client_->Call(client_->images(), &v1::ImageService::Stub::PullImage, pull, "PullImage");
+  ASSERT_TRUE(pulled.ok()) << pulled.status();
+}
+
 void CriE2eTest::TearDown() {
   if (client_) {
     auto list = Call(&v1::RuntimeService::Stub::ListPodSandbox, v1::ListPodSandboxRequest(),
@@ -99,12 +120,17 @@ void CriE2eTest::TearDown() {
   client_.reset();
   restarted_.reset();
   daemon_.reset();
-  std::string parent = "/cricket-e2e-" + std::to_string(getpid());
-  for (const char* h : {"cpu", "cpuacct", "cpuset", "memory", "devices", "freezer", "blkio",
-                        "pids", "systemd", "unified", "net_cls", "net_prio", "perf_event",
-                        "hugetlb"}) {
-    std::string dir = std::string("/sys/fs/cgroup/") + h + parent;
-    ::rmdir(dir.c_str());  // empty once the pods are gone; absent is fine
+  // Our pods' parent, and cricketd's default one ("/cricket", for pods that
+  // name none, as cricketctl run's do) when this test made it.
+  std::vector<std::string> parents = {"/cricket-e2e-" + std::to_string(getpid())};
+  if (!had_default_parent_) parents.push_back("/cricket");
+  for (const std::string& parent : parents) {
+    for (const char* h : {"cpu", "cpuacct", "cpuset", "memory", "devices", "freezer", "blkio",
+                          "pids", "systemd", "unified", "net_cls", "net_prio", "perf_event",
+                          "hugetlb"}) {
+      std::string dir = std::string("/sys/fs/cgroup/") + h + parent;
+      ::rmdir(dir.c_str());  // empty once the pods are gone; absent is fine
+    }
   }
   if (cni_) {
     EXPECT_TRUE(cni_->Cleanup().ok());

@@ -12,6 +12,7 @@
 #include "tests/fixtures/cni_fixture.h"
 #include "tests/fixtures/cricketd_fixture.h"
 #include "tests/fixtures/leak_check.h"
+#include "tests/fixtures/registry_fixture.h"
 
 namespace cricket::testing {
 
@@ -37,6 +38,11 @@ class CriE2eTest : public ::testing::Test {
     return client_->Call(client_->runtime(), rpc, req, name);
   }
   absl::StatusOr<v1::PodSandboxStatusResponse> PodStatus(const std::string& id);
+  // A plain docker-registry holding the busybox test image: sets registry_
+  // and image_ (the reference to pull). Check HasFatalFailure() after it.
+  void ServeBusybox();
+  // PullImage of image_ through cricketd.
+  void PullBusybox();
   absl::Status RemovePod(const std::string& id);
 
   // Appended to the generated config (e.g. a metrics: section); set before SetUp().
@@ -46,6 +52,9 @@ class CriE2eTest : public ::testing::Test {
   std::unique_ptr<CricketdInstance> daemon_;
   std::unique_ptr<sys::ChildProcess> restarted_;
   std::unique_ptr<cri::client::Client> client_;
+  std::unique_ptr<RegistryFixture> registry_;
+  std::string image_;
+  bool had_default_parent_ = true;  // cricketd's default cgroup parent existed before us
 };
 
 }  // namespace cricket::testing

@@ -10,6 +10,7 @@
 #include "oci/sys/atomic_file.h"
 #include "oci/sys/unique_fd.h"
 #include "tests/e2e/ctl/ctl_e2e_helpers.h"
+#include "tests/fixtures/busybox_registry.h"
 #include "tests/fixtures/image_builder.h"
 #include "tests/fixtures/partners.h"
 #include "tests/fixtures/registry_fixture.h"
@@ -218,12 +219,9 @@ TEST_F(CtlContainersTest, StatspAndEvents) {
 TEST_F(CtlContainersTest, PullWithCredsAndPodConfigThenRmiAll) {
   auto reg = RegistryFixture::Start(RegistryMode::kPlain);
   ASSERT_TRUE(reg.ok()) << reg.status();
-  auto spec = BusyboxImage();
-  ASSERT_TRUE(spec.ok()) << spec.status();
-  std::string layout = tmp_->Sub("push-layout");
-  ASSERT_TRUE(WriteImage(layout, *spec, "1.0").ok());
-  ASSERT_TRUE(PushLayout(layout, "1.0", **reg, "e2e/busybox", false).ok());
-  std::string ref = (*reg)->HostPort() + "/e2e/busybox:1.0";
+  auto pushed = PushBusybox(**reg);
+  ASSERT_TRUE(pushed.ok()) << pushed.status();
+  std::string ref = *pushed;
   // Not a terminal here: no progress line, just crictl's result line.
   sys::CommandResult pulled =
       Ctl({"pull", "--creds", "someone:pw", "--pod-config", PodConfigFile("puller"), ref});

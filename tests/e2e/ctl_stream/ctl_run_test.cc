@@ -117,7 +117,7 @@ class CtlRunInteractiveTest : public CtlRunTest,
                               public ::testing::WithParamInterface<const char*> {};
 
 TEST_P(CtlRunInteractiveTest, RunRmInteractiveThroughAttach) {
-  Pull();
+  PullBusybox();
   // Streaming needs the server: probe it with a throwaway container.
   std::string probe = StartContainer({"sleep", "1000"});
   ASSERT_FALSE(probe.empty());

@@ -13,28 +13,17 @@ namespace cricket::testing {
 void CtlStreamTest::SetUp() {
   CriE2eTest::SetUp();
   if (IsSkipped() || HasFatalFailure()) return;
-  auto reg = RegistryFixture::Start(RegistryMode::kPlain);
-  ASSERT_TRUE(reg.ok()) << reg.status();
-  registry_ = std::move(*reg);
-  auto image = PushBusybox(*registry_);
-  ASSERT_TRUE(image.ok()) << image.status();
-  image_ = *image;
+  ServeBusybox();
+  if (HasFatalFailure()) return;
   auto logs = sys::TempDir::Make("cricket-e2e-logs-");
   ASSERT_TRUE(logs.ok());
   logs_ = std::make_unique<sys::TempDir>(std::move(*logs));
 }
 
-void CtlStreamTest::Pull() {
-  v1::PullImageRequest pull;
-  pull.mutable_image()->set_image(image_);
-  auto pulled =
-      client_->Call(client_->images(), &v1::ImageService::Stub::PullImage, pull, "PullImage");
-  ASSERT_TRUE(pulled.ok()) << pulled.status();
-}
 
 std::string CtlStreamTest::StartContainer(const std::vector<std::string>& cmd, bool stdin,
                                           bool tty) {
-  Pull();
+  PullBusybox();
   if (pod_id_.empty()) {
     pod_req_ = PodRequest("ctl", logs_->path());
     auto pod = Call(&v1::RuntimeService::Stub::RunPodSandbox, pod_req_, "RunPodSandbox");

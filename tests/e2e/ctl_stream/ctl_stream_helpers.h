@@ -17,8 +17,6 @@ class CtlStreamTest : public CriE2eTest {
  protected:
   void SetUp() override;
 
-  // PullImage of the test image over CRI.
-  void Pull();
   // A pod (PodRequest) with one started container running `cmd`.
   std::string StartContainer(const std::vector<std::string>& cmd, bool stdin = false,
                              bool tty = false);
@@ -31,8 +29,6 @@ class CtlStreamTest : public CriE2eTest {
   absl::StatusOr<sys::CommandResult> Ctl(const std::vector<std::string>& args,
                                          const std::string& input = "");
 
-  std::unique_ptr<RegistryFixture> registry_;
-  std::string image_;
   std::string pod_id_;
   v1::RunPodSandboxRequest pod_req_;
   std::unique_ptr<sys::TempDir> logs_;

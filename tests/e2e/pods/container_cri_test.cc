@@ -20,12 +20,7 @@ class ContainerCriTest : public CriE2eTest {
   void SetUp() override {
     CriE2eTest::SetUp();
     if (IsSkipped() || HasFatalFailure()) return;
-    auto reg = RegistryFixture::Start(RegistryMode::kPlain);
-    ASSERT_TRUE(reg.ok()) << reg.status();
-    registry_ = std::move(*reg);
-    auto image = PushBusybox(*registry_);
-    ASSERT_TRUE(image.ok()) << image.status();
-    image_ = *image;
+    ServeBusybox();
   }
 
   absl::StatusOr<v1::ContainerStatusResponse> Status(const std::string& id) {
@@ -34,8 +29,6 @@ class ContainerCriTest : public CriE2eTest {
     return Call(&v1::RuntimeService::Stub::ContainerStatus, r, "ContainerStatus");
   }
 
-  std::unique_ptr<RegistryFixture> registry_;
-  std::string image_;
 };
 
 TEST_F(ContainerCriTest, PullRunExecLogsSurviveKill9StopRemove) {

@@ -32,15 +32,9 @@ class SharedPidCriTest : public CriE2eTest {
     }
     CriE2eTest::SetUp();
     if (IsSkipped() || HasFatalFailure()) return;
-    auto reg = RegistryFixture::Start(RegistryMode::kPlain);
-    ASSERT_TRUE(reg.ok()) << reg.status();
-    registry_ = std::move(*reg);
-    auto image = PushBusybox(*registry_);
-    ASSERT_TRUE(image.ok()) << image.status();
-    image_ = *image;
-    v1::PullImageRequest pull;
-    pull.mutable_image()->set_image(image_);
-    ASSERT_TRUE(client_->Call(client_->images(), &v1::ImageService::Stub::PullImage, pull, "PullImage").ok());
+    ServeBusybox();
+    if (HasFatalFailure()) return;
+    PullBusybox();
   }
 
   v1::RunPodSandboxRequest SharedPidPod(const std::string& name) {
@@ -89,8 +83,7 @@ class SharedPidCriTest : public CriE2eTest {
     return static_cast<pid_t>(std::atoi(procs.c_str()));
   }
 
-  std::unique_ptr<RegistryFixture> registry_;
-  std::string image_, parent_;
+  std::string parent_;
 };
 
 TEST_F(SharedPidCriTest, ContainersShareOnePidNamespaceUnderPauseAndCleanUp) {

@@ -82,7 +82,7 @@ class EventsCriTest : public StatsCriTest {
 };
 
 TEST_F(EventsCriTest, EventsFollowPodAndContainerLifecycle) {
-  ASSERT_NO_FATAL_FAILURE(Pull());
+  ASSERT_NO_FATAL_FAILURE(PullBusybox());
   auto reader = std::make_unique<EventReader>(client_->runtime());
   ASSERT_NO_FATAL_FAILURE(WaitSubscribed(*reader));
 

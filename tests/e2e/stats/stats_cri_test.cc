@@ -13,7 +13,7 @@ namespace {
 using Clock = std::chrono::steady_clock;
 
 TEST_F(StatsCriTest, ContainerStatsCpuRateAndWritableLayer) {
-  ASSERT_NO_FATAL_FAILURE(Pull());
+  ASSERT_NO_FATAL_FAILURE(PullBusybox());
   auto pod_req = PodRequest("stats");
   auto pod = Call(&v1::RuntimeService::Stub::RunPodSandbox, pod_req, "RunPodSandbox");
   ASSERT_TRUE(pod.ok()) << pod.status();
@@ -75,7 +75,7 @@ TEST_F(StatsCriTest, ContainerStatsCpuRateAndWritableLayer) {
 }
 
 TEST_F(StatsCriTest, PodSandboxStatsNetworkAndFilters) {
-  ASSERT_NO_FATAL_FAILURE(Pull());
+  ASSERT_NO_FATAL_FAILURE(PullBusybox());
   auto pod_req = PodRequest("podstats");
   auto pod = Call(&v1::RuntimeService::Stub::RunPodSandbox, pod_req, "RunPodSandbox");
   ASSERT_TRUE(pod.ok()) << pod.status();
@@ -133,7 +133,7 @@ TEST_F(StatsCriTest, PodSandboxStatsNetworkAndFilters) {
 }
 
 TEST_F(StatsCriTest, MetricsDescriptorsAndValues) {
-  ASSERT_NO_FATAL_FAILURE(Pull());
+  ASSERT_NO_FATAL_FAILURE(PullBusybox());
   auto pod_req = PodRequest("metrics");
   auto pod = Call(&v1::RuntimeService::Stub::RunPodSandbox, pod_req, "RunPodSandbox");
   ASSERT_TRUE(pod.ok()) << pod.status();
@@ -174,7 +174,7 @@ TEST_F(StatsCriTest, MetricsDescriptorsAndValues) {
 }
 
 TEST_F(StatsCriTest, ListStreamsAnswerInChunks) {
-  ASSERT_NO_FATAL_FAILURE(Pull());
+  ASSERT_NO_FATAL_FAILURE(PullBusybox());
   auto pod_req = PodRequest("streams");
   auto pod = Call(&v1::RuntimeService::Stub::RunPodSandbox, pod_req, "RunPodSandbox");
   ASSERT_TRUE(pod.ok()) << pod.status();

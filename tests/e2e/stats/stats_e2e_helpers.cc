@@ -8,21 +8,9 @@ namespace cricket::testing {
 void StatsCriTest::SetUp() {
   CriE2eTest::SetUp();
   if (IsSkipped() || HasFatalFailure()) return;
-  auto reg = RegistryFixture::Start(RegistryMode::kPlain);
-  ASSERT_TRUE(reg.ok()) << reg.status();
-  registry_ = std::move(*reg);
-  auto ref = PushBusybox(*registry_);
-  ASSERT_TRUE(ref.ok()) << ref.status();
-  image_ = *ref;
+  ServeBusybox();
 }
 
-void StatsCriTest::Pull() {
-  v1::PullImageRequest pull;
-  pull.mutable_image()->set_image(image_);
-  auto pulled =
-      client_->Call(client_->images(), &v1::ImageService::Stub::PullImage, pull, "PullImage");
-  ASSERT_TRUE(pulled.ok()) << pulled.status();
-}
 
 std::string StatsCriTest::StartContainer(const std::string& pod_id,
                                          const v1::RunPodSandboxRequest& pod_req,

@@ -19,7 +19,6 @@ class StatsCriTest : public CriE2eTest {
  protected:
   void SetUp() override;
 
-  void Pull();
   // Creates and starts a container in the pod; "" (with a test failure) on error.
   std::string StartContainer(const std::string& pod_id, const v1::RunPodSandboxRequest& pod_req,
                              const std::string& name, const std::vector<std::string>& cmd,
@@ -41,8 +40,6 @@ class StatsCriTest : public CriE2eTest {
     return st.ok();
   }
 
-  std::unique_ptr<RegistryFixture> registry_;
-  std::string image_;
 };
 
 }  // namespace cricket::testing

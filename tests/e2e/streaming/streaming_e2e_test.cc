@@ -51,16 +51,10 @@ class StreamingE2eTest : public CriE2eTest {
   void SetUp() override {
     CriE2eTest::SetUp();
     if (IsSkipped() || HasFatalFailure()) return;
-    auto reg = RegistryFixture::Start(RegistryMode::kPlain);
-    ASSERT_TRUE(reg.ok()) << reg.status();
-    registry_ = std::move(*reg);
-    auto image = PushBusybox(*registry_);
-    ASSERT_TRUE(image.ok()) << image.status();
-    image_ = *image;
-    v1::PullImageRequest pull;
-    pull.mutable_image()->set_image(image_);
-    ASSERT_TRUE(client_->Call(client_->images(), &v1::ImageService::Stub::PullImage, pull,
-                              "PullImage").ok());
+    ServeBusybox();
+    if (HasFatalFailure()) return;
+    PullBusybox();
+    if (HasFatalFailure()) return;
     pod_req_ = PodRequest("stream");
     auto pod = Call(&v1::RuntimeService::Stub::RunPodSandbox, pod_req_, "RunPodSandbox");
     ASSERT_TRUE(pod.ok()) << pod.status();
@@ -131,8 +125,6 @@ class StreamingE2eTest : public CriE2eTest {
 
   static std::string WsUrl(const std::string& http) { return "ws" + http.substr(4); }
 
-  std::unique_ptr<RegistryFixture> registry_;
-  std::string image_;
   v1::RunPodSandboxRequest pod_req_;
   std::string pod_;
 };
