@@ -15,6 +15,7 @@
 #include "absl/status/statusor.h"
 #include "oci/cgroup/resources.h"
 #include "oci/cgroup/stats.h"
+#include "oci/spec.h"
 
 namespace cricket::oci {
 
@@ -75,6 +76,7 @@ struct ExecOptions {
   bool no_new_privs = false;
   int stdin_fd = 0, stdout_fd = 1, stderr_fd = 2;
   int console_socket_fd = -1;  // as CreateOptions::console_socket_fd
+  std::optional<ConsoleSize> console_size;  // process.consoleSize, as runc's exec takes it
 };
 
 class Runtime {

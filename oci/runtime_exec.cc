@@ -62,6 +62,7 @@ absl::StatusOr<Process> ExecProcessSpec(const Spec& spec, const ExecOptions& o) 
   if (!o.cwd.empty()) p.cwd = o.cwd;
   if (o.user) RETURN_IF_ERROR(ParseUserFlag(*o.user, &p.user));
   p.terminal = o.tty;
+  if (o.console_size) p.console_size = o.console_size;
   p.no_new_privileges |= o.no_new_privs;
   if (!o.add_caps.empty()) {
     Capabilities c = p.capabilities.value_or(Capabilities{});

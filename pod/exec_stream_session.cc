@@ -176,6 +176,10 @@ std::vector<std::string> ExecStreamArgv(const ExecStreamRequest& r, int control_
   if (r.opts.tty) {
     a.push_back("--tty");
     a.push_back(absl::StrCat("--console-fd=", console_fd));
+    if (r.opts.width > 0 && r.opts.height > 0) {
+      a.push_back(absl::StrCat("--console-width=", r.opts.width));
+      a.push_back(absl::StrCat("--console-height=", r.opts.height));
+    }
   } else {
     const char* names[3] = {"--stdin-fd=", "--stdout-fd=", "--stderr-fd="};
     for (int i = 0; i < 3; ++i) {

@@ -17,6 +17,9 @@ struct StreamOptions {
   bool stdout = true;
   bool stderr = true;  // ignored with tty: the terminal merges both
   bool tty = false;
+  // The terminal's size when the process starts (0: unknown), so a program
+  // that reads it at once (stty size) never sees 0x0 before the first resize.
+  uint16_t width = 0, height = 0;
 };
 
 class StreamSession {

@@ -132,6 +132,7 @@ void RemoteCommand::ApplyResize(uint16_t w, uint16_t h) {
   std::lock_guard<std::mutex> lock(mu_);
   if (!session_) {
     pending_size_ = std::make_pair(w, h);  // before the process exists: applied at start
+    size_cv_.notify_all();
     return;
   }
   absl::Status st = session_->Resize(w, h);
@@ -143,13 +144,24 @@ void RemoteCommand::Stop() {
     std::lock_guard<std::mutex> lock(mu_);
     stopped_ = true;
     if (session_) session_->Close();
+    size_cv_.notify_all();
   }
   stdin_.Stop();
   if (thread_.joinable()) thread_.join();
 }
 
 void RemoteCommand::Run(SessionFactory factory) {
-  auto made = factory();
+  pod::StreamOptions opts = spec_.opts;
+  if (opts.tty) {
+    // Clients send the terminal's size right after opening their streams:
+    // wait a moment for it, so the process starts with a sized terminal
+    // instead of racing the first resize.
+    std::unique_lock<std::mutex> lock(mu_);
+    size_cv_.wait_for(lock, std::chrono::milliseconds(500),
+                      [&] { return pending_size_.has_value() || stopped_; });
+    if (pending_size_) std::tie(opts.width, opts.height) = *pending_size_;
+  }
+  auto made = factory(opts);
   if (!made.ok()) {
     sys::LogWarn("streaming session failed", {{"session", spec_.what}, {"error", made.status().ToString()}});
     stdin_.Stop();  // nothing will write: never let OnStdin block

@@ -3,6 +3,7 @@
 // exit status written on the error channel the way kubectl reads it.
 #pragma once
 
+#include <condition_variable>
 #include <functional>
 #include <memory>
 #include <mutex>
@@ -62,7 +63,10 @@ struct RemoteCommandSpec {
   StatusFormat format = StatusFormat::kJson;
 };
 
-using SessionFactory = std::function<absl::StatusOr<std::unique_ptr<pod::StreamSession>>()>;
+// Makes the session with the spec's options, plus the terminal size if the
+// client sent one before the process starts.
+using SessionFactory =
+    std::function<absl::StatusOr<std::unique_ptr<pod::StreamSession>>(const pod::StreamOptions&)>;
 
 class RemoteCommand {
  public:
@@ -92,6 +96,7 @@ class RemoteCommand {
   std::mutex mu_;
   pod::StreamSession* session_ = nullptr;  // guarded by mu_; owned by Run
   std::optional<std::pair<uint16_t, uint16_t>> pending_size_;
+  std::condition_variable size_cv_;  // pending_size_ set, or stopped
   bool stopped_ = false;
   std::thread thread_;
 };

@@ -93,7 +93,7 @@ absl::Status ServeExec(Conn& c, const v1::ExecRequest& r) {
   spec.what = absl::StrCat("exec ", spec.cmd_text, " in ", r.container_id());
   std::vector<std::string> cmd(r.cmd().begin(), r.cmd().end());
   auto rt = c.st->runtime;
-  SessionFactory f = [rt, id = r.container_id(), cmd, o = spec.opts] {
+  SessionFactory f = [rt, id = r.container_id(), cmd](const pod::StreamOptions& o) {
     return rt->Exec(id, cmd, o);
   };
   return ServeRemoteCommand(c, std::move(spec), std::move(f));
@@ -105,7 +105,9 @@ absl::Status ServeAttach(Conn& c, const v1::AttachRequest& r) {
   spec.is_exec = false;
   spec.what = absl::StrCat("attach to ", r.container_id());
   auto rt = c.st->runtime;
-  SessionFactory f = [rt, id = r.container_id(), o = spec.opts] { return rt->Attach(id, o); };
+  SessionFactory f = [rt, id = r.container_id()](const pod::StreamOptions& o) {
+    return rt->Attach(id, o);
+  };
   return ServeRemoteCommand(c, std::move(spec), std::move(f));
 }
 

@@ -1,6 +1,7 @@
 // Flag parsing for cricket-monitor (no flag library: the monitor stays tiny).
 #include "pod/monitor/args.h"
 
+#include <algorithm>
 #include <cstdlib>
 #include <map>
 
@@ -54,8 +55,7 @@ absl::StatusOr<RunArgs> ParseRun(Flags f) {
   r.exit_file = Take(f, "exit-file");
   r.pid_file = Take(f, "pid-file");
   r.attach_dir = Take(f, "attach-dir");
-  std::string sync = Take(f, "sync-fd");
-  r.sync_fd = sync.empty() ? -1 : std::atoi(sync.c_str());
+  r.sync_fd = FdFlag(f, "sync-fd");
   r.go_fd = FdFlag(f, "go-fd");
   r.tty = Take(f, "tty") == "true";
   r.stdin = Take(f, "stdin") == "true";
@@ -81,6 +81,8 @@ absl::StatusOr<ExecArgs> ParseExec(Flags f, std::vector<std::string> cmd) {
   e.tty = Take(f, "tty") == "true";
   e.control_fd = FdFlag(f, "control-fd");
   e.console_fd = FdFlag(f, "console-fd");
+  e.console_width = std::max(0, FdFlag(f, "console-width"));
+  e.console_height = std::max(0, FdFlag(f, "console-height"));
   e.stdio_fds[0] = FdFlag(f, "stdin-fd");
   e.stdio_fds[1] = FdFlag(f, "stdout-fd");
   e.stdio_fds[2] = FdFlag(f, "stderr-fd");

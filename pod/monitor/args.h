@@ -36,6 +36,7 @@ struct ExecArgs {
   // pty whose master goes to console_fd; control_fd reports and cancels.
   bool stream = false, tty = false;
   int control_fd = -1, console_fd = -1;
+  int console_width = 0, console_height = 0;  // the pty's size before exec (0: unset)
   int stdio_fds[3] = {-1, -1, -1};
 };
 

@@ -49,6 +49,10 @@ absl::StatusOr<pid_t> StartProcess(const ExecArgs& a) {
   eo.args = a.cmd;
   eo.tty = a.tty;
   eo.console_socket_fd = a.tty ? a.console_fd : -1;
+  if (a.tty && a.console_width > 0 && a.console_height > 0) {
+    eo.console_size = oci::ConsoleSize{static_cast<uint32_t>(a.console_height),
+                                       static_cast<uint32_t>(a.console_width)};
+  }
   int* dst[3] = {&eo.stdin_fd, &eo.stdout_fd, &eo.stderr_fd};
   for (int i = 0; i < 3; ++i) *dst[i] = a.stdio_fds[i] >= 0 ? a.stdio_fds[i] : null_fd.get();
   return oci::Runtime(ro).Exec(a.id, eo);
