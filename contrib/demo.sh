@@ -15,7 +15,7 @@ build=${CRICKET_BUILD_DIR:-$top/build}  # another build dir, for development
 bash contrib/setup.sh
 if [ -z "${CRICKET_BUILD_DIR:-}" ]; then
   cmake -S . -B build -DCMAKE_BUILD_TYPE=RelWithDebInfo >/dev/null
-  cmake --build build -j"$(nproc)"
+  cmake --build build -j"$(nproc)" --target cricket-programs
 fi
 
 work=$(mktemp -d /tmp/cricket-demo.XXXXXX)
