@@ -34,6 +34,9 @@ using ArchivePtr = std::unique_ptr<archive, ArchiveFree>;
 
 constexpr char kWhiteoutPrefix[] = ".wh.";
 constexpr char kOpaqueMarker[] = ".wh..wh..opq";
+// Docker on aufs left its own metadata in layers (".wh..wh.aufs",
+// ".wh..wh.plnk", ".wh..wh.orph"); only the opaque marker is a whiteout.
+constexpr char kWhiteoutMetaPrefix[] = ".wh..wh.";
 
 absl::Status Refuse(std::string_view why) {
   return absl::InvalidArgumentError(std::string(why));
@@ -144,6 +147,12 @@ absl::Status Unpacker::Entry(archive* a, archive_entry* e) {
   size_t slash = path.rfind('/');
   std::string parent = slash == std::string::npos ? "" : path.substr(0, slash);
   std::string base = slash == std::string::npos ? path : path.substr(slash + 1);
+  if (base.rfind(kWhiteoutMetaPrefix, 0) == 0 && base != kOpaqueMarker) {
+    // As containerd: never applied (files under .wh..wh.plnk are, since
+    // hard links may point at them).
+    sys::LogDebug("skipping aufs metadata entry", {{"entry", raw}});
+    return absl::OkStatus();
+  }
   ASSIGN_OR_RETURN(int parent_fd, dirs_.Open(parent));
   if (base.rfind(kWhiteoutPrefix, 0) == 0) return Whiteout(parent_fd, base);
   if (archive_entry_hardlink(e) != nullptr) {
