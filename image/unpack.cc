@@ -11,6 +11,7 @@
 #include <sys/xattr.h>
 
 #include <algorithm>
+#include <cstring>
 #include <memory>
 #include <vector>
 
@@ -33,6 +34,9 @@ using ArchivePtr = std::unique_ptr<archive, ArchiveFree>;
 
 constexpr char kWhiteoutPrefix[] = ".wh.";
 constexpr char kOpaqueMarker[] = ".wh..wh..opq";
+// Docker on aufs left its own metadata in layers (".wh..wh.aufs",
+// ".wh..wh.plnk", ".wh..wh.orph"); only the opaque marker is a whiteout.
+constexpr char kWhiteoutMetaPrefix[] = ".wh..wh.";
 
 absl::Status Refuse(std::string_view why) {
   return absl::InvalidArgumentError(std::string(why));
@@ -59,9 +63,14 @@ constexpr int64_t kKickWritebackBytes = 256 << 10;
 
 class Unpacker {
  public:
-  Unpacker(int root_fd, const UnpackOptions& opts) : root_(root_fd), opts_(opts), dirs_(root_fd) {}
+  // source_eof: set once the plain stream has no more bytes.
+  Unpacker(int root_fd, const UnpackOptions& opts, const bool* source_eof)
+      : root_(root_fd), opts_(opts), dirs_(root_fd), source_eof_(source_eof) {}
   absl::Status Entry(archive* a, archive_entry* e);
   void FixDirTimes();
+  // The stream ended right after the last file's data (no padding, no
+  // end-of-archive blocks): that file is whole and the layer is over.
+  bool ended_early() const { return ended_early_; }
 
  private:
   absl::StatusOr<bool> ClearLeaf(int parent_fd, const std::string& base, bool want_dir);
@@ -78,6 +87,8 @@ class Unpacker {
   int root_;
   UnpackOptions opts_;
   DirChain dirs_;  // parents of the entries, kept open while entries share them
+  const bool* source_eof_;
+  bool ended_early_ = false;
   struct DirTime {
     std::string path;
     struct timespec times[2];
@@ -126,14 +137,22 @@ absl::Status Unpacker::Whiteout(int parent_fd, const std::string& base) {
 absl::Status Unpacker::Entry(archive* a, archive_entry* e) {
   const char* raw = archive_entry_pathname(e);
   if (raw == nullptr) return Refuse("entry without a name");
-  ASSIGN_OR_RETURN(std::string path, CleanEntryName(raw, /*allow_absolute=*/false));
-  if (path.empty()) {  // "./": the layer root itself
-    if (archive_entry_filetype(e) != AE_IFDIR) return Refuse("the root must be a directory");
-    return Metadata(e, root_, ".", "");
+  ASSIGN_OR_RETURN(std::string path, CleanEntryName(raw));
+  if (path.empty()) {  // "/", "./": the layer root itself
+    if (archive_entry_filetype(e) == AE_IFDIR) return Metadata(e, root_, ".", "");
+    // containerd skips it too: the root stays a directory whatever it says.
+    sys::LogWarn("skipping a layer root entry that is not a directory", {{"entry", raw}});
+    return absl::OkStatus();
   }
   size_t slash = path.rfind('/');
   std::string parent = slash == std::string::npos ? "" : path.substr(0, slash);
   std::string base = slash == std::string::npos ? path : path.substr(slash + 1);
+  if (base.rfind(kWhiteoutMetaPrefix, 0) == 0 && base != kOpaqueMarker) {
+    // As containerd: never applied (files under .wh..wh.plnk are, since
+    // hard links may point at them).
+    sys::LogDebug("skipping aufs metadata entry", {{"entry", raw}});
+    return absl::OkStatus();
+  }
   ASSIGN_OR_RETURN(int parent_fd, dirs_.Open(parent));
   if (base.rfind(kWhiteoutPrefix, 0) == 0) return Whiteout(parent_fd, base);
   if (archive_entry_hardlink(e) != nullptr) {
@@ -205,6 +224,13 @@ absl::Status Unpacker::File(archive* a, archive_entry* e, int parent_fd,
     int r = archive_read_data_block(a, &buf, &len, &off);
     if (r == ARCHIVE_EOF) break;
     if (r < ARCHIVE_WARN) {
+      // libarchive fails consuming the padding the writer left out; Go's tar
+      // reader (containerd, CRI-O) takes the end of the stream there as the
+      // end of the archive, so the file is whole and the layer over.
+      if (*source_eof_ && archive_entry_size_is_set(e) && end == archive_entry_size(e)) {
+        ended_early_ = true;
+        break;
+      }
       return absl::DataLossError(absl::StrCat("read data: ", archive_error_string(a)));
     }
     RETURN_IF_ERROR(WriteAllAt(fd.get(), static_cast<const char*>(buf), len, off));
@@ -224,11 +250,13 @@ absl::Status Unpacker::File(archive* a, archive_entry* e, int parent_fd,
 
 absl::Status Unpacker::HardLink(archive_entry* e, int parent_fd, const std::string& base) {
   const char* link = archive_entry_hardlink(e);
-  // Docker takes hard link targets as relative to the layer root.
-  auto target = CleanEntryName(link, /*allow_absolute=*/true);
-  if (!target.ok() || target->empty()) {
-    return Refuse(absl::StrCat("hard link target \"", link, "\" is outside the layer"));
+  // Relative to the layer root, absolute or not, like the entry names.
+  auto target = CleanEntryName(link);
+  if (!target.ok()) {
+    return Refuse(absl::StrCat("hard link target \"", link,
+                               "\" is outside the layer (refused: a link to it would reach the host)"));
   }
+  if (target->empty()) return Refuse(absl::StrCat("hard link to the layer root \"", link, "\""));
   auto tfd = sys::OpenInRoot(root_, *target, O_PATH | O_NOFOLLOW);
   if (!tfd.ok()) {
     return Refuse(absl::StrCat("hard link target \"", link, "\" is not in the layer: ",
@@ -243,6 +271,18 @@ absl::Status Unpacker::HardLink(archive_entry* e, int parent_fd, const std::stri
     return sys::ErrnoStatus(errno, "hard link to %s", *target);
   }
   return absl::OkStatus();
+}
+
+// As containerd: an xattr the filesystem has no room for (ENOTSUP: an
+// unknown namespace, no xattrs at all) or an LSM refuses (EPERM on
+// security.*) is left out. So are user.* xattrs on what is not a file or a
+// directory, which Linux never allows, and EPERM when not root.
+bool XattrSkippable(archive_entry* e, const std::string& name, int err) {
+  if (err == ENOTSUP) return true;
+  if (err != EPERM) return false;
+  mode_t type = archive_entry_filetype(e);
+  return ::geteuid() != 0 || name.rfind("security.", 0) == 0 ||
+         (name.rfind("user.", 0) == 0 && type != AE_IFREG && type != AE_IFDIR);
 }
 
 // Sets the entry's xattrs on fd when it is open (regular files), else on
@@ -262,8 +302,10 @@ absl::Status Unpacker::Xattrs(archive_entry* e, int fd, const std::string& proc_
     }
     int r = fd >= 0 ? ::fsetxattr(fd, name, value, size, 0)
                     : ::lsetxattr(proc_path.c_str(), name, value, size, 0);
-    if (r != 0) {
-      if (errno == ENOTSUP || (errno == EPERM && ::geteuid() != 0)) continue;
+    if (r != 0 && XattrSkippable(e, n, errno)) {
+      sys::LogWarn("skipping xattr the filesystem refuses",
+                   {{"xattr", n}, {"error", std::strerror(errno)}});
+    } else if (r != 0) {
       return sys::ErrnoStatus(errno, "set xattr %s", n);
     }
   }
@@ -328,16 +370,16 @@ void Unpacker::FixDirTimes() {
 
 }  // namespace
 
-absl::StatusOr<std::string> CleanEntryName(std::string_view name, bool allow_absolute) {
-  if (!name.empty() && name.front() == '/' && !allow_absolute) {
-    return Refuse("absolute name");
-  }
+absl::StatusOr<std::string> CleanEntryName(std::string_view name) {
+  // SplitPath drops empty and "." components, so a leading "/" or "./" is
+  // just the root the rest is taken from.
   std::vector<std::string> parts;
   for (std::string& p : sys::SplitPath(name)) {
     if (p != "..") {
       parts.push_back(std::move(p));
     } else if (parts.empty()) {
-      return Refuse("name climbs out of the layer with \"..\"");
+      return Refuse(
+          "name climbs out of the layer with \"..\" (refused: it would write outside the layer)");
     } else {
       parts.pop_back();
     }
@@ -353,6 +395,7 @@ struct ReadCtx {
   PlainReader* reader = nullptr;
   std::vector<char> buf = std::vector<char>(1 << 20);
   absl::Status error;
+  bool eof = false;  // the reader returned 0
 };
 
 la_ssize_t ReadPlain(archive* a, void* p, const void** out) {
@@ -364,6 +407,7 @@ la_ssize_t ReadPlain(archive* a, void* p, const void** out) {
     return -1;
   }
   *out = c->buf.data();
+  if (*n == 0) c->eof = true;
   return static_cast<la_ssize_t>(*n);
 }
 
@@ -401,7 +445,7 @@ static absl::StatusOr<std::string> Unpack(PlainReader& plain, const std::string&
         absl::StrCat("layer is not a tar (gzip, zstd or plain): ", archive_error_string(a.get())));
   }
   ASSIGN_OR_RETURN(sys::UniqueFd root, sys::OpenRoot(dir));
-  Unpacker u(root.get(), opts);
+  Unpacker u(root.get(), opts, &ctx.eof);
   for (;;) {
     archive_entry* e = nullptr;
     int r = archive_read_next_header(a.get(), &e);
@@ -414,6 +458,11 @@ static absl::StatusOr<std::string> Unpack(PlainReader& plain, const std::string&
     absl::Status st = u.Entry(a.get(), e);
     if (!ctx.error.ok()) st = ctx.error;  // the stream broke mid-entry
     RETURN_IF_ERROR(sys::Annotate(st, "layer entry \"%s\"", name ? name : ""));
+    if (u.ended_early()) {
+      sys::LogWarn("layer tar ends without padding or end-of-archive blocks",
+                   {{"last_entry", name ? name : ""}});
+      break;
+    }
   }
   u.FixDirTimes();
   return reader->DrainAndDigest();

@@ -26,18 +26,25 @@ struct UnpackOptions {
 
 // Unpacks the archive read from `fd` into the existing directory `dir` and
 // returns the diff_id: "sha256:<hex>" of the uncompressed tar stream.
-// Refused (InvalidArgument naming the entry): names that are absolute or climb
-// out with "..", hard links whose target climbs out, whiteouts of "." or "..",
-// devices when not allowed. ENOSPC → ResourceExhausted. On error, `dir` holds
-// a partial tree; the caller removes it (LayerStore does).
+// Every entry name is taken as relative to the layer root, as containerd and
+// CRI-O take it: "/bin/sh", "./bin/sh" and "bin/sh" are one path, and the
+// root entry ("/", "./") sets the metadata of `dir` itself. Hard-link targets
+// and whiteouts follow the same rule. Refused (InvalidArgument naming the
+// entry), because they would write outside the layer: names and hard-link
+// targets whose ".." climbs above the root, whiteouts of "." or "..";
+// also devices when not allowed. A stream that ends right after the last
+// file's data, without padding or end-of-archive blocks (umoci 0.4 writes
+// those), ends the layer as it does for Go's tar reader. ENOSPC →
+// ResourceExhausted. On error, `dir` holds a partial tree; the caller removes
+// it (LayerStore does).
 absl::StatusOr<std::string> UnpackTar(int fd, const std::string& dir, const UnpackOptions& opts);
 // The same from any byte source (a download in progress).
 absl::StatusOr<std::string> UnpackStream(PlainReader::Source source, const std::string& dir,
                                          const UnpackOptions& opts);
 
-// Lexical clean of an entry name: "./a//b/" → "a/b", "" for the root.
-// InvalidArgument when absolute (unless allow_absolute, then taken as inside
-// the root) or when ".." climbs above the root.
-absl::StatusOr<std::string> CleanEntryName(std::string_view name, bool allow_absolute);
+// Lexical clean of an entry name, relative to the layer root: "./a//b/",
+// "/a/b" and "a/b" → "a/b"; "" for the root ("/", "./", "."). InvalidArgument
+// when ".." climbs above the root ("../x", "/../x", "a/../../x").
+absl::StatusOr<std::string> CleanEntryName(std::string_view name);
 
 }  // namespace cricket::image

@@ -4,15 +4,22 @@
 // test token server. The image then runs in a pod, and the tree the container
 // sees is checked file by file against the source layers. A kill -9 of
 // cricketd in the middle of a large pull must leave the image whole or absent.
+// Images whose layers umoci, Python's tarfile and GNU tar -P wrote (absolute
+// and "./" names) run with every file inside the layer.
+#include <sys/stat.h>
+
 #include <atomic>
 #include <chrono>
 #include <filesystem>
 #include <iostream>
 #include <thread>
 
+#include "absl/strings/ascii.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_join.h"
 #include "gmock/gmock.h"
+#include "oci/sys/atomic_file.h"
+#include "oci/sys/fs.h"
 #include "oci/sys/status.h"
 #include "oci/sys/temp_dir.h"
 #include "tests/e2e/common/cri_e2e_fixture.h"
@@ -20,6 +27,7 @@
 #include "tests/fixtures/image_builder.h"
 #include "tests/fixtures/partners.h"
 #include "tests/fixtures/registry_fixture.h"
+#include "tests/fixtures/tool_layers.h"
 
 namespace cricket::testing {
 namespace {
@@ -28,18 +36,19 @@ namespace {
 // sees the first partial blob; small enough to build in memory.
 constexpr size_t kBigLayerBytes = 64 << 20;
 
-class PullCriTest : public CriE2eTest, public ::testing::WithParamInterface<RegistryMode> {
+class PullCriBase : public CriE2eTest {
  protected:
-  void SetUp() override {
+  // Called from SetUp: a skip or failure here leaves the daemon unstarted.
+  void StartWith(RegistryMode mode) {
     CRICKET_REQUIRE_ROOT();
     CRICKET_REQUIRE_PROGRAM(registry_bin, "docker-registry");
     CRICKET_REQUIRE_PROGRAM(skopeo_bin, "skopeo");
     CRICKET_REQUIRE_PROGRAM(openssl_bin, "openssl");
-    if (GetParam() == RegistryMode::kTlsBasic) {
+    if (mode == RegistryMode::kTlsBasic) {
       CRICKET_REQUIRE_PROGRAM(htpasswd_bin, "htpasswd");
     }
     // The registry comes first: cricketd's config names its port and CA.
-    auto reg = RegistryFixture::Start(GetParam());
+    auto reg = RegistryFixture::Start(mode);
     ASSERT_TRUE(reg.ok()) << reg.status();
     registry_ = std::move(*reg);
     extra_config_yaml_ = RegistryConfigYaml(*registry_);
@@ -158,6 +167,11 @@ class PullCriTest : public CriE2eTest, public ::testing::WithParamInterface<Regi
   std::unique_ptr<RegistryFixture> registry_;
   std::unique_ptr<sys::TempDir> logs_;
   std::string ref_, manifest_;  // of the pushed image
+};
+
+class PullCriTest : public PullCriBase, public ::testing::WithParamInterface<RegistryMode> {
+ protected:
+  void SetUp() override { StartWith(GetParam()); }
 };
 
 // The image is listed under its tag and its repo digest, by id.
@@ -289,6 +303,73 @@ TEST_P(PullCriTest, WholePartialsLeftByACrashCompleteTheNextPull) {
   ASSERT_TRUE(ctr.ok()) << ctr.status();
   ExpectTreeMatches(*ctr, *spec);
 }
+
+// Images whose layers umoci, Python's tarfile or GNU tar -P wrote, with "/",
+// "/bin/busybox" or "./bin/busybox" names (and hard-link targets): containerd
+// and CRI-O run them, taking every name as inside the layer, and so must we.
+class ToolLayersCriTest : public PullCriBase, public ::testing::WithParamInterface<LayerTool> {
+ protected:
+  void SetUp() override {
+    CRICKET_REQUIRE_PROGRAM(tool_bin, LayerToolProgram(GetParam()).c_str());
+    StartWith(RegistryMode::kPlain);
+  }
+
+  // Runs `cmd` in the container; its stdout.
+  std::string In(const std::string& ctr, const std::vector<std::string>& cmd) {
+    auto out = ExecIn(ctr)(cmd);
+    EXPECT_TRUE(out.ok()) << out.status();
+    return out.value_or("");
+  }
+};
+
+// What a host path holds now ("<absent>" if nothing), to see it untouched.
+std::string HostState(const std::string& path) {
+  struct stat st;
+  if (::lstat(path.c_str(), &st) != 0) return "<absent>";
+  return absl::StrCat(st.st_mode, " ", st.st_ino, " ", st.st_size, " ", st.st_mtim.tv_sec, ".",
+                      st.st_mtim.tv_nsec);
+}
+
+TEST_P(ToolLayersCriTest, PullsAndRunsWithEveryFileInsideTheLayer) {
+  auto spec = LayeredImage();
+  ASSERT_TRUE(spec.ok()) << spec.status();
+  // Canaries where "/" and ".." would lead if the names were not confined to
+  // the layer: the host's own paths the image names, and files next to the
+  // daemon's layer store.
+  const std::vector<std::string> host_paths = {"/etc/motd", "/etc/passwd", "/data",
+                                               "/bin/setuid-tool", "/bin/busybox"};
+  std::map<std::string, std::string> before;
+  for (const std::string& p : host_paths) before[p] = HostState(p);
+  const std::string canary = daemon_->dir() + "/root/images/canary";
+  ASSERT_TRUE(sys::WriteFileAtomic(canary, "canary\n").ok());
+
+  std::string tool = LayerToolName(GetParam());
+  auto ref = PushToolImage(GetParam(), *spec, *registry_, "e2e/tool-" + absl::AsciiStrToLower(tool),
+                           "1.0");
+  ASSERT_TRUE(ref.ok()) << ref.status();
+  auto id = Pull(*ref, KubeletAuth(*registry_));
+  ASSERT_TRUE(id.ok()) << id.status();
+  auto ctr = RunContainer("tool", *ref);
+  ASSERT_TRUE(ctr.ok()) << ctr.status();
+  ExpectTreeMatches(*ctr, *spec);
+  // A few of those paths as a user would look at them.
+  EXPECT_EQ(In(*ctr, {"cat", "/etc/motd"}), "layer three\n");
+  EXPECT_EQ(In(*ctr, {"stat", "-c", "%a %u:%g", "/bin/setuid-tool", "/data/opaque/new", "/tmp"}),
+            "4755 0:0\n600 2000:2000\n1777 0:0\n");
+  EXPECT_EQ(In(*ctr, {"readlink", "/data/abs-link"}), "/etc/passwd\n");
+  EXPECT_EQ(In(*ctr, {"ls", "-A", "/data/opaque"}), "new\n");
+  EXPECT_EQ(In(*ctr, {"stat", "-c", "%h %i", "/data/original"}),
+            In(*ctr, {"stat", "-c", "%h %i", "/data/hardlink"}));
+  EXPECT_EQ(In(*ctr, {"sh", "-c", "test -e /data/gone || echo gone"}), "gone\n");
+
+  for (const std::string& p : host_paths) EXPECT_EQ(HostState(p), before[p]) << p;
+  EXPECT_EQ(sys::ReadFile(canary).value_or(""), "canary\n");
+}
+
+INSTANTIATE_TEST_SUITE_P(Tools, ToolLayersCriTest,
+                         ::testing::Values(LayerTool::kUmoci, LayerTool::kPythonTarfile,
+                                           LayerTool::kGnuTarAbsolute),
+                         [](const auto& info) { return LayerToolName(info.param); });
 
 INSTANTIATE_TEST_SUITE_P(Registries, PullCriTest,
                          ::testing::Values(RegistryMode::kPlain, RegistryMode::kTlsBasic,

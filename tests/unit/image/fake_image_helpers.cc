@@ -75,4 +75,15 @@ absl::Status FakeClient::FetchBlob(const Reference&, const std::string& digest, 
   return sink(body.data() + offset, body.size() - offset);
 }
 
+absl::StatusOr<std::unique_ptr<ImageService>> OpenWithFake(const conf::Config& config,
+                                                           FakeClient::Store* store) {
+  ImageService::Options o;
+  o.platform = {"linux", "amd64", ""};
+  o.client_factory = [store](const Reference&, const registry::Credentials&)
+      -> absl::StatusOr<std::unique_ptr<registry::Client>> {
+    return std::make_unique<FakeClient>(store);
+  };
+  return ImageService::Open(config, o);
+}
+
 }  // namespace cricket::image::test

@@ -8,6 +8,7 @@
 #include <string>
 #include <vector>
 
+#include "image/image_service.h"
 #include "image/registry/client.h"
 #include "tests/fixtures/layer_tar.h"
 
@@ -44,5 +45,9 @@ class FakeClient : public registry::Client {
  private:
   Store* s_;
 };
+
+// An ImageService for linux/amd64 whose registry client is a FakeClient on `store`.
+absl::StatusOr<std::unique_ptr<ImageService>> OpenWithFake(const conf::Config& config,
+                                                           FakeClient::Store* store);
 
 }  // namespace cricket::image::test

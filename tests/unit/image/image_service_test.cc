@@ -39,13 +39,7 @@ class ImageServiceTest : public ::testing::Test {
   }
   void Open() {
     svc_.reset();
-    ImageService::Options o;
-    o.platform = {"linux", "amd64", ""};
-    o.client_factory = [this](const Reference&, const registry::Credentials&)
-        -> absl::StatusOr<std::unique_ptr<registry::Client>> {
-      return std::make_unique<test::FakeClient>(&store_);
-    };
-    auto s = ImageService::Open(config_, o);
+    auto s = test::OpenWithFake(config_, &store_);
     ASSERT_TRUE(s.ok()) << s.status();
     svc_ = std::move(*s);
   }
