@@ -91,7 +91,13 @@ Platform HostPlatform() {
 absl::StatusOr<ManifestKind> ClassifyManifest(const std::string& media_type,
                                               const std::string& body) {
   std::string mt = media_type.substr(0, media_type.find(';'));
-  if (mt.empty() || mt == "application/json" || mt == "text/plain") {
+  // Registries and proxies that lose the Content-Type (empty, application/json,
+  // application/octet-stream, ...) still serve a manifest the peers take by its
+  // own mediaType field or its shape, so anything that is not a manifest type
+  // is classified by the body.
+  bool typed = mt == kMediaDockerManifest || mt == kMediaOciManifest || mt == kMediaDockerList ||
+               mt == kMediaOciIndex || mt.find("manifest.v1") != std::string::npos;
+  if (!typed) {
     auto j = ParseJson(body, "manifest");
     if (!j.ok()) return j.status();
     mt = Str(*j, "mediaType");

@@ -41,6 +41,11 @@ TEST(ManifestTest, ParsesDockerSchema2) {
 
 TEST(ManifestTest, ClassifiesByBodyWhenTypeMissing) {
   EXPECT_EQ(*ClassifyManifest("", R"({"manifests":[]})"), ManifestKind::kIndex);
+  EXPECT_EQ(*ClassifyManifest("application/octet-stream", R"({"config":{},"layers":[]})"),
+            ManifestKind::kImage);
+  EXPECT_EQ(*ClassifyManifest("binary/octet-stream",
+                              R"({"mediaType":")" + std::string(kMediaDockerList) + "\"}"),
+            ManifestKind::kIndex);
   EXPECT_EQ(*ClassifyManifest("application/json", R"({"config":{},"layers":[]})"),
             ManifestKind::kImage);
   EXPECT_EQ(*ClassifyManifest("", R"({"mediaType":")" + std::string(kMediaOciIndex) + "\"}"),
