@@ -2,6 +2,8 @@
 #include "cri/container_convert.h"
 
 #include "absl/strings/str_cat.h"
+#include "cri/host_input_checks.h"
+#include "oci/sys/status.h"
 
 namespace cricket::cri {
 
@@ -16,6 +18,7 @@ absl::Status ValidateContainerRequest(const v1::CreateContainerRequest& req) {
     return absl::InvalidArgumentError(
         absl::StrCat("container ", req.config().metadata().name(), ": image.image is required"));
   }
+  RETURN_IF_ERROR(ValidateLogPath(req.config().log_path()));
   return absl::OkStatus();
 }
 

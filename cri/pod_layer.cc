@@ -70,6 +70,9 @@ absl::Status WirePodLayer(HandlerContext& ctx) {
   ctx.events = std::make_shared<pod::EventBus>();
   pod::SandboxManager::Options so;
   so.paths = {c.root_dir, c.state_dir};
+  for (const std::string& dir : so.paths.PrivateDirs()) {
+    RETURN_IF_ERROR(sys::Annotate(sys::MkdirAllWithMode(dir, 0700), "private dir"));
+  }
   so.events = ctx.events.get();
   ctx.sandboxes = std::make_shared<pod::SandboxManager>(so, ctx.network.get(), ctx.records.get());
   pod::ContainerManager::Options co;

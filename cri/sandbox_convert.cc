@@ -2,6 +2,7 @@
 #include "cri/sandbox_convert.h"
 
 #include "absl/strings/str_cat.h"
+#include "cri/host_input_checks.h"
 
 namespace cricket::cri {
 
@@ -17,7 +18,7 @@ absl::Status ValidateSandboxConfig(const runtime::v1::PodSandboxConfig& config) 
   if (m.name().find('/') != std::string::npos || m.namespace_().find('/') != std::string::npos) {
     return absl::InvalidArgumentError("pod sandbox config: metadata name and namespace may not contain '/'");
   }
-  return absl::OkStatus();
+  return ValidatePodIdentity(m);
 }
 
 runtime::v1::PodSandboxState ToCri(pod::SandboxState s) {

@@ -64,8 +64,8 @@ absl::Status HashPrefix(int fd, int64_t len, DigestVerifier& v, const std::strin
 }  // namespace
 
 absl::Status ContentStore::Init() {
-  RETURN_IF_ERROR(sys::MkdirAll(blobs_, 0700));
-  return sys::MkdirAll(ingest_, 0700);
+  RETURN_IF_ERROR(sys::MkdirAllWithMode(blobs_, 0700));
+  return sys::MkdirAllWithMode(ingest_, 0700);
 }
 
 std::string ContentStore::BlobPath(const std::string& digest) const {

@@ -85,7 +85,11 @@ ImageService::ImageService(const conf::Config& config, Options opts)
 absl::StatusOr<std::unique_ptr<ImageService>> ImageService::Open(const conf::Config& config,
                                                                  Options opts) {
   std::unique_ptr<ImageService> s(new ImageService(config, std::move(opts)));
-  RETURN_IF_ERROR(sys::MkdirAll(s->paths_.root, 0711));
+  // 0700 down the whole tree (blobs, unpacked layers, containers' upper dirs
+  // and mounted rootfs): a host user who could walk in would find the
+  // images' setuid binaries (containerd's CVE-2021-41103). Existing dirs of
+  // an older install get the mode here too.
+  RETURN_IF_ERROR(sys::MkdirAllWithMode(s->paths_.root, 0700));
   RETURN_IF_ERROR(s->blobs_.Init());
   RETURN_IF_ERROR(s->layers_.Init());
   RETURN_IF_ERROR(s->snapshots_.Init());

@@ -24,7 +24,7 @@ std::string Millis(absl::Duration d) { return absl::StrCat(absl::ToInt64Millisec
 
 }  // namespace
 
-absl::Status LayerStore::Init() { return sys::MkdirAll(dir_, 0700); }
+absl::Status LayerStore::Init() { return sys::MkdirAllWithMode(dir_, 0700); }
 
 std::string LayerStore::FsPath(const std::string& chain_id) const {
   return dir_ + "/" + DigestHex(chain_id) + "/fs";

@@ -28,7 +28,9 @@ bool ValidContainerId(const std::string& id) {
 
 }  // namespace
 
-absl::Status SnapshotManager::Init() { return sys::MkdirAll(dir_, 0711); }
+// 0700: upper dirs and mounted rootfs hold what the containers wrote, setuid
+// binaries included; no host user may reach them.
+absl::Status SnapshotManager::Init() { return sys::MkdirAllWithMode(dir_, 0700); }
 
 std::string SnapshotManager::RootfsPath(const std::string& container_id) const {
   return dir_ + "/" + container_id + "/rootfs";
@@ -68,6 +70,7 @@ absl::StatusOr<std::string> SnapshotManager::Prepare(const std::string& containe
   std::string rootfs = cdir + "/rootfs";
   if (sys::IsMountPoint(rootfs)) return rootfs;
   bool fresh = !sys::PathExists(cdir + "/l");
+  RETURN_IF_ERROR(sys::MkdirAll(cdir, 0700));
   for (const char* sub : {"upper", "work", "rootfs", "l"}) {
     RETURN_IF_ERROR(sys::MkdirAll(cdir + "/" + sub, 0755));
   }

@@ -5,6 +5,8 @@
 
 #include <unistd.h>
 
+#include "absl/strings/escaping.h"
+#include "absl/strings/str_cat.h"
 #include "absl/strings/str_join.h"
 #include "oci/sys/child_process.h"
 #include "oci/sys/status.h"
@@ -16,7 +18,7 @@ namespace {
 
 using nlohmann::json;
 
-std::vector<std::string> PluginEnv(const Invocation& inv) {
+absl::StatusOr<std::vector<std::string>> PluginEnv(const Invocation& inv) {
   std::vector<std::string> env;
   for (char** e = environ; e != nullptr && *e != nullptr; ++e) {
     std::string_view kv(*e);
@@ -26,7 +28,8 @@ std::vector<std::string> PluginEnv(const Invocation& inv) {
   env.push_back("CNI_CONTAINERID=" + inv.container_id);
   env.push_back("CNI_NETNS=" + inv.netns);
   env.push_back("CNI_IFNAME=" + inv.ifname);
-  env.push_back("CNI_ARGS=" + FormatCniArgs(inv.args));
+  ASSIGN_OR_RETURN(std::string args, FormatCniArgs(inv.args));
+  env.push_back("CNI_ARGS=" + args);
   env.push_back("CNI_PATH=" + absl::StrJoin(inv.bin_dirs, ":"));
   return env;
 }
@@ -48,9 +51,20 @@ absl::StatusCode CodeForCniError(int code) {
 
 }  // namespace
 
-std::string FormatCniArgs(const std::vector<std::pair<std::string, std::string>>& args) {
+absl::StatusOr<std::string> FormatCniArgs(
+    const std::vector<std::pair<std::string, std::string>>& args) {
   std::string out = "IgnoreUnknown=1";
-  for (const auto& [k, v] : args) absl::StrAppend(&out, ";", k, "=", v);
+  for (const auto& [k, v] : args) {
+    // ';' would start another argument and '=' confuse the split: a pod name
+    // carrying them could hand the plugins arguments nobody asked for.
+    constexpr std::string_view kForbidden(";=\0", 3);
+    if (k.empty() || k.find_first_of(kForbidden) != std::string::npos ||
+        v.find_first_of(kForbidden) != std::string::npos) {
+      return absl::InvalidArgumentError(absl::StrCat(
+          "CNI_ARGS ", k, "=\"", absl::CHexEscape(v), "\": ';', '=' and NUL are not allowed"));
+    }
+    absl::StrAppend(&out, ";", k, "=", v);
+  }
   return out;
 }
 
@@ -100,7 +114,7 @@ absl::StatusOr<std::string> ExecPlugin(const PluginConf& plugin, const json& std
   ASSIGN_OR_RETURN(std::string path, FindPlugin(plugin.type, inv.bin_dirs));
   sys::SpawnOptions opts;
   opts.argv = {path};
-  opts.env = PluginEnv(inv);
+  ASSIGN_OR_RETURN(opts.env, PluginEnv(inv));
   auto res = sys::RunCommand(opts, stdin_conf.dump(), inv.timeout, 1 << 20);
   if (!res.ok()) {
     return sys::Annotate(res.status(), "plugin %s %s", plugin.type, inv.command);

@@ -27,7 +27,9 @@ struct Invocation {
 
 // "K8S_POD_NAMESPACE=ns;..." with IgnoreUnknown=1 first (plugins that do not
 // know the K8S_ keys must not fail on them).
-std::string FormatCniArgs(const std::vector<std::pair<std::string, std::string>>& args);
+// A key or value holding ';', '=' or NUL is InvalidArgument.
+absl::StatusOr<std::string> FormatCniArgs(
+    const std::vector<std::pair<std::string, std::string>>& args);
 
 // The stdin document for `plugin`: its conf plus the list's name and
 // cniVersion, prevResult when given (not null), and runtimeConfig.

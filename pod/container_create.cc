@@ -140,8 +140,8 @@ absl::StatusOr<spec::Output> ContainerManager::BuildSpec(
   in.sandbox_config = &sandbox_config;
   in.image = image.config;
   in.image_name = c.image;
-  in.etc_passwd = ReadFileInRoot(c.rootfs, "/etc/passwd");
-  in.etc_group = ReadFileInRoot(c.rootfs, "/etc/group");
+  ASSIGN_OR_RETURN(in.etc_passwd, ReadImageFile(c.rootfs, "/etc/passwd"));
+  ASSIGN_OR_RETURN(in.etc_group, ReadImageFile(c.rootfs, "/etc/group"));
   in.host = MakeHostLookups([this](const std::string& target) -> pid_t {
     absl::MutexLock l(&mu_);
     auto it = containers_.find(target);

@@ -11,7 +11,7 @@
 #include "absl/strings/str_cat.h"
 #include "oci/sys/atomic_file.h"
 #include "oci/sys/fs.h"
-#include "oci/sys/safe_path.h"
+#include "oci/sys/read_in_root.h"
 #include "oci/sys/status.h"
 
 namespace cricket::pod {
@@ -74,23 +74,10 @@ spec::HostLookups MakeHostLookups(std::function<pid_t(const std::string&)> conta
   return h;
 }
 
-std::string ReadFileInRoot(const std::string& rootfs, const std::string& rel) {
-  absl::StatusOr<sys::UniqueFd> root = sys::OpenRoot(rootfs);
-  if (!root.ok()) return "";
-  // O_NONBLOCK: a hostile image may put a FIFO there; only regular files are read.
-  absl::StatusOr<sys::UniqueFd> fd = sys::OpenInRoot(root->get(), rel, O_RDONLY | O_NONBLOCK);
-  if (!fd.ok()) return "";
-  struct stat st;
-  if (::fstat(fd->get(), &st) != 0 || !S_ISREG(st.st_mode)) return "";
-  std::string out;
-  char buf[16 * 1024];
-  while (out.size() < (4u << 20)) {
-    ssize_t n = ::read(fd->get(), buf, sizeof(buf));
-    if (n < 0 && errno == EINTR) continue;
-    if (n <= 0) break;
-    out.append(buf, static_cast<size_t>(n));
-  }
-  return out;
+absl::StatusOr<std::string> ReadImageFile(const std::string& rootfs, const std::string& rel) {
+  absl::StatusOr<std::string> text = sys::ReadRegularFileInRoot(rootfs, rel, kMaxImageFileBytes);
+  if (absl::IsNotFound(text.status())) return std::string();
+  return text;
 }
 
 }  // namespace cricket::pod

@@ -13,8 +13,13 @@ namespace cricket::pod {
 // target_pid_ns: the pid of a container by id (0 when it is not running).
 spec::HostLookups MakeHostLookups(std::function<pid_t(const std::string&)> container_pid);
 
-// A file of the rootfs, resolved inside it (symlinks cannot climb out);
-// "" when it is missing or unreadable. At most 4 MiB.
-std::string ReadFileInRoot(const std::string& rootfs, const std::string& rel);
+// What an image's /etc/passwd or /etc/group may weigh.
+inline constexpr size_t kMaxImageFileBytes = 4u << 20;
+
+// A file of the rootfs (/etc/passwd, /etc/group), resolved inside it and read
+// only if it is a regular file of at most kMaxImageFileBytes
+// (sys::ReadRegularFileInRoot); "" when it is missing. A device, a FIFO, a
+// directory or a huge file is an error naming the file.
+absl::StatusOr<std::string> ReadImageFile(const std::string& rootfs, const std::string& rel);
 
 }  // namespace cricket::pod

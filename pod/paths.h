@@ -3,6 +3,7 @@
 #pragma once
 
 #include <string>
+#include <vector>
 
 #include "absl/strings/str_cat.h"
 
@@ -19,6 +20,15 @@ struct Paths {
   std::string SandboxShm(const std::string& id) const { return SandboxState(id) + "/shm"; }
   // hostname, hosts, resolv.conf: kept with the record so a restart has them.
   std::string SandboxFiles(const std::string& id) const { return absl::StrCat(root, "/pods/", id); }
+
+  // Dirs no host user may enter (mode 0700): pod files bind-mounted writable
+  // into containers (a container's root could leave a setuid binary there),
+  // pod shm and namespaces, bundles and the engine's state. The root and
+  // state dirs themselves stay 0711 for the socket.
+  std::vector<std::string> PrivateDirs() const {
+    return {Records(),           absl::StrCat(root, "/pods"), absl::StrCat(state, "/pods"),
+            state + "/containers", state + "/oci",              state + "/exits"};
+  }
 };
 
 }  // namespace cricket::pod

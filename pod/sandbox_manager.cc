@@ -106,7 +106,7 @@ absl::Status SandboxManager::Prepare(Sandbox& sb, sys::Rollback& rb) {
   rb.Add("delete pod record", [this, id = sb.id] { return records_->Delete(kKind, id); });
   for (const std::string& dir : {opts_.paths.SandboxState(sb.id), opts_.paths.SandboxFiles(sb.id)}) {
     rb.Add("remove " + dir, [dir] { return sys::RemoveAll(dir); });
-    RETURN_IF_ERROR(sys::MkdirAll(dir, 0711));
+    RETURN_IF_ERROR(sys::MkdirAll(dir, 0700));  // see Paths::PrivateDirs
   }
   RETURN_IF_ERROR(PinNamespaces(sb, rb));
   RETURN_IF_ERROR(MountShm(sb, rb));

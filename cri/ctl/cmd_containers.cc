@@ -7,6 +7,7 @@
 #include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
 #include "absl/time/clock.h"
+#include "cri/api/proc_mount.h"
 #include "cri/client/id_prefix.h"
 #include "cri/ctl/cmd_common.h"
 #include "cri/ctl/output.h"
@@ -125,6 +126,8 @@ absl::Status RunCreate(const CommandContext& ctx, std::vector<std::string> args)
   v1::CreateContainerRequest req;
   RETURN_IF_ERROR(ReadConfigFile(f.args[1], req.mutable_config(), "container config"));
   RETURN_IF_ERROR(ReadConfigFile(f.args[2], req.mutable_sandbox_config(), "pod sandbox config"));
+  // As the kubelet does for procMount Default: runtimes take empty lists as Unmasked.
+  cri_api::SetDefaultProcMount(req.mutable_config()->mutable_linux()->mutable_security_context());
   ASSIGN_OR_RETURN(auto c, Connect(ctx));
   ASSIGN_OR_RETURN(std::string pod, client::ResolvePodId(*c, f.args[0]));
   req.set_pod_sandbox_id(pod);

@@ -16,6 +16,7 @@
 #include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_split.h"
+#include "cri/api/proc_mount.h"
 #include "cri/client/stream_log_follow.h"
 #include "cri/client/stream_terminal.h"
 #include "cri/ctl/cmd_stream.h"
@@ -213,6 +214,8 @@ absl::Status BuildContainerConfig(const RunFlags& f, v1::ContainerConfig& c) {
     c.set_stdin(true);
     c.set_stdin_once(true);  // the container's stdin ends when ours does
   }
+  // As the kubelet does for procMount Default: runtimes take empty lists as Unmasked.
+  cri_api::SetDefaultProcMount(c.mutable_linux()->mutable_security_context());
   return absl::OkStatus();
 }
 

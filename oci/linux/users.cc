@@ -8,6 +8,7 @@
 #include "absl/strings/numbers.h"
 #include "absl/strings/str_split.h"
 #include "oci/sys/atomic_file.h"
+#include "oci/sys/read_in_root.h"
 #include "oci/sys/status.h"
 
 namespace cricket::oci::linux {
@@ -44,7 +45,9 @@ void AddHomeEnv(std::vector<std::string>* env, uint32_t uid) {
   for (const std::string& e : *env) {
     if (e.rfind("HOME=", 0) == 0) return;
   }
-  auto passwd = sys::ReadFile("/etc/passwd");
+  // The container's file, read by its init before exec: a FIFO there must not
+  // hang the start, nor a device node be opened.
+  auto passwd = sys::ReadRegularFileInRoot("/", "/etc/passwd", 4u << 20);
   env->push_back("HOME=" + HomeFromPasswd(passwd.ok() ? *passwd : "", uid));
 }
 

@@ -83,6 +83,15 @@ absl::Status MkdirAll(const std::string& path, mode_t mode) {
   return absl::OkStatus();
 }
 
+absl::Status MkdirAllWithMode(const std::string& path, mode_t mode) {
+  RETURN_IF_ERROR(MkdirAll(path, mode));
+  struct stat st;
+  if (::stat(path.c_str(), &st) != 0) return ErrnoStatus(errno, "stat %s", path);
+  if ((st.st_mode & 07777) == mode) return absl::OkStatus();
+  if (::chmod(path.c_str(), mode) != 0) return ErrnoStatus(errno, "chmod %s to %o", path, mode);
+  return absl::OkStatus();
+}
+
 absl::Status RemoveAll(const std::string& path) {
   struct stat st;
   if (::lstat(path.c_str(), &st) != 0) {

@@ -15,6 +15,10 @@ namespace cricket::sys {
 // mkdir -p; existing directories are fine.
 absl::Status MkdirAll(const std::string& path, mode_t mode = 0755);
 
+// mkdir -p, then the last directory gets exactly `mode` even when it existed
+// with another: a daemon start fixes the looser modes an older version left.
+absl::Status MkdirAllWithMode(const std::string& path, mode_t mode);
+
 // rm -rf that never follows symlinks and refuses to descend into another
 // mount (a leftover mount inside the tree is an error naming it, not a
 // deletion of whatever is mounted there). A missing path is OK.

@@ -7,6 +7,7 @@
 #include "absl/strings/ascii.h"
 #include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
+#include "cri/api/proc_mount.h"
 #include "oci/sys/capability_names.h"
 #include "pod/spec/builders.h"
 
@@ -18,14 +19,6 @@ namespace cricket::pod::spec {
 namespace {
 
 using runtime::v1::SecurityProfile;
-
-// containerd's lists (and runc's spec defaults).
-const std::vector<std::string> kMaskedPaths = {
-    "/proc/acpi",         "/proc/asound",      "/proc/kcore",        "/proc/keys",
-    "/proc/latency_stats", "/proc/timer_list", "/proc/timer_stats", "/proc/sched_debug",
-    "/proc/scsi",         "/sys/firmware",     "/sys/devices/virtual/powercap"};
-const std::vector<std::string> kReadonlyPaths = {"/proc/bus", "/proc/fs", "/proc/irq", "/proc/sys",
-                                                 "/proc/sysrq-trigger"};
 
 std::string CapName(const std::string& c) {
   std::string up = absl::AsciiStrToUpper(c);
@@ -95,6 +88,20 @@ absl::StatusOr<nlohmann::json> Seccomp(const Inputs& in, const std::vector<std::
   return j;
 }
 
+// The lists as the kubelet sent them: empty ones are procMount Unmasked
+// (cri/api/proc_mount.h), honoured rather than replaced by defaults.
+void ApplyProcMount(const runtime::v1::LinuxContainerSecurityContext& sc, Output& out) {
+  out.spec["linux"]["maskedPaths"] =
+      std::vector<std::string>(sc.masked_paths().begin(), sc.masked_paths().end());
+  out.spec["linux"]["readonlyPaths"] =
+      std::vector<std::string>(sc.readonly_paths().begin(), sc.readonly_paths().end());
+  if (cri_api::IsUnmaskedProcMount(sc)) {
+    out.warnings.push_back(
+        "procMount Unmasked: masked_paths and readonly_paths are empty, so /proc and /sys "
+        "are neither masked nor read-only");
+  }
+}
+
 }  // namespace
 
 const std::vector<std::string>& AllCapabilities() {
@@ -117,13 +124,7 @@ absl::Status ApplySecurity(const Inputs& in, Output& out) {
   auto seccomp = Seccomp(in, *caps);
   if (!seccomp.ok()) return seccomp.status();
   if (!seccomp->is_null()) out.spec["linux"]["seccomp"] = *seccomp;
-  if (!sc.privileged()) {
-    auto pick = [](const auto& given, const std::vector<std::string>& dflt) {
-      return given.empty() ? dflt : std::vector<std::string>(given.begin(), given.end());
-    };
-    out.spec["linux"]["maskedPaths"] = pick(sc.masked_paths(), kMaskedPaths);
-    out.spec["linux"]["readonlyPaths"] = pick(sc.readonly_paths(), kReadonlyPaths);
-  }
+  if (!sc.privileged()) ApplyProcMount(sc, out);
   out.spec["root"] = {{"path", in.rootfs}, {"readonly", sc.readonly_rootfs()}};
   bool apparmor = (sc.has_apparmor() && sc.apparmor().profile_type() != SecurityProfile::Unconfined) ||
                   (!sc.apparmor_profile().empty() && sc.apparmor_profile() != "unconfined");

@@ -62,8 +62,21 @@ TEST(RuntimeConfigTest, RejectsBadPorts) {
   EXPECT_FALSE(ValidateRuntimeConfig(c).ok());
 }
 
+// A pod name such as "x;K8S_POD_NAMESPACE=kube-system" would have added an
+// argument of its own to CNI_ARGS (plugins take the last value of a key).
+TEST(CniExecTest, ArgsRefuseSeparatorsInValues) {
+  for (const std::string& bad : {std::string("x;K8S_POD_NAMESPACE=kube-system"), std::string("a=b"),
+                                 std::string("n\0ul", 4)}) {
+    auto args = FormatCniArgs({{"K8S_POD_NAME", bad}});
+    EXPECT_EQ(args.status().code(), absl::StatusCode::kInvalidArgument)
+        << (args.ok() ? *args : args.status().ToString());
+    EXPECT_NE(args.status().message().find("K8S_POD_NAME"), std::string::npos) << args.status();
+  }
+  EXPECT_FALSE(FormatCniArgs({{"K;EY", "v"}}).ok());
+}
+
 TEST(CniExecTest, ArgsAndStdin) {
-  EXPECT_EQ(FormatCniArgs({{"K8S_POD_NAME", "a"}, {"K8S_POD_UID", "u"}}),
+  EXPECT_EQ(FormatCniArgs({{"K8S_POD_NAME", "a"}, {"K8S_POD_UID", "u"}}).value(),
             "IgnoreUnknown=1;K8S_POD_NAME=a;K8S_POD_UID=u");
   NetworkConfigList net;
   net.name = "n";

@@ -3,6 +3,7 @@
 
 #include <gtest/gtest.h>
 
+#include "cri/api/proc_mount.h"
 #include "pod/spec/builders.h"
 #include "pod/spec/users.h"
 
@@ -25,6 +26,8 @@ struct Fixture {
     // What the kubelet sends for a pod that does not share its pid namespace.
     config.mutable_linux()->mutable_security_context()->mutable_namespace_options()->set_pid(
         NamespaceMode::CONTAINER);
+    // And the masked and read-only paths of procMount Default.
+    cri_api::SetDefaultProcMount(config.mutable_linux()->mutable_security_context());
     in.container_id = "c0ffee";
     in.rootfs = "/var/lib/cricket/rootfs/c0ffee";
     in.config = &config;
