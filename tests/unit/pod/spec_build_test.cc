@@ -432,6 +432,23 @@ TEST(SpecNamespacesTest, Table) {
   EXPECT_EQ(shared_pid.Build().status().code(), absl::StatusCode::kFailedPrecondition);
 }
 
+// A hostNetwork (and hostIPC) pod: nothing pinned, and its containers' own
+// options left at POD, as crictl and the kubelet send them, still build.
+TEST(SpecNamespacesTest, HostPodGovernsContainerDefaults) {
+  Fixture f;
+  f.in.sandbox.netns_path = f.in.sandbox.uts_ns_path = f.in.sandbox.ipc_ns_path = "";
+  f.in.sandbox.host_network = f.in.sandbox.host_ipc = true;
+  auto* o = f.config.mutable_linux()->mutable_security_context()->mutable_namespace_options();
+  o->set_network(NamespaceMode::POD);
+  o->set_ipc(NamespaceMode::POD);
+  auto out = f.Build();
+  ASSERT_TRUE(out.ok()) << out.status();
+  EXPECT_EQ(out->spec["linux"]["namespaces"],
+            nlohmann::json::parse(R"([{"type":"mount"},{"type":"pid"},{"type":"cgroup"}])"));
+  f.in.sandbox.host_network = false;  // a pod that lost its netns is still an error
+  EXPECT_EQ(f.Build().status().code(), absl::StatusCode::kFailedPrecondition);
+}
+
 TEST(SpecResourcesTest, LimitsAndCgroupPath) {
   Fixture f;
   auto* r = f.config.mutable_linux()->mutable_resources();
