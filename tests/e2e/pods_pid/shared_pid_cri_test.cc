@@ -212,6 +212,30 @@ TEST_F(BarePodInfraTest, StopAndRemoveEndTheInfraProcess) {
   ExpectGone(pid, infras_[0].second, "after RemovePodSandbox");
 }
 
+// cricketd as the reaper of what it detaches (PID 1 of a node container, or
+// a subreaper): a stopped infra process comes back to it as a zombie, and
+// stays one, one per pod ever removed, unless cricketd reaps it.
+class ReapingDaemonInfraTest : public BarePodInfraTest {
+ protected:
+  void SetUp() override {
+    daemon_subreaper_ = true;
+    BarePodInfraTest::SetUp();
+  }
+};
+
+TEST_F(ReapingDaemonInfraTest, StopAndRemoveLeaveNoZombie) {
+  pid_t stopped = 0, removed = 0;
+  std::string a = RunBarePod("reaped-stop", &stopped);
+  std::string b = RunBarePod("reaped-rm", &removed);
+  ASSERT_FALSE(a.empty() || b.empty());
+  ASSERT_EQ(infras_.size(), 2u);
+  ASSERT_TRUE(StopPod(a).ok());
+  ExpectGone(stopped, infras_[0].second, "after StopPodSandbox");
+  ASSERT_TRUE(RemovePod(a).ok());
+  ASSERT_TRUE(RemovePod(b).ok());  // rmp without stopp
+  ExpectGone(removed, infras_[1].second, "after RemovePodSandbox");
+}
+
 TEST_F(BarePodInfraTest, StopAndRemoveAfterADaemonRestart) {
   pid_t stopped = 0, removed = 0;
   std::string a = RunBarePod("bare-stop", &stopped);
