@@ -120,9 +120,10 @@ TEST_F(DaemonTest, FixtureConfigNamesNoHostPath) {
   auto printed = RunCricketd(args, seconds(30));
   ASSERT_TRUE(printed.ok()) << printed.status();
   ASSERT_EQ(printed->exit.code(), 0) << printed->err;
-  EXPECT_NE(printed->out.find("conf_dir: " + d->dir()), std::string::npos) << printed->out;
-  for (const char* host : {" /etc/", " /var/lib/cricket", " /run/cricket"}) {
-    EXPECT_EQ(printed->out.find(host), std::string::npos) << printed->out;
+  // The printer quotes every string value.
+  EXPECT_NE(printed->out.find("conf_dir: \"" + d->dir()), std::string::npos) << printed->out;
+  for (const char* host : {"\"/etc/", "\"/var/lib/cricket", "\"/run/cricket"}) {
+    EXPECT_EQ(printed->out.find(host), std::string::npos) << host << " in\n" << printed->out;
   }
 }
 
