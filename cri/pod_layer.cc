@@ -5,10 +5,14 @@
 #include <linux/capability.h>
 #include <unistd.h>
 
+#include <algorithm>
+
 #include "absl/strings/str_cat.h"
+#include "absl/strings/str_join.h"
 #include "cri/handler_context.h"
 #include "oci/linux/caps.h"
 #include "oci/sys/atomic_file.h"
+#include "oci/sys/capability_names.h"
 #include "oci/sys/fs.h"
 #include "oci/sys/log.h"
 #include "oci/sys/status.h"
@@ -38,9 +42,31 @@ std::string MonitorPath(const conf::Config& c) {
 
 namespace {
 
+// What cricketd can pass on (bounding ∩ permitted), which privileged
+// containers and "ALL" get, as containerd grants its own set. Said once at
+// start-up when some are missing (nested or sandboxed nodes).
+std::vector<std::string> HeldCapabilities() {
+  std::vector<std::string> held, lacked;
+  std::vector<int> nums = oci::linux::HeldCaps();
+  for (size_t n = 0; n < std::size(sys::kCapabilityNames); n++) {
+    const std::string name(sys::kCapabilityNames[n]);
+    if (std::find(nums.begin(), nums.end(), static_cast<int>(n)) != nums.end()) {
+      held.push_back(name);
+    } else if (static_cast<int>(n) <= oci::linux::LastCap()) {
+      lacked.push_back(name);
+    }
+  }
+  if (!lacked.empty()) {
+    sys::LogWarn("the runtime lacks some capabilities: privileged containers and ALL go without them",
+                 {{"missing", absl::StrJoin(lacked, ",")}});
+  }
+  return held;
+}
+
 pod::spec::Defaults SpecDefaults(const conf::Config& c) {
   pod::spec::Defaults d;
   d.capabilities = c.runtime.default_capabilities;
+  d.available_capabilities = HeldCapabilities();
   for (const auto& u : c.runtime.default_ulimits) d.ulimits.push_back({u.name, u.soft, u.hard});
   d.pids_limit = c.runtime.pids_limit;
   d.systemd_cgroup = c.cgroup.driver == "systemd";

@@ -18,6 +18,13 @@ absl::Status ValidateSandboxConfig(const runtime::v1::PodSandboxConfig& config) 
   if (m.name().find('/') != std::string::npos || m.namespace_().find('/') != std::string::npos) {
     return absl::InvalidArgumentError("pod sandbox config: metadata name and namespace may not contain '/'");
   }
+  // The CRI: a group without a user is an error (the pod's infra process has
+  // no image whose user could stand in).
+  const auto& sc = config.linux().security_context();
+  if (sc.has_run_as_group() && !sc.has_run_as_user()) {
+    return absl::InvalidArgumentError(
+        "pod sandbox config: linux.security_context.run_as_group is set without run_as_user");
+  }
   return ValidatePodIdentity(m);
 }
 

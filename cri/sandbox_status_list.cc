@@ -21,6 +21,8 @@ absl::Status RuntimeHandlers::PodSandboxStatus(const v1::PodSandboxStatusRequest
                            {"network", sb.network_name}, {"resolv_path", sb.resolv_path},
                            {"hosts_path", sb.hosts_path}};
     if (!sb.not_ready_reason.empty()) info["not_ready_reason"] = sb.not_ready_reason;
+    // The infra process of a shared pid namespace (containerd's "pid" is its pause's).
+    if (sb.infra_pid > 0) info["pid"] = sb.infra_pid;
     (*resp->mutable_info())["info"] = info.dump();
   }
   return absl::OkStatus();

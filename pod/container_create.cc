@@ -121,6 +121,8 @@ spec::Inputs ContainerManager::BaseInputs(const Sandbox& sb, const Container& c)
   s.netns_path = sb.netns_path;
   s.ipc_ns_path = sb.ipc_ns_path;
   s.uts_ns_path = sb.uts_ns_path;
+  s.host_network = sb.host_network();
+  s.host_ipc = sb.host_ipc();
   s.pid_ns_path = sb.pid_ns_path;  // pid: POD (the infra process's namespace)
   s.hosts_path = sb.hosts_path;
   s.resolv_path = sb.resolv_path;

@@ -4,6 +4,7 @@
 #include <sys/capability.h>
 #include <sys/prctl.h>
 
+#include <algorithm>
 #include <cctype>
 #include <cstdlib>
 
@@ -63,6 +64,18 @@ bool HasEffectiveCap(int cap) {
   return v == CAP_SET;
 }
 
+std::vector<int> HeldCaps() {
+  std::vector<int> out;
+  cap_t c = cap_get_proc();
+  for (int n = 0; n <= LastCap(); n++) {
+    cap_flag_value_t v = CAP_CLEAR;
+    if (c != nullptr) cap_get_flag(c, static_cast<cap_value_t>(n), CAP_PERMITTED, &v);
+    if (v == CAP_SET && ::prctl(PR_CAPBSET_READ, n, 0, 0, 0) == 1) out.push_back(n);
+  }
+  if (c != nullptr) cap_free(c);
+  return out;
+}
+
 absl::Status ApplyBounding(const Capabilities& caps) {
   ASSIGN_OR_RETURN(std::vector<int> keep, CapsFromNames(caps.bounding, "capabilities.bounding"));
   for (int c = 0; c <= LastCap(); c++) {
@@ -75,6 +88,29 @@ absl::Status ApplyBounding(const Capabilities& caps) {
   }
   return absl::OkStatus();
 }
+
+namespace {
+
+// capset's EPERM names no capability: say which asked-for ones we do not hold
+// (a node whose root lacks some, as in nested containers).
+absl::Status CapsetError(int err, const Capabilities& caps) {
+  std::vector<int> held = HeldCaps();
+  std::string missing;
+  for (const auto* set : {&caps.permitted, &caps.effective}) {
+    for (int n : CapsFromNames(*set, "").value_or(std::vector<int>{})) {
+      std::string name = CapName(n);
+      if (std::find(held.begin(), held.end(), n) == held.end() &&
+          missing.find(name + " ") == std::string::npos) {
+        missing += name + " ";
+      }
+    }
+  }
+  if (err != EPERM || missing.empty()) return sys::ErrnoStatus(err, "capset");
+  missing.pop_back();
+  return sys::ErrnoStatus(err, "capset: %s not held by the runtime", missing);
+}
+
+}  // namespace
 
 absl::Status ApplyCaps(const Capabilities& caps) {
   struct SetDef {
@@ -101,7 +137,7 @@ absl::Status ApplyCaps(const Capabilities& caps) {
   int rc = cap_set_proc(c);
   int err = errno;
   cap_free(c);
-  if (rc != 0) return sys::ErrnoStatus(err, "capset");
+  if (rc != 0) return CapsetError(err, caps);
   ASSIGN_OR_RETURN(std::vector<int> ambient, CapsFromNames(caps.ambient, "capabilities.ambient"));
   for (int a : ambient) {
     // Raising fails unless the cap is permitted and inheritable (runc's

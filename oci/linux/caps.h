@@ -26,6 +26,9 @@ absl::StatusOr<std::vector<int>> CapsFromNames(const std::vector<std::string>& n
 
 // True when the calling process has `cap` in its effective set.
 bool HasEffectiveCap(int cap);
+// The capabilities the calling process can pass on to a container: in its
+// bounding set and its permitted set (kernel order, up to LastCap()).
+std::vector<int> HeldCaps();
 
 // Drops every capability not in the bounding set.
 absl::Status ApplyBounding(const Capabilities& caps);

@@ -176,7 +176,14 @@ absl::StatusOr<pid_t> SpawnDetachedInNamespaces(const NamespaceSpawnOptions& o) 
   return Interpret(o, msgs);
 }
 
-absl::StatusOr<uint64_t> ProcessStartTime(pid_t pid) {
+namespace {
+
+struct ProcStat {
+  std::string state;  // field 3: R, S, Z, ...
+  uint64_t start = 0;
+};
+
+absl::StatusOr<ProcStat> ReadProcStat(pid_t pid) {
   auto stat = ReadFile(absl::StrCat("/proc/", pid, "/stat"));
   if (!stat.ok()) return absl::NotFoundError(absl::StrCat("process ", pid, " is gone"));
   // The command (field 2) may hold spaces and parentheses: parse after the last ')'.
@@ -184,12 +191,34 @@ absl::StatusOr<uint64_t> ProcessStartTime(pid_t pid) {
   if (close == std::string::npos) return absl::InternalError("bad /proc stat format");
   std::vector<std::string> f = absl::StrSplit(stat->substr(close + 2), ' ');
   // f[0] is field 3 (state), so field 22 (starttime) is f[19].
-  uint64_t start = 0;
-  if (f.size() < 20 || !absl::SimpleAtoi(f[19], &start)) {
+  ProcStat out;
+  if (f.size() < 20 || !absl::SimpleAtoi(f[19], &out.start)) {
     return absl::InternalError(absl::StrCat("bad /proc/", pid, "/stat"));
   }
-  if (f[0] == "Z" || f[0] == "X") return absl::NotFoundError(absl::StrCat("process ", pid, " exited"));
-  return start;
+  out.state = f[0];
+  return out;
+}
+
+#ifndef P_PIDFD
+#define P_PIDFD 3
+#endif
+
+// A detached process is re-parented to the init or subreaper above us; when
+// that is us (cricketd as PID 1 of a node container, or a subreaper), only we
+// can reap it, or it stays a zombie for good. Not our child: ECHILD, nothing to do.
+void ReapIfOurs(int pidfd) {
+  siginfo_t info{};
+  while (::waitid(static_cast<idtype_t>(P_PIDFD), static_cast<id_t>(pidfd), &info,
+                  WEXITED | WNOHANG) < 0 && errno == EINTR) {
+  }
+}
+
+}  // namespace
+
+absl::StatusOr<uint64_t> ProcessStartTime(pid_t pid) {
+  ASSIGN_OR_RETURN(ProcStat st, ReadProcStat(pid));
+  if (st.state == "Z" || st.state == "X") return absl::NotFoundError(absl::StrCat("process ", pid, " exited"));
+  return st.start;
 }
 
 bool ProcessIsSame(pid_t pid, uint64_t start_time) {
@@ -206,8 +235,14 @@ absl::Status SignalProcessIfSame(pid_t pid, uint64_t start_time, int sig,
     if (errno == ESRCH) return absl::OkStatus();
     return ErrnoStatus(errno, "pidfd_open %d", pid);
   }
-  // Checked after the pidfd is held: the pidfd cannot switch to a recycled pid.
-  if (!ProcessIsSame(pid, start_time)) return absl::OkStatus();
+  // Checked after the pidfd is held: the pidfd cannot switch to a recycled pid
+  // (nor can a zombie's pid be recycled before it is reaped).
+  absl::StatusOr<ProcStat> st = ReadProcStat(pid);
+  if (!st.ok() || st->start != start_time) return absl::OkStatus();
+  if (st->state == "Z" || st->state == "X") {
+    ReapIfOurs(pidfd.get());
+    return absl::OkStatus();
+  }
   if (::syscall(SYS_pidfd_send_signal, pidfd.get(), sig, nullptr, 0) != 0 && errno != ESRCH) {
     return ErrnoStatus(errno, "signal %d to pid %d", sig, pid);
   }
@@ -216,7 +251,10 @@ absl::Status SignalProcessIfSame(pid_t pid, uint64_t start_time, int sig,
   for (;;) {
     int64_t left = deadline - NowMs();
     int r = ::poll(&p, 1, static_cast<int>(left > 0 ? left : 0));
-    if (r > 0) return absl::OkStatus();
+    if (r > 0) {
+      ReapIfOurs(pidfd.get());
+      return absl::OkStatus();
+    }
     if (r < 0 && errno == EINTR) continue;
     if (r < 0) return ErrnoStatus(errno, "poll pidfd of %d", pid);
     return absl::DeadlineExceededError(absl::StrCat("pid ", pid, " still runs after signal ", sig));

@@ -44,7 +44,8 @@ bool ProcessIsSame(pid_t pid, uint64_t start_time);
 // Sends `sig` to pid only if it is still the process that started at
 // start_time (checked through a pidfd, so there is no race with pid reuse),
 // then waits up to `wait` for it to exit. OK when it is gone (or was already);
-// DeadlineExceeded when it still runs.
+// DeadlineExceeded when it still runs. A zombie of it is reaped when it is our
+// child (we are the init or subreaper it was re-parented to).
 absl::Status SignalProcessIfSame(pid_t pid, uint64_t start_time, int sig,
                                  std::chrono::milliseconds wait);
 

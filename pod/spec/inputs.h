@@ -29,6 +29,7 @@ struct SandboxInfo {
   std::string name, namespace_, uid;  // pod metadata
   std::string hostname;
   std::string netns_path, ipc_ns_path, uts_ns_path;  // pinned; empty for host namespaces
+  bool host_network = false, host_ipc = false;       // the pod's own namespace options
   std::string pid_ns_path;       // the pod's pid namespace when shared (NamespaceMode POD)
   std::string hosts_path, resolv_path, hostname_path, shm_path;
   std::string cgroup_parent;     // from LinuxPodSandboxConfig
@@ -38,6 +39,11 @@ struct SandboxInfo {
 // Node-wide defaults from the configuration.
 struct Defaults {
   std::vector<std::string> capabilities;  // without CAP_ prefix or with; both accepted
+  // What privileged containers and "ALL" get: the capabilities the runtime
+  // holds (its bounding and permitted sets), "CAP_" form, filled by the
+  // caller. A capability named in a request or in `capabilities` that is not
+  // here is refused: the engine could not grant it (capset fails with EPERM).
+  std::vector<std::string> available_capabilities;
   struct Ulimit {
     std::string name;
     int64_t soft, hard;

@@ -21,19 +21,19 @@ absl::Status ApplyNamespaces(const Inputs& in, Output& out) {
   const auto& opts = in.config->linux().security_context().namespace_options();
   const auto& sb = in.sandbox;
   nlohmann::json ns = nlohmann::json::array({Ns("mount")});
-  if (opts.network() != NamespaceMode::NODE) {
+  // The pod's host network or IPC governs whatever the container's own
+  // options say: crictl and the kubelet leave those at POD for such pods.
+  const bool host_net = sb.host_network || opts.network() == NamespaceMode::NODE;
+  const bool host_ipc = sb.host_ipc || opts.ipc() == NamespaceMode::NODE;
+  if (!host_net) {
     if (sb.netns_path.empty()) {
       return absl::FailedPreconditionError(absl::StrCat("pod ", sb.id, " has no network namespace"));
     }
     ns.push_back(Ns("network", sb.netns_path));
   }
-  if (opts.ipc() != NamespaceMode::NODE) {
-    ns.push_back(sb.ipc_ns_path.empty() ? Ns("ipc") : Ns("ipc", sb.ipc_ns_path));
-  }
+  if (!host_ipc) ns.push_back(sb.ipc_ns_path.empty() ? Ns("ipc") : Ns("ipc", sb.ipc_ns_path));
   // UTS follows the network: host-network pods see the node's hostname.
-  if (opts.network() != NamespaceMode::NODE) {
-    ns.push_back(sb.uts_ns_path.empty() ? Ns("uts") : Ns("uts", sb.uts_ns_path));
-  }
+  if (!host_net) ns.push_back(sb.uts_ns_path.empty() ? Ns("uts") : Ns("uts", sb.uts_ns_path));
   switch (opts.pid()) {
     case NamespaceMode::NODE: break;
     case NamespaceMode::POD:

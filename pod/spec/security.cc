@@ -9,6 +9,7 @@
 #include "absl/strings/str_cat.h"
 #include "cri/api/proc_mount.h"
 #include "oci/sys/capability_names.h"
+#include "oci/sys/status.h"
 #include "pod/spec/builders.h"
 
 // Older kubelets still send the deprecated seccomp_profile_path and
@@ -25,57 +26,114 @@ std::string CapName(const std::string& c) {
   return absl::StartsWith(up, "CAP_") ? up : "CAP_" + up;
 }
 
+// What privileged containers and "ALL" get: what the runtime holds (all
+// known when the caller did not say), in kernel order.
+std::vector<std::string> Available(const Inputs& in) {
+  const auto& held = in.defaults.available_capabilities;
+  return held.empty() ? AllCapabilities() : held;
+}
+
+// A capability named by the request or the node's defaults: known to
+// Linux, and held by the runtime (capset would fail with EPERM otherwise).
+absl::Status CheckNamed(const std::string& c, const std::vector<std::string>& held,
+                        const std::string& where) {
+  const auto& all = AllCapabilities();
+  if (std::find(all.begin(), all.end(), c) == all.end()) {
+    return absl::InvalidArgumentError(absl::StrCat(where, ": unknown capability \"", c, "\""));
+  }
+  if (std::find(held.begin(), held.end(), c) == held.end()) {
+    return absl::FailedPreconditionError(absl::StrCat(
+        where, ": ", c, " is not available on this node (cricketd does not hold it, so no "
+        "container can get it)"));
+  }
+  return absl::OkStatus();
+}
+
 absl::StatusOr<std::vector<std::string>> Capabilities(const Inputs& in) {
   const auto& sc = in.config->linux().security_context();
-  if (sc.privileged()) return AllCapabilities();
+  const std::vector<std::string> held = Available(in);
+  if (sc.privileged()) return held;
+  const auto& add = sc.capabilities().add_capabilities();
+  bool add_all = std::any_of(add.begin(), add.end(), [](const auto& a) { return CapName(a) == "CAP_ALL"; });
   std::vector<std::string> caps;
-  for (const auto& c : in.defaults.capabilities) caps.push_back(CapName(c));
-  const auto& all = AllCapabilities();
-  auto known = [&](const std::string& c) -> absl::Status {
-    if (std::find(all.begin(), all.end(), c) == all.end()) {
-      return absl::InvalidArgumentError(absl::StrCat("unknown capability \"", c, "\""));
+  if (add_all) {
+    caps = held;  // containerd's order: ALL, then the single drops
+  } else {
+    for (const auto& c : in.defaults.capabilities) {
+      RETURN_IF_ERROR(CheckNamed(CapName(c), held, "runtime.default_capabilities"));
+      caps.push_back(CapName(c));
     }
-    return absl::OkStatus();
-  };
+  }
   for (const auto& d : sc.capabilities().drop_capabilities()) {
     std::string c = CapName(d);
     if (c == "CAP_ALL") {
       caps.clear();
       continue;
     }
-    if (auto st = known(c); !st.ok()) return st;
+    RETURN_IF_ERROR(CheckNamed(c, AllCapabilities(), "drop_capabilities"));
     caps.erase(std::remove(caps.begin(), caps.end(), c), caps.end());
   }
-  for (const auto& a : sc.capabilities().add_capabilities()) {
+  for (const auto& a : add) {
     std::string c = CapName(a);
-    if (c == "CAP_ALL") return all;
-    if (auto st = known(c); !st.ok()) return st;
+    if (c == "CAP_ALL") continue;
+    RETURN_IF_ERROR(CheckNamed(c, held, "add_capabilities"));
     if (std::find(caps.begin(), caps.end(), c) == caps.end()) caps.push_back(c);
   }
   return caps;
+}
+
+// The deprecated seccomp_profile_path: "", "unconfined", "runtime/default",
+// "docker/default" or "localhost/<path>". Anything else used to run
+// unconfined without a word; now it is refused.
+absl::Status SeccompFromPath(const std::string& p, std::string* type, std::string* path) {
+  if (p.empty() || p == "unconfined") {
+    *type = "unconfined";
+  } else if (p == "runtime/default" || p == "docker/default") {
+    *type = "default";
+  } else if (absl::StartsWith(p, "localhost/") && p.size() > strlen("localhost/")) {
+    *type = "localhost";
+    *path = p.substr(strlen("localhost"));  // "localhost//var/x.json" and "localhost/var/x.json"
+  } else {
+    return absl::InvalidArgumentError(absl::StrCat(
+        "security_context.seccomp_profile_path \"", p,
+        "\" is not runtime/default, docker/default, unconfined or localhost/<path of a profile>"));
+  }
+  return absl::OkStatus();
+}
+
+absl::Status SeccompFromProfile(const SecurityProfile& sp, std::string* type, std::string* path) {
+  if (sp.profile_type() != SecurityProfile::Localhost && !sp.localhost_ref().empty()) {
+    return absl::InvalidArgumentError(absl::StrCat(
+        "security_context.seccomp.localhost_ref \"", sp.localhost_ref(),
+        "\" is set but profile_type is not Localhost"));
+  }
+  switch (sp.profile_type()) {
+    case SecurityProfile::RuntimeDefault: *type = "default"; break;
+    case SecurityProfile::Unconfined: *type = "unconfined"; break;
+    case SecurityProfile::Localhost:
+      if (!absl::StartsWith(sp.localhost_ref(), "/")) {
+        return absl::InvalidArgumentError(absl::StrCat(
+            "security_context.seccomp.localhost_ref \"", sp.localhost_ref(),
+            "\" must be the absolute path of a profile on the node"));
+      }
+      *type = "localhost";
+      *path = sp.localhost_ref();
+      break;
+    default:
+      return absl::InvalidArgumentError(
+          absl::StrCat("security_context.seccomp: unknown profile_type ", sp.profile_type()));
+  }
+  return absl::OkStatus();
 }
 
 // The profile the request asks for: empty result means unconfined.
 absl::StatusOr<nlohmann::json> Seccomp(const Inputs& in, const std::vector<std::string>& caps) {
   const auto& sc = in.config->linux().security_context();
   std::string type, path;
-  if (sc.has_seccomp()) {
-    switch (sc.seccomp().profile_type()) {
-      case SecurityProfile::RuntimeDefault: type = "default"; break;
-      case SecurityProfile::Unconfined: type = "unconfined"; break;
-      case SecurityProfile::Localhost: type = "localhost"; path = sc.seccomp().localhost_ref(); break;
-      default: break;
-    }
-  } else {
-    const std::string& p = sc.seccomp_profile_path();  // deprecated form
-    if (p == "runtime/default" || p == "docker/default") type = "default";
-    if (absl::StartsWith(p, "localhost/")) {
-      type = "localhost";
-      path = p.substr(strlen("localhost"));
-    }
-  }
+  RETURN_IF_ERROR(sc.has_seccomp() ? SeccompFromProfile(sc.seccomp(), &type, &path)
+                                   : SeccompFromPath(sc.seccomp_profile_path(), &type, &path));
   if (sc.privileged() && type != "localhost") type = "unconfined";
-  if (type.empty() || type == "unconfined") return nlohmann::json();
+  if (type == "unconfined") return nlohmann::json();
   if (type == "default" && in.default_seccomp_path.empty()) return DefaultSeccompProfile(caps);
   if (type == "default") path = in.default_seccomp_path;
   if (!in.host.read_file) return absl::InternalError("no file reader for seccomp profiles");

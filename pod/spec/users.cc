@@ -103,11 +103,16 @@ absl::StatusOr<ResolvedUser> ResolveUser(const Inputs& in) {
   } else if (!sc.run_as_username().empty()) {
     user = sc.run_as_username();
   }
-  // run_as_group only applies with a user from the CRI or the image.
-  bool cri_group = sc.has_run_as_group();
-  if (cri_group) {
+  // run_as_group needs a user from the CRI or the image, as the CRI says
+  // ("otherwise, the runtime MUST error").
+  if (sc.has_run_as_group()) {
     if (auto colon = user.find(':'); colon != std::string::npos) user = user.substr(0, colon);
-    user = absl::StrCat(user.empty() ? "0" : user, ":", sc.run_as_group().value());
+    if (user.empty()) {
+      return absl::InvalidArgumentError(
+          "security_context.run_as_group is set without run_as_user, run_as_username or a user "
+          "in the image config");
+    }
+    user = absl::StrCat(user, ":", sc.run_as_group().value());
   }
   auto r = ResolveUserString(user, in.etc_passwd, in.etc_group);
   if (!r.ok()) return r.status();

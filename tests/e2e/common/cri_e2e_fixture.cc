@@ -46,6 +46,7 @@ void CriE2eTest::SetUp() {
   yaml += extra_config_yaml_;
   CricketdOptions o;
   o.config_yaml = yaml;
+  o.subreaper = daemon_subreaper_;
   auto d = CricketdInstance::Start(o);
   ASSERT_TRUE(d.ok()) << d.status();
   daemon_ = std::move(*d);

@@ -47,6 +47,8 @@ class CriE2eTest : public ::testing::Test {
 
   // Appended to the generated config (e.g. a metrics: section); set before SetUp().
   std::string extra_config_yaml_;
+  // cricketd runs as a child subreaper (set before SetUp()): see CricketdOptions.
+  bool daemon_subreaper_ = false;
   std::unique_ptr<CniFixture> cni_;
   std::unique_ptr<LeakCheck> leaks_;
   std::unique_ptr<CricketdInstance> daemon_;

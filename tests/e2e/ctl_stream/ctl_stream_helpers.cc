@@ -71,7 +71,9 @@ bool CtlStreamTest::StreamingMissing(const std::string& container_id) {
 }
 
 std::vector<std::string> CtlStreamTest::CtlArgv(const std::vector<std::string>& args) const {
-  std::vector<std::string> argv = {BuiltProgram("cri/cricketctl"), "-r", daemon_->endpoint()};
+  // --config: the test's own (missing) file, never the host's /etc/cricketctl.yaml.
+  std::vector<std::string> argv = {BuiltProgram("cri/cricketctl"), "--config",
+                                   daemon_->dir() + "/cricketctl.yaml", "-r", daemon_->endpoint()};
   argv.insert(argv.end(), args.begin(), args.end());
   return argv;
 }

@@ -85,6 +85,48 @@ TEST_F(DaemonTest, AnswersVersionStatusAndRuntimeConfig) {
   EXPECT_EQ(rc->linux().cgroup_driver(), v1::SYSTEMD);
 }
 
+// Every path in the config a fixture's daemon runs with (as the daemon
+// reports it, and as `cricketd config` prints it from the same flags) is the
+// test's own: a host with a CNI config in /etc/cni/net.d (Debian's podman
+// installs one), /etc/cricket or state in /var/lib/cricket changes nothing.
+void ExpectNoHostPath(const nlohmann::json& j, const std::string& where) {
+  if (j.is_object() || j.is_array()) {
+    for (auto it = j.begin(); it != j.end(); ++it) {
+      ExpectNoHostPath(*it, j.is_object() ? where + "." + it.key() : where + "[]");
+    }
+    return;
+  }
+  if (!j.is_string()) return;
+  const std::string v = j.get<std::string>();
+  for (const char* host : {"/etc/", "/var/lib/cricket", "/run/cricket"}) {
+    EXPECT_NE(v.rfind(host, 0), 0u) << where << " = " << v << " is the host's";
+  }
+}
+
+TEST_F(DaemonTest, FixtureConfigNamesNoHostPath) {
+  auto d = StartDaemon();
+  ASSERT_NE(d, nullptr);
+  auto c = ConnectTo(*d);
+  ASSERT_NE(c, nullptr);
+  auto status = c->Status(/*verbose=*/true);
+  ASSERT_TRUE(status.ok()) << status.status();
+  auto config = nlohmann::json::parse(status->info().at("config"), nullptr, false);
+  ASSERT_FALSE(config.is_discarded());
+  ASSERT_TRUE(config.contains("cni")) << config.dump();
+  ExpectNoHostPath(config, "config");
+
+  std::vector<std::string> args = {"config"};
+  args.insert(args.end(), d->args().begin(), d->args().end());
+  auto printed = RunCricketd(args, seconds(30));
+  ASSERT_TRUE(printed.ok()) << printed.status();
+  ASSERT_EQ(printed->exit.code(), 0) << printed->err;
+  // The printer quotes every string value.
+  EXPECT_NE(printed->out.find("conf_dir: \"" + d->dir()), std::string::npos) << printed->out;
+  for (const char* host : {"\"/etc/", "\"/var/lib/cricket", "\"/run/cricket"}) {
+    EXPECT_EQ(printed->out.find(host), std::string::npos) << host << " in\n" << printed->out;
+  }
+}
+
 TEST_F(DaemonTest, DefaultCgroupDriverIsCgroupfs) {
   auto d = StartDaemon();
   ASSERT_NE(d, nullptr);
@@ -211,8 +253,9 @@ TEST_F(DaemonTest, NotifiesSystemdReadyAndStopping) {
 TEST_F(DaemonTest, ConfigSubcommandPrintsEffectiveYaml) {
   auto dir = sys::TempDir::Make("cricketd-config-");
   ASSERT_TRUE(dir.ok()) << dir.status();
-  std::vector<std::string> args = {"config", "--config-dir", dir->path(), "--socket",
-                                   dir->path() + "/x.sock"};
+  ASSERT_TRUE(WriteIsolatedConfig(dir->path()).ok());
+  std::vector<std::string> args = {"config", "--config", dir->path() + "/cricket.yaml",
+                                   "--config-dir", dir->path(), "--socket", dir->path() + "/x.sock"};
   auto out = RunCricketd(args, seconds(30));
   ASSERT_TRUE(out.ok()) << out.status();
   EXPECT_EQ(out->exit.code(), 0) << out->err;
@@ -226,14 +269,16 @@ TEST_F(DaemonTest, CricketctlVersionAndInfo) {
   auto d = StartDaemon();
   ASSERT_NE(d, nullptr);
   sys::SpawnOptions spawn;
-  spawn.argv = {ctl, "--runtime-endpoint", d->endpoint(), "version"};
+  // A cricketctl config of the test's own (missing: defaults), not the host's.
+  const std::string ctl_config = d->dir() + "/cricketctl.yaml";
+  spawn.argv = {ctl, "--config", ctl_config, "--runtime-endpoint", d->endpoint(), "version"};
   auto version = sys::RunCommand(spawn, "", seconds(30));
   ASSERT_TRUE(version.ok()) << version.status();
   EXPECT_EQ(version->exit.code(), 0) << version->err;
   EXPECT_NE(version->out.find("RuntimeName:  cricket"), std::string::npos) << version->out;
   EXPECT_NE(version->out.find("RuntimeApiVersion:  v1"), std::string::npos) << version->out;
 
-  spawn.argv = {ctl, "-r", d->socket(), "info", "-o", "json"};
+  spawn.argv = {ctl, "--config", ctl_config, "-r", d->socket(), "info", "-o", "json"};
   auto info = sys::RunCommand(spawn, "", seconds(30));
   ASSERT_TRUE(info.ok()) << info.status();
   ASSERT_EQ(info->exit.code(), 0) << info->err;

@@ -9,6 +9,7 @@
 #include <thread>
 
 #include "absl/strings/str_cat.h"
+#include "nlohmann/json.hpp"
 #include "oci/sys/atomic_file.h"
 #include "oci/sys/fs.h"
 #include "oci/sys/spawn_in_namespaces.h"
@@ -144,6 +145,109 @@ TEST_F(SharedPidCriTest, InfraCrashMakesPodNotReady) {
   EXPECT_EQ(PodStatus(id)->status().state(), v1::SANDBOX_NOTREADY);
   ASSERT_TRUE(RemovePod(id).ok());
   EXPECT_FALSE(sys::PathExists(absl::StrCat(kCg, "/memory", parent_)));
+}
+
+// The infra process of a pod from a bare CRI config (no namespace options:
+// pid POD, the enum's zero; no cgroup parent), as PodSandboxStatus reports it.
+class BarePodInfraTest : public SharedPidCriTest {
+ protected:
+  void TearDown() override {
+    // A failed test must not leave the infra process behind: end it by pid.
+    for (const auto& [pid, start] : infras_) {
+      if (sys::ProcessIsSame(pid, start)) {
+        ADD_FAILURE() << "infra process " << pid << " is still running; killed";
+        (void)sys::SignalProcessIfSame(pid, start, SIGKILL, std::chrono::seconds(5));
+      }
+    }
+    SharedPidCriTest::TearDown();
+  }
+
+  // RunPodSandbox of a bare config; its infra pid and start time.
+  std::string RunBarePod(const std::string& name, pid_t* pid) {
+    v1::RunPodSandboxRequest r = PodRequest(name);
+    r.mutable_config()->clear_linux();
+    auto pod = Call(&v1::RuntimeService::Stub::RunPodSandbox, r, "RunPodSandbox");
+    EXPECT_TRUE(pod.ok()) << pod.status();
+    if (!pod.ok()) return "";
+    auto status = PodStatus(pod->pod_sandbox_id());
+    EXPECT_TRUE(status.ok()) << status.status();
+    auto info = nlohmann::json::parse(status.ok() ? status->info().at("info") : "{}", nullptr, false);
+    *pid = info.is_object() ? info.value("pid", 0) : 0;
+    EXPECT_GT(*pid, 0) << info.dump();
+    auto start = sys::ProcessStartTime(*pid);
+    EXPECT_TRUE(start.ok()) << start.status();
+    if (start.ok()) infras_.emplace_back(*pid, *start);
+    EXPECT_EQ(sys::ReadFile(absl::StrCat("/proc/", *pid, "/comm")).value_or(""), "cricket-pause\n");
+    return pod->pod_sandbox_id();
+  }
+
+  absl::Status StopPod(const std::string& id) {
+    v1::StopPodSandboxRequest stop;
+    stop.set_pod_sandbox_id(id);
+    return Call(&v1::RuntimeService::Stub::StopPodSandbox, stop, "StopPodSandbox").status();
+  }
+
+  // Gone: no /proc entry at all, so not a zombie either.
+  void ExpectGone(pid_t pid, uint64_t start, const std::string& when) {
+    for (int i = 0; i < 100 && sys::PathExists(absl::StrCat("/proc/", pid)); i++) {
+      std::this_thread::sleep_for(std::chrono::milliseconds(50));
+    }
+    std::string stat = sys::ReadFile(absl::StrCat("/proc/", pid, "/stat")).value_or("");
+    auto now = sys::ProcessStartTime(pid);
+    bool same = !stat.empty() && (!now.ok() || *now == start);  // a zombie has no start time here
+    EXPECT_FALSE(same) << "infra process " << pid << " " << when << ": " << stat;
+  }
+
+  std::vector<std::pair<pid_t, uint64_t>> infras_;
+};
+
+TEST_F(BarePodInfraTest, StopAndRemoveEndTheInfraProcess) {
+  pid_t pid = 0;
+  std::string id = RunBarePod("bare", &pid);
+  ASSERT_FALSE(id.empty());
+  ASSERT_EQ(infras_.size(), 1u);
+  ASSERT_TRUE(StopPod(id).ok());
+  ExpectGone(pid, infras_[0].second, "after StopPodSandbox");
+  ASSERT_TRUE(RemovePod(id).ok());
+  ExpectGone(pid, infras_[0].second, "after RemovePodSandbox");
+}
+
+// cricketd as the reaper of what it detaches (PID 1 of a node container, or
+// a subreaper): a stopped infra process comes back to it as a zombie, and
+// stays one, one per pod ever removed, unless cricketd reaps it.
+class ReapingDaemonInfraTest : public BarePodInfraTest {
+ protected:
+  void SetUp() override {
+    daemon_subreaper_ = true;
+    BarePodInfraTest::SetUp();
+  }
+};
+
+TEST_F(ReapingDaemonInfraTest, StopAndRemoveLeaveNoZombie) {
+  pid_t stopped = 0, removed = 0;
+  std::string a = RunBarePod("reaped-stop", &stopped);
+  std::string b = RunBarePod("reaped-rm", &removed);
+  ASSERT_FALSE(a.empty() || b.empty());
+  ASSERT_EQ(infras_.size(), 2u);
+  ASSERT_TRUE(StopPod(a).ok());
+  ExpectGone(stopped, infras_[0].second, "after StopPodSandbox");
+  ASSERT_TRUE(RemovePod(a).ok());
+  ASSERT_TRUE(RemovePod(b).ok());  // rmp without stopp
+  ExpectGone(removed, infras_[1].second, "after RemovePodSandbox");
+}
+
+TEST_F(BarePodInfraTest, StopAndRemoveAfterADaemonRestart) {
+  pid_t stopped = 0, removed = 0;
+  std::string a = RunBarePod("bare-stop", &stopped);
+  std::string b = RunBarePod("bare-rm", &removed);
+  ASSERT_FALSE(a.empty() || b.empty());
+  ASSERT_EQ(infras_.size(), 2u);
+  KillAndRestart();
+  ASSERT_TRUE(StopPod(a).ok());
+  ASSERT_TRUE(RemovePod(a).ok());
+  ExpectGone(stopped, infras_[0].second, "after stopp and rmp across a restart");
+  ASSERT_TRUE(RemovePod(b).ok());  // rmp without stopp
+  ExpectGone(removed, infras_[1].second, "after rmp across a restart");
 }
 
 }  // namespace

@@ -94,6 +94,8 @@ TEST(SnapshotImportTest, ImportedBusyboxRunsAndMatchesItsSource) {
 
   conf::Config config;
   config.root_dir = tmp->Sub("root");
+  config.state_dir = tmp->Sub("run");  // nothing of the host's defaults
+  config.registries.certs_dir = tmp->Sub("certs.d");
   auto svc = ImageService::Open(config);
   ASSERT_TRUE(svc.ok()) << svc.status();
   auto id = (*svc)->Import(tmp->Sub("busybox.tar"));

@@ -4,6 +4,7 @@
 
 #include "gtest/gtest.h"
 #include "oci/sys/atomic_file.h"
+#include "oci/sys/capability_names.h"
 #include "oci/sys/fs.h"
 #include "tests/fixtures/partners.h"
 #include "tests/integration/oci/cli_helpers.h"
@@ -137,6 +138,54 @@ TEST_F(OracleTest, SpecDefaultsMatchRunc) {
   EXPECT_EQ(specs[0]["linux"]["readonlyPaths"], specs[1]["linux"]["readonlyPaths"]);
   EXPECT_EQ(specs[0]["linux"]["namespaces"], specs[1]["linux"]["namespaces"]);
   EXPECT_EQ(specs[0]["mounts"].size(), specs[1]["mounts"].size());
+}
+
+}  // namespace
+}  // namespace cricket::testing
+
+namespace cricket::testing {
+namespace {
+
+// A capability this process does not hold (this machine's root lacks
+// CAP_SYS_RESOURCE), or -1. Detected, never assumed.
+int MissingCap() {
+  std::string status = sys::ReadFile("/proc/self/status").value_or("");
+  size_t at = status.find("CapBnd:\t");
+  if (at == std::string::npos) return -1;
+  uint64_t bnd = std::stoull(status.substr(at + 8, 16), nullptr, 16);
+  int last = std::atoi(sys::ReadFile("/proc/sys/kernel/cap_last_cap").value_or("40").c_str());
+  for (int c = 0; c <= last; c++) {
+    if ((bnd & (uint64_t{1} << c)) == 0) return c;
+  }
+  return -1;
+}
+
+// runc's answers for a cap the runtime lacks: only in the bounding set it is
+// no error (nothing to drop); in permitted/effective the container fails to
+// start ("unable to apply caps: operation not permitted"). cricket-oci does the
+// same, and its error names the capability.
+TEST_F(OracleTest, CapabilityTheRuntimeLacks) {
+  int missing = MissingCap();
+  if (missing < 0) GTEST_SKIP() << "this process holds every capability";
+  std::string name = sys::kCapabilityNames[missing].data();
+  bundle_->SetArgs({"true"});
+  auto& caps = bundle_->config()["process"]["capabilities"];
+  caps["bounding"].push_back(name);
+  ASSERT_TRUE(bundle_->Save().ok());
+  for (const OciCli* c : Both()) {
+    CliResult r = c->Run({"run", "--bundle", bundle_->dir(), NewId("oracle-bnd")});
+    EXPECT_EQ(r.code, 0) << c->binary() << " with " << name << " in bounding only: " << r;
+  }
+  caps["permitted"].push_back(name);
+  caps["effective"].push_back(name);
+  ASSERT_TRUE(bundle_->Save().ok());
+  std::vector<CliResult> results;
+  for (const OciCli* c : Both()) {
+    results.push_back(c->Run({"run", "--bundle", bundle_->dir(), NewId("oracle-prm")}));
+    EXPECT_NE(results.back().code, 0) << c->binary() << " with " << name << ": " << results.back();
+  }
+  EXPECT_EQ(results[0].code, results[1].code);
+  EXPECT_NE(results[0].err.find(name + " not held by the runtime"), std::string::npos) << results[0];
 }
 
 }  // namespace

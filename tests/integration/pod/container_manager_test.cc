@@ -62,7 +62,11 @@ class ContainerManagerTest : public ::testing::Test {
     chmod(tmp_->path().c_str(), 0711);
     paths_ = Paths{tmp_->Sub("root"), tmp_->Sub("state")};
     records_ = std::make_unique<RecordStore>(paths_.Records());
-    network_ = std::make_unique<network::NetworkManager>(conf::Config::Cni{});
+    // Host-network pods only; still, the CNI dirs are the test's, not the host's.
+    conf::Config::Cni cni;
+    cni.conf_dir = tmp_->Sub("cni/net.d");
+    cni.cache_dir = tmp_->Sub("cni/cache");
+    network_ = std::make_unique<network::NetworkManager>(cni);
     images_ = std::make_unique<FakeImages>(tmp_->Sub("rootfs"));
     SandboxManager::Options so;
     so.paths = paths_;

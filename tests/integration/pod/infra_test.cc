@@ -49,7 +49,11 @@ class InfraTest : public ::testing::Test {
 
   void Restart(const std::string& infra) {
     sandboxes_.reset();
-    network_ = std::make_unique<network::NetworkManager>(conf::Config::Cni{});
+    // Host-network pods only; still, the CNI dirs are the test's, not the host's.
+    conf::Config::Cni cni;
+    cni.conf_dir = dir_.Sub("cni/net.d");
+    cni.cache_dir = dir_.Sub("cni/cache");
+    network_ = std::make_unique<network::NetworkManager>(cni);
     records_ = std::make_unique<RecordStore>(dir_.Sub("root/records"));
     SandboxManager::Options o;
     o.paths = {dir_.Sub("root"), dir_.Sub("state")};

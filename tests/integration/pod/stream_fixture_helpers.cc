@@ -74,6 +74,10 @@ void StreamFixture::SetUpPod(bool own_netns) {
     leaks_ = std::make_unique<cricket::testing::LeakCheck>(cricket::testing::LeakCheck::Options{
         {tmp_->path(), cni_->bridge()}, true});
   }
+  if (!own_netns) {  // the test's (empty) CNI dirs, never the host's
+    cc.conf_dir = tmp_->Sub("cni/net.d");
+    cc.cache_dir = tmp_->Sub("cni/cache");
+  }
   paths_ = Paths{tmp_->Sub("root"), tmp_->Sub("state")};
   records_ = std::make_unique<RecordStore>(paths_.Records());
   network_ = std::make_unique<network::NetworkManager>(cc);

@@ -41,6 +41,7 @@ struct Fixture {
     in.sandbox.hosts_path = "/var/lib/cricket/pods/pod1/hosts";
     in.sandbox.cgroup_parent = "/kubepods/podabc";
     in.defaults.capabilities = {"CHOWN", "KILL", "NET_BIND_SERVICE"};
+    in.defaults.available_capabilities = AllCapabilities();
     in.etc_passwd = kPasswd;
     in.etc_group = kGroup;
   }
@@ -125,6 +126,19 @@ TEST(SpecUserTest, Table) {
     EXPECT_EQ(u->gid, c.gid) << c.image_user;
     EXPECT_EQ(u->additional_gids, c.extra) << c.image_user;
   }
+  // The CRI: run_as_group without a user is an error naming the field.
+  Fixture lone;
+  lone.in.image.user = "";
+  lone.config.mutable_linux()->mutable_security_context()->mutable_run_as_group()->set_value(7);
+  auto u = ResolveUser(lone.in);
+  EXPECT_EQ(u.status().code(), absl::StatusCode::kInvalidArgument);
+  EXPECT_NE(u.status().message().find("run_as_group"), std::string::npos) << u.status();
+  lone.in.image.user = ":3000";  // a group but no user in the image either
+  EXPECT_EQ(ResolveUser(lone.in).status().code(), absl::StatusCode::kInvalidArgument);
+  EXPECT_EQ(lone.Build().status().code(), absl::StatusCode::kInvalidArgument);
+  lone.config.mutable_linux()->mutable_security_context()->mutable_run_as_user()->set_value(0);
+  ASSERT_TRUE(ResolveUser(lone.in).ok());
+  EXPECT_EQ(ResolveUser(lone.in)->gid, 7u);
   Fixture bad;
   bad.in.image.user = "nosuchuser";
   EXPECT_EQ(bad.Build().status().code(), absl::StatusCode::kNotFound);
@@ -157,6 +171,46 @@ TEST(SpecSecurityTest, CapabilitiesTable) {
   Fixture unknown;
   unknown.config.mutable_linux()->mutable_security_context()->mutable_capabilities()->add_add_capabilities("FLY");
   EXPECT_EQ(unknown.Build().status().code(), absl::StatusCode::kInvalidArgument);
+}
+
+// A runtime without CAP_SYS_RESOURCE (this machine's root, many nested
+// nodes): privileged and ALL get what it holds; naming the cap is refused
+// up front instead of failing in capset.
+TEST(SpecSecurityTest, CapabilitiesComeFromWhatTheRuntimeHolds) {
+  std::vector<std::string> held;
+  for (const auto& c : AllCapabilities()) {
+    if (c != "CAP_SYS_RESOURCE") held.push_back(c);
+  }
+  auto bounding = [](Fixture& f) { return f.Build()->spec["process"]["capabilities"]["bounding"]; };
+  Fixture priv;
+  priv.in.defaults.available_capabilities = held;
+  priv.config.mutable_linux()->mutable_security_context()->set_privileged(true);
+  EXPECT_EQ(bounding(priv), held);
+  EXPECT_EQ(priv.Build()->spec["process"]["capabilities"]["permitted"], held);
+
+  Fixture all;
+  all.in.defaults.available_capabilities = held;
+  auto* caps = all.config.mutable_linux()->mutable_security_context()->mutable_capabilities();
+  caps->add_add_capabilities("ALL");
+  EXPECT_EQ(bounding(all), held);
+  caps->add_drop_capabilities("CHOWN");  // containerd: ALL first, then single drops
+  std::vector<std::string> no_chown(held.begin() + 1, held.end());
+  EXPECT_EQ(bounding(all), no_chown);
+
+  Fixture named;
+  named.in.defaults.available_capabilities = held;
+  named.config.mutable_linux()->mutable_security_context()->mutable_capabilities()->add_add_capabilities(
+      "SYS_RESOURCE");
+  auto out = named.Build();
+  EXPECT_EQ(out.status().code(), absl::StatusCode::kFailedPrecondition);
+  EXPECT_NE(out.status().message().find("CAP_SYS_RESOURCE is not available"), std::string::npos)
+      << out.status();
+  EXPECT_NE(out.status().message().find("add_capabilities"), std::string::npos) << out.status();
+
+  Fixture dflt;
+  dflt.in.defaults.available_capabilities = held;
+  dflt.in.defaults.capabilities.push_back("SYS_RESOURCE");
+  EXPECT_NE(dflt.Build().status().message().find("runtime.default_capabilities"), std::string::npos);
 }
 
 TEST(SpecSecurityTest, PrivilegedDropsConfinement) {
@@ -208,6 +262,59 @@ TEST(SpecSecurityTest, SeccompProfiles) {
     return std::string("garbage");
   };
   EXPECT_EQ(local.Build().status().code(), absl::StatusCode::kInvalidArgument);
+}
+
+// Each accepted form of the deprecated seccomp_profile_path and of the
+// SecurityProfile, and the refused ones, which used to run unconfined.
+TEST(SpecSecurityTest, SeccompProfileFormsAcceptedAndRefused) {
+  auto build = [](const std::string& path) {
+    Fixture f;
+    f.config.mutable_linux()->mutable_security_context()->set_seccomp_profile_path(path);
+    f.in.host.read_file = [](const std::string& p) -> absl::StatusOr<std::string> {
+      if (p != "/profiles/p.json") return absl::NotFoundError(p);
+      return std::string(R"({"defaultAction":"SCMP_ACT_LOG"})");
+    };
+    return f.Build();
+  };
+  for (const char* dflt : {"runtime/default", "docker/default"}) {
+    auto out = build(dflt);
+    ASSERT_TRUE(out.ok()) << dflt << ": " << out.status();
+    EXPECT_EQ(out->spec["linux"]["seccomp"]["defaultAction"], "SCMP_ACT_ERRNO") << dflt;
+  }
+  for (const char* none : {"", "unconfined"}) {
+    auto out = build(none);
+    ASSERT_TRUE(out.ok()) << none << ": " << out.status();
+    EXPECT_FALSE(out->spec["linux"].contains("seccomp")) << none;
+  }
+  auto local = build("localhost/profiles/p.json");
+  ASSERT_TRUE(local.ok()) << local.status();
+  EXPECT_EQ(local->spec["linux"]["seccomp"]["defaultAction"], "SCMP_ACT_LOG");
+  for (const char* bad : {"/profiles/p.json", "profiles/p.json", "localhost/", "runtime/defaults"}) {
+    auto out = build(bad);
+    EXPECT_EQ(out.status().code(), absl::StatusCode::kInvalidArgument) << bad;
+    EXPECT_NE(out.status().message().find("seccomp_profile_path"), std::string::npos) << out.status();
+    EXPECT_NE(out.status().message().find("localhost/"), std::string::npos) << out.status();
+  }
+
+  auto profile = [](SecurityProfile::ProfileType t, const std::string& ref) {
+    Fixture f;
+    auto* sp = f.config.mutable_linux()->mutable_security_context()->mutable_seccomp();
+    sp->set_profile_type(t);
+    sp->set_localhost_ref(ref);
+    f.in.host.read_file = [](const std::string&) -> absl::StatusOr<std::string> {
+      return std::string(R"({"defaultAction":"SCMP_ACT_LOG"})");
+    };
+    return f.Build();
+  };
+  EXPECT_TRUE(profile(SecurityProfile::Localhost, "/profiles/p.json").ok());
+  auto relative = profile(SecurityProfile::Localhost, "p.json");
+  EXPECT_EQ(relative.status().code(), absl::StatusCode::kInvalidArgument);
+  EXPECT_NE(relative.status().message().find("absolute"), std::string::npos) << relative.status();
+  EXPECT_EQ(profile(SecurityProfile::Localhost, "").status().code(),
+            absl::StatusCode::kInvalidArgument);
+  auto stray = profile(SecurityProfile::RuntimeDefault, "/profiles/p.json");
+  EXPECT_EQ(stray.status().code(), absl::StatusCode::kInvalidArgument);
+  EXPECT_NE(stray.status().message().find("localhost_ref"), std::string::npos) << stray.status();
 }
 
 TEST(SpecSecurityTest, DefaultProfileOpensGroupsByCapability) {
@@ -326,6 +433,23 @@ TEST(SpecNamespacesTest, Table) {
   shared_pid.config.mutable_linux()->mutable_security_context()->mutable_namespace_options()->set_pid(
       NamespaceMode::POD);
   EXPECT_EQ(shared_pid.Build().status().code(), absl::StatusCode::kFailedPrecondition);
+}
+
+// A hostNetwork (and hostIPC) pod: nothing pinned, and its containers' own
+// options left at POD, as crictl and the kubelet send them, still build.
+TEST(SpecNamespacesTest, HostPodGovernsContainerDefaults) {
+  Fixture f;
+  f.in.sandbox.netns_path = f.in.sandbox.uts_ns_path = f.in.sandbox.ipc_ns_path = "";
+  f.in.sandbox.host_network = f.in.sandbox.host_ipc = true;
+  auto* o = f.config.mutable_linux()->mutable_security_context()->mutable_namespace_options();
+  o->set_network(NamespaceMode::POD);
+  o->set_ipc(NamespaceMode::POD);
+  auto out = f.Build();
+  ASSERT_TRUE(out.ok()) << out.status();
+  EXPECT_EQ(out->spec["linux"]["namespaces"],
+            nlohmann::json::parse(R"([{"type":"mount"},{"type":"pid"},{"type":"cgroup"}])"));
+  f.in.sandbox.host_network = false;  // a pod that lost its netns is still an error
+  EXPECT_EQ(f.Build().status().code(), absl::StatusCode::kFailedPrecondition);
 }
 
 TEST(SpecResourcesTest, LimitsAndCgroupPath) {
