@@ -78,6 +78,10 @@ struct Config {
     std::string tls_key;
     int token_ttl_seconds = 60;           // life of an exec/attach/port-forward URL
     int idle_timeout_seconds = 4 * 3600;  // containerd's stream_idle_timeout
+    // Connections that have not shown a valid token yet (a flood of idle
+    // ones must not starve real sessions): per client address, in all.
+    int max_unauthenticated_per_client = 64;
+    int max_unauthenticated = 256;
     bool operator==(const Streaming&) const = default;
   } streaming;
 

@@ -138,6 +138,9 @@ void WalkConfig(V& v, C& c) {
     v.Field("tls_key", c.streaming.tls_key, kAbsPathOrEmpty);
     v.Field("token_ttl_seconds", c.streaming.token_ttl_seconds, kSeconds);
     v.Field("idle_timeout_seconds", c.streaming.idle_timeout_seconds, Range(0, 7 * 86400));
+    v.Field("max_unauthenticated_per_client", c.streaming.max_unauthenticated_per_client,
+            Range(1, 65536));
+    v.Field("max_unauthenticated", c.streaming.max_unauthenticated, Range(1, 65536));
   });
   v.Section("runtime", [&] { WalkRuntime(v, c.runtime); });
   v.Section("image", [&] {

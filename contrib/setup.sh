@@ -18,6 +18,8 @@ test_deps=(
   busybox-static runc crun containerd conmon skopeo umoci docker-registry
   containernetworking-plugins iptables iproute2 apache2-utils openssl
   python3 python3-websocket procps util-linux time jq bc curl
+  # A static 32-bit checker: RuntimeDefault seccomp must let i386 programs run.
+  gcc-multilib
   # systemd-analyze verify of the unit (systemd need not be init).
   systemd
 )

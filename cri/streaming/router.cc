@@ -20,6 +20,7 @@ constexpr int kHeadTimeoutMs = 10000;
 struct Conn {
   std::shared_ptr<StreamingServer::State> st;
   std::unique_ptr<Transport> t;
+  UnauthenticatedSlot unauthenticated;  // released when a token matches
   HttpRequest req;
   std::string pending;  // bytes after the head
   ConnOptions opts;
@@ -184,6 +185,7 @@ absl::Status Route(Conn& c) {
   bool match = r && ((kind == "exec" && std::holds_alternative<v1::ExecRequest>(*r)) ||
                      (kind == "attach" && std::holds_alternative<v1::AttachRequest>(*r)) ||
                      (kind == "portforward" && std::holds_alternative<v1::PortForwardRequest>(*r)));
+  if (match) c.unauthenticated.Release();
   if (!match) {
     c.t->Write(HttpErrorResponse(404, "streaming URL not found: unknown, expired or used token"));
     return absl::NotFoundError(absl::StrCat("no request for ", c.req.path));
@@ -200,9 +202,11 @@ absl::Status Route(Conn& c) {
 
 }  // namespace
 
-void ServeConnection(const std::shared_ptr<StreamingServer::State>& st, sys::UniqueFd fd) {
+void ServeConnection(const std::shared_ptr<StreamingServer::State>& st, sys::UniqueFd fd,
+                     uint64_t ticket) {
   Conn c;
   c.st = st;
+  c.unauthenticated.Hold(&st->unauthenticated, ticket);
   c.opts.idle_timeout = st->opts.idle_timeout;
   c.opts.stream_creation_timeout = st->opts.stream_creation_timeout;
   c.opts.linger = st->opts.linger;

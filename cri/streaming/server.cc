@@ -59,11 +59,26 @@ absl::StatusOr<Listener> Listen(const std::string& address, int port) {
   return l;
 }
 
+// The peer's address without its port: what the per-client cap counts by.
+std::string ClientAddress(const sockaddr_storage& ss) {
+  char text[INET6_ADDRSTRLEN] = "?";
+  if (ss.ss_family == AF_INET) {
+    inet_ntop(AF_INET, &reinterpret_cast<const sockaddr_in*>(&ss)->sin_addr, text, sizeof(text));
+  } else if (ss.ss_family == AF_INET6) {
+    inet_ntop(AF_INET6, &reinterpret_cast<const sockaddr_in6*>(&ss)->sin6_addr, text,
+              sizeof(text));
+  }
+  return text;
+}
+
 void AcceptLoop(std::shared_ptr<StreamingServer::State> st) {
   while (!st->stop) {
     pollfd p{st->listen_fd.get(), POLLIN, 0};
     if (::poll(&p, 1, 500) <= 0) continue;
-    sys::UniqueFd fd(::accept4(st->listen_fd.get(), nullptr, nullptr, SOCK_CLOEXEC));
+    sockaddr_storage peer{};
+    socklen_t peer_len = sizeof(peer);
+    sys::UniqueFd fd(::accept4(st->listen_fd.get(), reinterpret_cast<sockaddr*>(&peer),
+                               &peer_len, SOCK_CLOEXEC));
     if (!fd) continue;
     int one = 1;
     ::setsockopt(fd.get(), IPPROTO_TCP, 1 /* TCP_NODELAY */, &one, sizeof(one));
@@ -75,8 +90,11 @@ void AcceptLoop(std::shared_ptr<StreamingServer::State> st) {
       }
       st->active++;
     }
-    std::thread([st, fd = std::move(fd)]() mutable {
-      ServeConnection(st, std::move(fd));
+    // Counted (and older idle ones closed) before its thread runs, so a flood
+    // is cut down as fast as it is accepted.
+    uint64_t ticket = st->unauthenticated.Admit(ClientAddress(peer), fd.get());
+    std::thread([st, fd = std::move(fd), ticket]() mutable {
+      ServeConnection(st, std::move(fd), ticket);
       std::lock_guard<std::mutex> lock(st->mu);
       st->active--;
       st->cv.notify_all();
@@ -101,6 +119,8 @@ StreamingServer::Options StreamingServer::FromConfig(const conf::Config::Streami
   o.tls_key = c.tls_key;
   o.token_ttl = std::chrono::seconds(c.token_ttl_seconds);
   o.idle_timeout = std::chrono::seconds(c.idle_timeout_seconds);
+  o.max_unauthenticated_per_client = static_cast<size_t>(c.max_unauthenticated_per_client);
+  o.max_unauthenticated = static_cast<size_t>(c.max_unauthenticated);
   return o;
 }
 

@@ -48,6 +48,10 @@ class StreamingServer {
     std::chrono::seconds stream_creation_timeout{30};
     std::chrono::milliseconds linger{5000};
     size_t max_connections = 1024;
+    // Connections that have not shown a valid token yet, per client address
+    // and in all; over a cap the oldest is closed (unauth_limits.h). 0: no cap.
+    size_t max_unauthenticated_per_client = 64;
+    size_t max_unauthenticated = 256;
   };
   static Options FromConfig(const conf::Config::Streaming& c);
 

@@ -12,16 +12,21 @@
 #include "cri/streaming/server.h"
 #include "cri/streaming/token_cache.h"
 #include "cri/streaming/transport.h"
+#include "cri/streaming/unauth_limits.h"
 
 namespace cricket::cri::streaming {
 
 struct StreamingServer::State {
   State(Options o, std::shared_ptr<StreamRuntime> rt)
-      : opts(std::move(o)), runtime(std::move(rt)), tokens(opts.token_ttl) {}
+      : opts(std::move(o)),
+        runtime(std::move(rt)),
+        tokens(opts.token_ttl),
+        unauthenticated(opts.max_unauthenticated_per_client, opts.max_unauthenticated) {}
 
   const Options opts;
   std::shared_ptr<StreamRuntime> runtime;
   TokenCache tokens;
+  UnauthenticatedLimits unauthenticated;
   std::unique_ptr<TlsServerContext> tls;
   sys::UniqueFd listen_fd;
   std::string base_url;
@@ -33,7 +38,9 @@ struct StreamingServer::State {
   size_t active = 0;  // connection threads running; under mu
 };
 
-// Serves one accepted connection to its end (router.cc).
-void ServeConnection(const std::shared_ptr<StreamingServer::State>& state, sys::UniqueFd fd);
+// Serves one accepted connection to its end (router.cc); `ticket` is its
+// place in state->unauthenticated, released once a token matches.
+void ServeConnection(const std::shared_ptr<StreamingServer::State>& state, sys::UniqueFd fd,
+                     uint64_t ticket);
 
 }  // namespace cricket::cri::streaming

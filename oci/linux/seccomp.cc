@@ -1,11 +1,19 @@
 // runtime-spec seccomp translated to libseccomp calls.
 #include "oci/linux/seccomp.h"
 
+#include <linux/seccomp.h>
+#include <sys/mman.h>
+#include <sys/syscall.h>
+#include <unistd.h>
+
 #include <cerrno>
 #include <map>
 #include <vector>
 
 #include "absl/strings/ascii.h"
+#include "absl/strings/str_cat.h"
+#include "oci/linux/seccomp_enosys.h"
+#include "oci/sys/unique_fd.h"
 #include "oci/sys/log.h"
 #include "oci/sys/status.h"
 
@@ -137,10 +145,57 @@ absl::StatusOr<SeccompFilter> BuildSeccomp(const Seccomp& s) {
   return f;
 }
 
-absl::Status LoadSeccomp(const Seccomp& s) {
+namespace {
+
+// libseccomp's program as cBPF instructions (seccomp_export_bpf writes them to
+// an fd; 2.5 has no in-memory export).
+absl::StatusOr<std::vector<sock_filter>> ExportBpf(const SeccompFilter& f) {
+  sys::UniqueFd fd(::memfd_create("seccomp-bpf", MFD_CLOEXEC));
+  if (!fd) return sys::ErrnoStatus(errno, "memfd for the seccomp program");
+  int rc = seccomp_export_bpf(f.get(), fd.get());
+  if (rc != 0) return sys::ErrnoStatus(-rc, "export the seccomp program");
+  off_t size = ::lseek(fd.get(), 0, SEEK_END);
+  if (size < 0 || size % sizeof(sock_filter) != 0) {
+    return absl::InternalError("exported seccomp program has a partial instruction");
+  }
+  std::vector<sock_filter> prog(static_cast<size_t>(size) / sizeof(sock_filter));
+  if (::pread(fd.get(), prog.data(), static_cast<size_t>(size), 0) != size) {
+    return sys::ErrnoStatus(errno, "read back the seccomp program");
+  }
+  return prog;
+}
+
+uint32_t KernelFlags(const std::vector<std::string>& flags) {
+  uint32_t out = 0;
+  for (const std::string& f : flags) {  // names were checked by ApplyFlags
+    if (f == "SECCOMP_FILTER_FLAG_TSYNC") out |= SECCOMP_FILTER_FLAG_TSYNC;
+    if (f == "SECCOMP_FILTER_FLAG_LOG") out |= SECCOMP_FILTER_FLAG_LOG;
+    if (f == "SECCOMP_FILTER_FLAG_SPEC_ALLOW") out |= SECCOMP_FILTER_FLAG_SPEC_ALLOW;
+  }
+  return out;
+}
+
+}  // namespace
+
+absl::StatusOr<std::vector<sock_filter>> SeccompProgram(const Seccomp& s) {
   ASSIGN_OR_RETURN(SeccompFilter f, BuildSeccomp(s));
-  int rc = seccomp_load(f.get());
-  if (rc != 0) return sys::ErrnoStatus(-rc, "load seccomp filter");
+  ASSIGN_OR_RETURN(std::vector<sock_filter> prog, ExportBpf(f));
+  ASSIGN_OR_RETURN(std::vector<sock_filter> stub, EnosysStub(s));
+  prog.insert(prog.begin(), stub.begin(), stub.end());
+  if (prog.size() > BPF_MAXINSNS) {
+    return absl::InvalidArgumentError(absl::StrCat("seccomp program of ", prog.size(),
+                                                   " instructions is over the kernel's limit"));
+  }
+  return prog;
+}
+
+absl::Status LoadSeccomp(const Seccomp& s) {
+  ASSIGN_OR_RETURN(std::vector<sock_filter> prog, SeccompProgram(s));
+  // Loaded by hand, not by seccomp_load, because of the stub in front.
+  sock_fprog fprog{static_cast<unsigned short>(prog.size()), prog.data()};
+  if (::syscall(SYS_seccomp, SECCOMP_SET_MODE_FILTER, KernelFlags(s.flags), &fprog) != 0) {
+    return sys::ErrnoStatus(errno, "load seccomp filter");
+  }
   return absl::OkStatus();
 }
 

@@ -3,11 +3,13 @@
 // building and exporting BPF needs no privilege.
 #pragma once
 
+#include <linux/filter.h>
 #include <seccomp.h>
 
 #include <cstdint>
 #include <optional>
 #include <string>
+#include <vector>
 
 #include "absl/status/status.h"
 #include "absl/status/statusor.h"
@@ -41,6 +43,9 @@ class SeccompFilter {
 // profile lists syscalls of newer kernels); rules whose action equals the
 // default are skipped (libseccomp refuses them).
 absl::StatusOr<SeccompFilter> BuildSeccomp(const Seccomp& s);
+// The program to load: libseccomp's, behind the -ENOSYS stub
+// (seccomp_enosys.h).
+absl::StatusOr<std::vector<sock_filter>> SeccompProgram(const Seccomp& s);
 // Builds and loads into the calling process.
 absl::Status LoadSeccomp(const Seccomp& s);
 

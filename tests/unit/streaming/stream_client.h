@@ -52,8 +52,19 @@ inline absl::StatusOr<ParsedUrl> ParseUrl(const std::string& url) {
 // A TCP connection with blocking helpers.
 class RawConn {
  public:
-  static absl::StatusOr<std::unique_ptr<RawConn>> Dial(const std::string& host, int port) {
+  // `source`: a local address to connect from (e.g. 127.0.0.2, to look like
+  // another client); "" lets the kernel choose.
+  static absl::StatusOr<std::unique_ptr<RawConn>> Dial(const std::string& host, int port,
+                                                       const std::string& source = "") {
     sys::UniqueFd fd(::socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0));
+    if (!source.empty()) {
+      sockaddr_in s{};
+      s.sin_family = AF_INET;
+      inet_pton(AF_INET, source.c_str(), &s.sin_addr);
+      if (::bind(fd.get(), reinterpret_cast<sockaddr*>(&s), sizeof(s)) != 0) {
+        return absl::UnavailableError(absl::StrCat("bind to ", source));
+      }
+    }
     sockaddr_in a{};
     a.sin_family = AF_INET;
     a.sin_port = htons(static_cast<uint16_t>(port));
