@@ -9,6 +9,7 @@
 #include <unistd.h>
 
 #include <functional>
+#include <memory>
 #include <string>
 #include <thread>
 
@@ -17,7 +18,9 @@
 #include "image/digest.h"
 #include "image/manifest.h"
 #include "image/registry/client.h"
+#include "oci/sys/atomic_file.h"
 #include "oci/sys/child_process.h"
+#include "oci/sys/status.h"
 #include "oci/sys/temp_dir.h"
 #include "tests/fixtures/partners.h"
 #include "tests/fixtures/registry_fixture.h"
@@ -160,20 +163,32 @@ TEST(RegistryCredentials, NotSentToAPlainHttpTokenRealmThatIsNotLoopback) {
   });
 }
 
-// An https server (Python's ssl module, the fixture CA's certificate) that
-// answers every GET with a 307 to `target` + the request path.
-constexpr char kRedirector[] = R"(
+// An https server (Python's ssl module, the fixture CA's certificate for
+// 127.0.0.1) on `ip`. Mode "redirect": every GET gets a 307 to `arg` + the
+// request path. Mode "token": every GET gets a token, and a line "auth" or
+// "anon" (whether it carried an Authorization header) is appended to `arg`.
+constexpr char kTlsServer[] = R"(
 import http.server, ssl, sys
-target, cert, key = sys.argv[1], sys.argv[2], sys.argv[3]
+ip, cert, key, mode, arg = sys.argv[1:6]
 class H(http.server.BaseHTTPRequestHandler):
     def do_GET(self):
-        self.send_response(307)
-        self.send_header("Location", target + self.path)
-        self.send_header("Content-Length", "0")
+        if mode == "redirect":
+            self.send_response(307)
+            self.send_header("Location", arg + self.path)
+            self.send_header("Content-Length", "0")
+            self.end_headers()
+            return
+        with open(arg, "a") as f:
+            f.write(("auth" if self.headers.get("Authorization") else "anon") + "\n")
+        body = b'{"token":"t0ken"}'
+        self.send_response(200)
+        self.send_header("Content-Type", "application/json")
+        self.send_header("Content-Length", str(len(body)))
         self.end_headers()
+        self.wfile.write(body)
     def log_message(self, *a):
         pass
-srv = http.server.HTTPServer(("127.0.0.1", 0), H)
+srv = http.server.HTTPServer((ip, 0), H)
 ctx = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
 ctx.load_cert_chain(cert, key)
 srv.socket = ctx.wrap_socket(srv.socket, server_side=True)
@@ -181,31 +196,89 @@ print(srv.server_address[1], flush=True)
 srv.serve_forever()
 )";
 
+struct TlsServer {
+  std::unique_ptr<sys::ChildProcess> process;  // killed when this goes
+  std::string host;                            // ip:port
+  // Its stdout stays open: a write to a closed pipe would kill it.
+  sys::UniqueFd stdout_pipe;
+};
+
+// Starts kTlsServer with certificates made in `dir` (from the calling thread,
+// so in its network namespace).
+absl::StatusOr<TlsServer> StartTlsServer(const std::string& python, const sys::TempDir& dir,
+                                         const std::string& ip, const std::string& mode,
+                                         const std::string& arg) {
+  RETURN_IF_ERROR(MakeTestCertificates(dir.path()));
+  int out[2];
+  if (::pipe2(out, O_CLOEXEC) != 0) return sys::ErrnoStatus(errno, "pipe2");
+  sys::UniqueFd read_end(out[0]), write_end(out[1]);
+  sys::SpawnOptions so;
+  so.argv = {python, "-c", kTlsServer, ip, dir.Sub("server.crt"), dir.Sub("server.key"),
+             mode, arg};
+  so.stdout_fd = write_end.get();
+  so.stderr_fd = -2;
+  ASSIGN_OR_RETURN(sys::ChildProcess child, sys::ChildProcess::Spawn(so));
+  TlsServer server{std::make_unique<sys::ChildProcess>(std::move(child)), ""};
+  write_end.Reset();
+  char buf[16] = {};
+  if (::read(read_end.get(), buf, sizeof(buf) - 1) <= 0) {
+    return absl::UnavailableError("the python https server did not start");
+  }
+  server.host = absl::StrCat(ip, ":", std::stoi(buf));
+  server.stdout_pipe = std::move(read_end);
+  return server;
+}
+
+// The registry at 127.0.0.1 is insecure by the loopback rule; its token realm
+// on another host is not, and gets the credentials only when verified or
+// when that host's own entry says insecure.
+TEST(RegistryCredentials, UnverifiedTokenRealmGetsThemOnlyWhenConfiguredInsecure) {
+  CRICKET_REQUIRE_ROOT();
+  CRICKET_REQUIRE_PROGRAM(python, "python3");
+  CRICKET_REQUIRE_PROGRAM(openssl_bin, "openssl");
+  InPrivateNetns([&] {
+    auto dir = sys::TempDir::Make("cricket-realm-");
+    ASSERT_TRUE(dir.ok());
+    const std::string log = dir->Sub("realm.log");
+    auto realm = StartTlsServer(python, *dir, kPrivateIp, "token", log);
+    ASSERT_TRUE(realm.ok()) << realm.status();
+    auto reg = FakeRegistry::Start();
+    ASSERT_TRUE(reg.ok());
+    (*reg)->Route("/v2/team/app/manifests/v1",
+                  Challenging(absl::StrCat("Bearer realm=\"https://", realm->host,
+                                           "/token\",service=\"s\""),
+                              ServeIndex()));
+    conf::Config config = FastConfig();
+    auto ref = Ref((*reg)->HostPort(), "team/app", "v1");
+    auto m = (*NewClient(config, ref, UserPass()))->GetManifest(ref, "v1");
+    EXPECT_FALSE(m.ok()) << "the realm's certificate (for 127.0.0.1) was not verified";
+    EXPECT_NE(Msg(m.status()).find("registry " + (*reg)->HostPort()), std::string::npos)
+        << m.status();
+    EXPECT_NE(Msg(m.status()).find("token from https://" + realm->host), std::string::npos)
+        << m.status();
+    EXPECT_NE(Msg(m.status()).find("SSL certificate problem"), std::string::npos) << m.status();
+    EXPECT_FALSE(sys::ReadFile(log).ok()) << "the realm was reached: " << *sys::ReadFile(log);
+    config.registries.hosts[realm->host].insecure = true;
+    m = (*NewClient(config, ref, UserPass()))->GetManifest(ref, "v1");
+    EXPECT_TRUE(m.ok()) << m.status();
+    EXPECT_EQ(sys::ReadFile(log).value_or(""), "auth\n");
+  });
+}
+
 TEST(RegistryCredentials, HttpsRedirectToHttpIsRefused) {
   CRICKET_REQUIRE_PROGRAM(python, "python3");
   CRICKET_REQUIRE_PROGRAM(openssl_bin, "openssl");
   auto dir = sys::TempDir::Make("cricket-redirect-");
   ASSERT_TRUE(dir.ok());
-  ASSERT_TRUE(MakeTestCertificates(dir->path()).ok());
   auto storage = FakeRegistry::Start("127.0.0.3");
   ASSERT_TRUE(storage.ok());
   std::string blob = "blob bytes";
   std::string digest = image::Sha256String(blob);
   (*storage)->Blob("app", digest, blob);
-  int out[2];
-  ASSERT_EQ(::pipe2(out, O_CLOEXEC), 0);
-  sys::UniqueFd read_end(out[0]), write_end(out[1]);
-  sys::SpawnOptions so;
-  so.argv = {python, "-c", kRedirector, "http://" + (*storage)->HostPort(),
-             dir->Sub("server.crt"), dir->Sub("server.key")};
-  so.stdout_fd = write_end.get();
-  so.stderr_fd = -2;
-  auto server = sys::ChildProcess::Spawn(so);
+  auto server =
+      StartTlsServer(python, *dir, "127.0.0.1", "redirect", "http://" + (*storage)->HostPort());
   ASSERT_TRUE(server.ok()) << server.status();
-  write_end.Reset();
-  char buf[16] = {};
-  ASSERT_GT(::read(read_end.get(), buf, sizeof(buf) - 1), 0) << "the redirector did not start";
-  std::string host = absl::StrCat("127.0.0.1:", std::stoi(buf));
+  const std::string host = server->host;
   conf::Config config = FastConfig();
   config.registries.hosts[host].ca_file = dir->Sub("ca.crt");  // verified TLS
   auto ref = Ref(host, "app", "v1");
