@@ -106,6 +106,21 @@ struct Config {
     int64_t max_manifest_bytes = 4 << 20;
     int64_t max_config_bytes = 8 << 20;  // image config blob
     int stall_timeout_seconds = 60;      // a blob download making no progress this long fails
+    // A blob download fails when it takes longer than stall_timeout_seconds
+    // plus its size at this rate: a registry that trickles bytes just fast
+    // enough to beat the stall timer cannot hold a pull forever. 64 KiB/s is
+    // 512 kbit/s, below any link a node pulls images over (a 1 GiB layer may
+    // take 4.5 h); lower it for slower links.
+    int64_t min_download_bytes_per_second = 64 << 10;
+    // Docker's old limit was 127 layers (aufs); overlayfs stacks ~500
+    // lowerdirs at most (the mount options must fit a page).
+    int max_layers = 128;
+    // Per layer, enforced while unpacking. The largest real layers (CUDA and
+    // ML framework images) have a few hundred thousand entries and a few GiB;
+    // a decompression bomb (zstd reaches ratios of 10^6) is stopped here
+    // rather than by a full disk.
+    int64_t max_layer_entries = 1 << 20;
+    int64_t max_layer_bytes = int64_t{32} << 30;
     bool operator==(const Image&) const = default;
   } image;
 

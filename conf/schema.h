@@ -148,6 +148,11 @@ void WalkConfig(V& v, C& c) {
     v.Field("max_manifest_bytes", c.image.max_manifest_bytes, Range(1024, 1 << 30));
     v.Field("max_config_bytes", c.image.max_config_bytes, Range(1024, 1 << 30));
     v.Field("stall_timeout_seconds", c.image.stall_timeout_seconds, Range(1, 3600));
+    v.Field("min_download_bytes_per_second", c.image.min_download_bytes_per_second,
+            Range(1, int64_t{1} << 40));
+    v.Field("max_layers", c.image.max_layers, Range(1, 500));
+    v.Field("max_layer_entries", c.image.max_layer_entries, Range(1, int64_t{1} << 32));
+    v.Field("max_layer_bytes", c.image.max_layer_bytes, Range(1 << 20, int64_t{1} << 50));
   });
   v.Section("metrics", [&] {
     v.Field("enabled", c.metrics.enabled, kAnyValue);

@@ -82,7 +82,14 @@ class GrpcImageService final : public v1::ImageService::Service {
   CRICKET_CRI_SIMPLE(ListImages)
   CRICKET_CRI_STREAM(StreamImages, StreamImagesRequest, StreamImagesResponse)
   CRICKET_CRI_SIMPLE(ImageStatus)
-  CRICKET_CRI_SIMPLE(PullImage)
+  // The one handler told when its caller goes away: a pull runs for minutes,
+  // and one nobody waits for must stop its downloads.
+  grpc::Status PullImage(grpc::ServerContext* ctx, const v1::PullImageRequest* req,
+                         v1::PullImageResponse* resp) override {
+    return Instrumented("PullImage", [&] {
+      return handlers_->PullImage(*req, resp, [ctx] { return ctx->IsCancelled(); });
+    });
+  }
   CRICKET_CRI_SIMPLE(RemoveImage)
   CRICKET_CRI_SIMPLE(ImageFsInfo)
 

@@ -2,6 +2,7 @@
 // image_status_list.cc, image_remove.cc, image_fs_info.cc).
 #pragma once
 
+#include <functional>
 #include <memory>
 
 #include "absl/status/status.h"
@@ -22,7 +23,10 @@ class ImageHandlers {
                             const Sink<v1::StreamImagesResponse>& send);
   absl::Status ImageStatus(const v1::ImageStatusRequest& req, v1::ImageStatusResponse* resp);
   // image_pull.cc
-  absl::Status PullImage(const v1::PullImageRequest& req, v1::PullImageResponse* resp);
+  // `cancelled` reports that the caller went away (gRPC deadline or cancel):
+  // the pull then stops and keeps nothing half-made.
+  absl::Status PullImage(const v1::PullImageRequest& req, v1::PullImageResponse* resp,
+                         const std::function<bool()>& cancelled = {});
   // image_remove.cc
   absl::Status RemoveImage(const v1::RemoveImageRequest& req, v1::RemoveImageResponse* resp);
   // image_fs_info.cc

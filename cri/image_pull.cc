@@ -6,7 +6,8 @@
 
 namespace cricket::cri {
 
-absl::Status ImageHandlers::PullImage(const v1::PullImageRequest& req, v1::PullImageResponse* resp) {
+absl::Status ImageHandlers::PullImage(const v1::PullImageRequest& req, v1::PullImageResponse* resp,
+                                      const std::function<bool()>& cancelled) {
   if (!ctx().images) return NotImplemented("PullImage");
   if (req.image().image().empty()) return absl::InvalidArgumentError("image.image is required");
   image::registry::Credentials creds;
@@ -19,7 +20,8 @@ absl::Status ImageHandlers::PullImage(const v1::PullImageRequest& req, v1::PullI
   ASSIGN_OR_RETURN(std::string id,
                    pull.Done(ctx().images->Pull(
                        req.image().image(), creds,
-                       [&](const image::PullProgress& p) { pull.Progress(p.digest, p.done); })));
+                       [&](const image::PullProgress& p) { pull.Progress(p.digest, p.done); },
+                       cancelled)));
   resp->set_image_ref(id);
   return absl::OkStatus();
 }

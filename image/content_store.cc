@@ -117,8 +117,9 @@ absl::Status ContentStore::IngestOnce(const std::string& digest, int64_t size,
               return absl::OkStatus();
             });
   if (!fetched.ok()) {
-    // Keep what arrived for a resume, unless the bytes themselves are wrong.
-    if (fetched.code() == absl::StatusCode::kDataLoss) ::unlink(partial.c_str());
+    // Keep what arrived for a resume, unless the bytes themselves are wrong
+    // or the caller went away (a cancelled pull keeps nothing half-made).
+    if (absl::IsDataLoss(fetched) || absl::IsCancelled(fetched)) ::unlink(partial.c_str());
     return sys::Annotate(fetched, "fetch blob %s", digest);
   }
   absl::Status verified = verifier.Verify();

@@ -107,6 +107,13 @@ absl::StatusOr<ImageService::Resolved> ImageService::ResolveManifest(registry::C
     }
   }
   ASSIGN_OR_RETURN(res.manifest, ParseImageManifest(m.body));
+  const size_t max_layers = static_cast<size_t>(config_.image.max_layers);
+  if (res.manifest.layers.size() > max_layers) {
+    return absl::InvalidArgumentError(absl::StrCat(
+        "registry ", ref.domain, ": manifest ", ref.path, "@", Sha256String(m.body), " has ",
+        res.manifest.layers.size(), " layers, over the limit of ", max_layers,
+        " (image.max_layers)"));
+  }
   res.digest = Sha256String(m.body);
   res.media_type = res.manifest.media_type.empty() ? m.media_type : res.manifest.media_type;
   res.body = std::move(m.body);
@@ -127,7 +134,8 @@ absl::StatusOr<std::string> ImageService::FetchConfig(registry::Client& c, const
 absl::Status ImageService::FetchLayers(registry::Client& c, const Reference& ref,
                                        const ImageManifest& m,
                                        const std::vector<std::string>& diff_ids,
-                                       const ProgressFn& progress) {
+                                       const ProgressFn& progress,
+                                       const CancelledFn& cancelled) {
   const std::vector<std::string> chain_ids = ChainIds(diff_ids);
   std::mutex mu;  // serialises progress calls and the first error
   absl::Status first_error;
@@ -136,6 +144,9 @@ absl::Status ImageService::FetchLayers(registry::Client& c, const Reference& ref
   auto one = [&](size_t i) -> absl::Status {
     const Descriptor& d = m.layers[i];
     if (layers_.Has(chain_ids[i])) return absl::OkStatus();
+    if (cancelled && cancelled()) {
+      return absl::CancelledError("not started: the pull's caller went away");
+    }
     auto report = [&](int64_t done) {
       if (!progress) return;
       std::lock_guard lock(mu);
@@ -165,7 +176,8 @@ absl::Status ImageService::FetchLayers(registry::Client& c, const Reference& ref
 
 absl::StatusOr<std::string> ImageService::Pull(const std::string& ref_str,
                                                const registry::Credentials& creds,
-                                               const ProgressFn& progress) {
+                                               const ProgressFn& progress,
+                                               const CancelledFn& cancelled) {
   auto annotate = [&](const absl::Status& st) { return sys::Annotate(st, "pull image %s", ref_str); };
   auto ref = ParseReference(ref_str);
   if (!ref.ok()) return annotate(ref.status());
@@ -174,6 +186,7 @@ absl::StatusOr<std::string> ImageService::Pull(const std::string& ref_str,
   if (!client.ok()) return annotate(client.status());
   // Every blob goes through blobs_.Ingest, which hashes and checks it.
   (*client)->set_verify_blobs(false);
+  (*client)->set_cancelled(cancelled);
   auto res = ResolveManifest(**client, *ref);
   if (!res.ok()) return annotate(res.status());
   std::vector<std::string> tags, digests = {ref->Repository() + "@" + res->top_digest};
@@ -200,7 +213,7 @@ absl::StatusOr<std::string> ImageService::Pull(const std::string& ref_str,
   }
   std::vector<std::string> chain_ids = ChainIds(cfg->diff_ids);
   lease.Add(chain_ids);
-  st = FetchLayers(**client, *ref, m, cfg->diff_ids, progress);
+  st = FetchLayers(**client, *ref, m, cfg->diff_ids, progress, cancelled);
   if (!st.ok()) return annotate(st);
   auto id = Commit(BuildRecord(*res, chain_ids, tags, digests));
   if (!id.ok()) return annotate(id.status());

@@ -80,7 +80,11 @@ ImageService::ImageService(const conf::Config& config, Options opts)
       blobs_(paths_.blobs(), paths_.ingest()),
       layers_(paths_.layers()),
       records_(paths_.records()),
-      snapshots_(paths_.containers()) {}
+      snapshots_(paths_.containers()) {
+  // The configured caps hold for every layer, pulled or imported.
+  opts_.unpack.max_entries = config.image.max_layer_entries;
+  opts_.unpack.max_bytes = config.image.max_layer_bytes;
+}
 
 absl::StatusOr<std::unique_ptr<ImageService>> ImageService::Open(const conf::Config& config,
                                                                  Options opts) {

@@ -34,6 +34,9 @@ struct PullProgress {
 };
 // Called from the pull's worker threads, one call at a time.
 using ProgressFn = std::function<void(const PullProgress&)>;
+// True once the pull's caller went away (a gRPC deadline or cancel). Polled
+// from the pull's threads about once a second.
+using CancelledFn = std::function<bool()>;
 
 using ClientFactory = std::function<absl::StatusOr<std::unique_ptr<registry::Client>>(
     const Reference&, const registry::Credentials&)>;
@@ -74,9 +77,13 @@ class ImageService {
   }
 
   // Pulls and unpacks; returns the image id ("sha256:<config hex>"). An image
-  // already present costs one manifest request.
+  // already present costs one manifest request. Manifests with more than
+  // image.max_layers layers are refused. Once `cancelled` says so, downloads
+  // stop and the pull fails with Cancelled, leaving no partial download, temp
+  // dir or record; complete, verified blobs stay in the content store.
   absl::StatusOr<std::string> Pull(const std::string& ref, const registry::Credentials& creds = {},
-                                   const ProgressFn& progress = {});
+                                   const ProgressFn& progress = {},
+                                   const CancelledFn& cancelled = {});
   // By id (full, bare hex or 12+ hex prefix), tag or digest reference. NotFound.
   absl::StatusOr<Image> Status(const std::string& ref_or_id) const;
   absl::StatusOr<std::vector<Image>> List() const;
@@ -126,7 +133,8 @@ class ImageService {
   absl::Status FetchAndUnpack(const BlobFetch& fetch, const Descriptor& d,
                               const std::string& chain_id, const std::string& diff_id);
   absl::Status FetchLayers(registry::Client& c, const Reference& ref, const ImageManifest& m,
-                           const std::vector<std::string>& diff_ids, const ProgressFn& progress);
+                           const std::vector<std::string>& diff_ids, const ProgressFn& progress,
+                           const CancelledFn& cancelled);
   // Shared by Pull and Import.
   static ImageRecord BuildRecord(const Resolved& res, const std::vector<std::string>& chain_ids,
                                  std::vector<std::string> tags, std::vector<std::string> digests);

@@ -395,12 +395,19 @@ struct ReadCtx {
   PlainReader* reader = nullptr;
   std::vector<char> buf = std::vector<char>(1 << 20);
   absl::Status error;
-  bool eof = false;  // the reader returned 0
+  bool eof = false;        // the reader returned 0
+  int64_t max_bytes = 0;  // UnpackOptions::max_bytes
+  int64_t budget = 0;     // uncompressed bytes still allowed
 };
 
 la_ssize_t ReadPlain(archive* a, void* p, const void** out) {
   auto* c = static_cast<ReadCtx*>(p);
   auto n = c->reader->Read(c->buf.data(), c->buf.size());
+  if (n.ok() && static_cast<int64_t>(*n) > c->budget) {
+    n = absl::ResourceExhaustedError(absl::StrCat("layer is larger than ", c->max_bytes,
+                                                  " bytes uncompressed (image.max_layer_bytes)"));
+  }
+  if (n.ok()) c->budget -= static_cast<int64_t>(*n);
   if (!n.ok()) {
     c->error = n.status();
     archive_set_error(a, EIO, "%s", std::string(n.status().message()).c_str());
@@ -435,6 +442,7 @@ static absl::StatusOr<std::string> Unpack(PlainReader& plain, const std::string&
   PlainReader* reader = &plain;
   ReadCtx ctx;
   ctx.reader = reader;
+  ctx.max_bytes = ctx.budget = opts.max_bytes;
   ArchivePtr a(archive_read_new());
   if (!a) return absl::ResourceExhaustedError("archive_read_new failed");
   archive_read_support_format_tar(a.get());
@@ -446,10 +454,14 @@ static absl::StatusOr<std::string> Unpack(PlainReader& plain, const std::string&
   }
   ASSIGN_OR_RETURN(sys::UniqueFd root, sys::OpenRoot(dir));
   Unpacker u(root.get(), opts, &ctx.eof);
-  for (;;) {
+  for (int64_t entries = 0;; ++entries) {
     archive_entry* e = nullptr;
     int r = archive_read_next_header(a.get(), &e);
     if (r == ARCHIVE_EOF) break;
+    if (entries >= opts.max_entries) {
+      return absl::ResourceExhaustedError(absl::StrCat(
+          "layer has more than ", opts.max_entries, " entries (image.max_layer_entries)"));
+    }
     if (!ctx.error.ok()) return ctx.error;
     if (r < ARCHIVE_WARN) {
       return absl::DataLossError(absl::StrCat("corrupt layer archive: ", archive_error_string(a.get())));

@@ -22,6 +22,10 @@ struct UnpackOptions {
   // The caller compares the returned diff_id with a trusted one (LayerStore
   // does), so gzip's own CRC adds nothing and is skipped.
   bool diff_id_checked = false;
+  // Caps on one layer (conf image.max_layer_entries / max_layer_bytes; the
+  // same defaults): past them the unpack fails with ResourceExhausted.
+  int64_t max_entries = 1 << 20;
+  int64_t max_bytes = int64_t{32} << 30;  // uncompressed tar stream
 };
 
 // Unpacks the archive read from `fd` into the existing directory `dir` and

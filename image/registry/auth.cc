@@ -5,6 +5,7 @@
 
 #include "absl/strings/escaping.h"
 #include "absl/strings/str_cat.h"
+#include "image/registry/endpoints.h"
 #include "nlohmann/json.hpp"
 #include "oci/sys/atomic_file.h"
 #include "oci/sys/status.h"
@@ -185,8 +186,34 @@ absl::StatusOr<TokenResponse> ParseTokenResponse(const std::string& body) {
   return r;
 }
 
-Authenticator::Authenticator(Credentials creds, std::string registry)
-    : creds_(std::move(creds)), registry_(std::move(registry)) {}
+Authenticator::Authenticator(Credentials creds, std::string registry, HostTlsFn realm_tls)
+    : creds_(std::move(creds)), registry_(std::move(registry)), realm_tls_(std::move(realm_tls)) {}
+
+absl::StatusOr<TlsOptions> Authenticator::RealmTls(const HttpRequest& base) const {
+  std::string what = absl::StrCat("registry ", registry_, ": token realm ", realm_);
+  auto dest = ParseUrlDestination(realm_);
+  if (!dest.ok()) return sys::Annotate(dest.status(), what);
+  // The registry's own host keeps its TLS (CA, client certificate); any other
+  // host is verified unless its own entry says insecure: the realm is chosen
+  // by the registry, not by the operator.
+  TlsOptions tls = base.tls;
+  dest->verify_tls = tls.verify;
+  dest->configured_insecure = !tls.verify;
+  if (dest->host != registry_ && realm_tls_) {
+    auto host = realm_tls_(dest->host);
+    if (!host.ok()) return sys::Annotate(host.status(), what);
+    tls = host->tls;
+    dest->verify_tls = tls.verify;
+    dest->configured_insecure = host->insecure;
+  }
+  bool sends_secret = !creds_.username.empty() || !creds_.password.empty() ||
+                      !creds_.identity_token.empty();
+  if (sends_secret) {
+    absl::Status may = CredentialsMayGo(*dest);
+    if (!may.ok()) return sys::Annotate(may, what);
+  }
+  return tls;
+}
 
 std::string Authenticator::CacheKey(const std::string& scope) const {
   // The secret is part of the key so two users never share a token; the map
@@ -258,6 +285,7 @@ absl::StatusOr<std::string> Authenticator::FetchToken(const std::string& scope,
                                                       HttpSession& session,
                                                       const HttpRequest& base) {
   HttpRequest req = base;
+  ASSIGN_OR_RETURN(req.tls, RealmTls(base));
   req.headers.clear();
   req.range_from = 0;
   req.max_body = 1 << 20;

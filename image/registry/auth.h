@@ -5,6 +5,7 @@
 #pragma once
 
 #include <chrono>
+#include <functional>
 #include <map>
 #include <mutex>
 #include <string>
@@ -42,10 +43,22 @@ std::string BasicAuthorization(const std::string& user, const std::string& passw
 // "repository:<path>:pull"
 std::string PullScope(const std::string& repo_path);
 
+// TLS for a token realm on another host than the registry's, and whether
+// that host is itself configured insecure.
+struct HostTls {
+  TlsOptions tls;
+  bool insecure = false;
+};
+using HostTlsFn = std::function<absl::StatusOr<HostTls>(const std::string& host)>;
+
 // Authorization state for one registry endpoint and one set of credentials.
 class Authenticator {
  public:
-  Authenticator(Credentials creds, std::string registry);
+  // `registry` is the endpoint's host[:port]. A realm on another host gets
+  // its TLS from realm_tls (empty: the endpoint's own, for tests).
+  Authenticator(Credentials creds, std::string registry, HostTlsFn realm_tls = {});
+
+  bool has_credentials() const { return !creds_.empty(); }
 
   // The Authorization header value for a request needing `scope`, "" when
   // nothing is known yet (the first request goes anonymous, as Docker's does).
@@ -65,12 +78,15 @@ class Authenticator {
  private:
   absl::StatusOr<std::string> FetchToken(const std::string& scope, HttpSession& session,
                                          const HttpRequest& base);
+  // The realm's TLS, and an error when credentials may not go there.
+  absl::StatusOr<TlsOptions> RealmTls(const HttpRequest& base) const;
   std::string CacheKey(const std::string& scope) const;
 
   Credentials creds_;
   std::string registry_;  // for messages
   std::string scheme_;    // "", "basic" or "bearer" (from the last challenge)
   std::string realm_, service_;
+  HostTlsFn realm_tls_;
 };
 
 // The token response of a token server: {"token"|"access_token", "expires_in"}.

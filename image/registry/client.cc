@@ -3,6 +3,7 @@
 #include "image/registry/client.h"
 
 #include <algorithm>
+#include <chrono>
 
 #include "absl/strings/str_cat.h"
 #include "image/digest.h"
@@ -48,10 +49,8 @@ std::string MediaTypeOf(const HttpResponse& resp) {
 class RegistryClient : public Client {
  public:
   RegistryClient(std::string domain, std::vector<std::unique_ptr<EndpointTransport>> transports,
-                 int64_t max_manifest_bytes)
-      : domain_(std::move(domain)),
-        transports_(std::move(transports)),
-        max_manifest_bytes_(max_manifest_bytes) {}
+                 const conf::Config::Image& limits)
+      : domain_(std::move(domain)), transports_(std::move(transports)), limits_(limits) {}
 
   absl::StatusOr<Manifest> GetManifest(const Reference& ref,
                                        const std::string& tag_or_digest) override;
@@ -62,11 +61,39 @@ class RegistryClient : public Client {
   absl::StatusOr<Manifest> CheckManifest(const EndpointTransport& t, const Reference& ref,
                                          const std::string& tag_or_digest,
                                          const HttpResponse& resp) const;
+  // Call::keep_going: Cancelled once the pull's caller went away, and for a
+  // blob of `size` bytes, DeadlineExceeded after its download deadline.
+  std::function<absl::Status()> KeepGoing(const std::string& what, int64_t size) const;
 
   std::string domain_;
   std::vector<std::unique_ptr<EndpointTransport>> transports_;
-  int64_t max_manifest_bytes_;
+  conf::Config::Image limits_;
 };
+
+std::function<absl::Status()> RegistryClient::KeepGoing(const std::string& what,
+                                                        int64_t size) const {
+  using Clock = std::chrono::steady_clock;
+  std::string name = absl::StrCat("registry ", domain_, ": ", what);
+  int64_t seconds = -1;
+  if (size >= 0) {
+    seconds = limits_.stall_timeout_seconds + size / limits_.min_download_bytes_per_second;
+    seconds = std::min<int64_t>(seconds, int64_t{100} << 20);  // ~3 years: no clock overflow
+  }
+  auto deadline = Clock::now() + std::chrono::seconds(std::max<int64_t>(seconds, 0));
+  return [cancelled = cancelled_, name, seconds, deadline, size,
+          rate = limits_.min_download_bytes_per_second]() -> absl::Status {
+    if (cancelled && cancelled()) {
+      return absl::CancelledError(absl::StrCat(name, ": stopped: the pull's caller went away"));
+    }
+    if (seconds >= 0 && Clock::now() >= deadline) {
+      return absl::DeadlineExceededError(absl::StrCat(
+          name, ": not complete after ", seconds, "s, the limit for ", size,
+          " bytes (the stall timeout plus the size at image.min_download_bytes_per_second = ",
+          rate, ")"));
+    }
+    return absl::OkStatus();
+  };
+}
 
 absl::StatusOr<Manifest> RegistryClient::CheckManifest(const EndpointTransport& t,
                                                        const Reference& ref,
@@ -113,13 +140,14 @@ absl::StatusOr<Manifest> RegistryClient::GetManifest(const Reference& ref,
   call.scope = PullScope(ref.path);
   call.headers = {AcceptHeader()};
   call.what = absl::StrCat("manifest ", ref.path, ":", tag_or_digest);
-  call.max_body = max_manifest_bytes_;
+  call.max_body = limits_.max_manifest_bytes;
+  call.keep_going = KeepGoing(call.what, -1);
   absl::Status last;
   for (auto& t : transports_) {
     absl::StatusOr<HttpResponse> resp = t->Get(call);
     absl::StatusOr<Manifest> m = resp.ok() ? CheckManifest(*t, ref, tag_or_digest, *resp)
                                            : absl::StatusOr<Manifest>(resp.status());
-    if (m.ok() || !t->is_mirror()) return m;
+    if (m.ok() || !t->is_mirror() || absl::IsCancelled(m.status())) return m;
     sys::LogWarn("mirror failed, trying the next endpoint",
                  {{"error", std::string(m.status().message())}});
     last = m.status();
@@ -134,6 +162,7 @@ absl::Status RegistryClient::FetchBlob(const Reference& ref, const std::string& 
   call.path = absl::StrCat(ref.path, "/blobs/", digest);
   call.scope = PullScope(ref.path);
   call.what = absl::StrCat("blob ", ref.path, "@", digest);
+  call.keep_going = KeepGoing(call.what, expected_size);  // one deadline for all endpoints
   // From offset 0 the whole stream passes here, so it is verified here too
   // (unless the caller said it verifies it); a caller resuming at an offset
   // verifies the bytes it kept itself.
@@ -150,8 +179,9 @@ absl::Status RegistryClient::FetchBlob(const Reference& ref, const std::string& 
     absl::Status st = t->Stream(call, &offset, expected_size, counted);
     if (st.ok() && verifier) st = sys::Annotate(verifier->Verify(), "%s: %s", t->Name(), call.what);
     if (st.ok() || !t->is_mirror()) return st;
-    // A mirror that sent bad bytes cannot be resumed from elsewhere.
-    if (absl::IsDataLoss(st)) return st;
+    // A mirror that sent bad bytes cannot be resumed from elsewhere; a
+    // cancel or the blob's deadline ends the download everywhere.
+    if (absl::IsDataLoss(st) || absl::IsCancelled(st) || absl::IsDeadlineExceeded(st)) return st;
     sys::LogWarn("mirror failed, trying the next endpoint",
                  {{"error", std::string(st.message())}});
     last = st;
@@ -172,18 +202,28 @@ absl::StatusOr<std::unique_ptr<Client>> NewClient(const conf::Config& config, co
   opts.retry.retries = reg.retries;
   ASSIGN_OR_RETURN(Credentials given, NormalizeCredentials(creds));
   std::vector<std::unique_ptr<EndpointTransport>> transports;
+  // A token realm on another host: verified unless that host's own entry
+  // says insecure, with that host's CAs and client certificate.
+  HostTlsFn realm_tls = [reg](const std::string& host) -> absl::StatusOr<HostTls> {
+    Endpoint ep;
+    ep.scheme = "https";
+    ep.host = host;
+    ep.insecure = IsInsecure(reg, host);
+    ASSIGN_OR_RETURN(TlsOptions tls, TlsFor(reg, host, ep));
+    return HostTls{std::move(tls), ep.insecure};
+  };
   for (const Endpoint& ep : endpoints) {
-    Credentials c = given;
+    // The request's credentials are for the registry in the reference; a
+    // mirror is another party and gets only what the auth file holds for it.
+    Credentials c = ep.mirror ? Credentials{} : given;
     if (c.empty()) {
-      // Stored credentials: the endpoint's own host first, then the name in the reference.
       ASSIGN_OR_RETURN(c, LookupAuthFile(reg.auth_file, ep.mirror ? ep.host : ref.domain));
     }
     ASSIGN_OR_RETURN(TlsOptions tls, TlsFor(reg, ref.domain, ep));
     transports.push_back(std::make_unique<EndpointTransport>(ep, ref.domain, std::move(c),
-                                                             std::move(tls), opts));
+                                                             std::move(tls), opts, realm_tls));
   }
-  return std::make_unique<RegistryClient>(ref.domain, std::move(transports),
-                                          config.image.max_manifest_bytes);
+  return std::make_unique<RegistryClient>(ref.domain, std::move(transports), config.image);
 }
 
 }  // namespace cricket::image::registry

@@ -53,13 +53,20 @@ class Client {
   // unless turned off: the content store hashes every blob it keeps, and a
   // second sha256 of the same bytes costs about a third of a pull's hashing.
   void set_verify_blobs(bool on) { verify_blobs_ = on; }
+  // Polled (about once a second) during every request: true ends the request
+  // with Cancelled, without retries. For a pull whose caller went away.
+  void set_cancelled(std::function<bool()> cancelled) { cancelled_ = std::move(cancelled); }
 
  protected:
   bool verify_blobs_ = true;
+  std::function<bool()> cancelled_;
 };
 
 // A client for ref's registry, configured from conf (mirrors, insecure,
-// certs dir, auth file, timeouts) and the request's credentials.
+// certs dir, auth file, timeouts) and the request's credentials. Those go to
+// the origin and the token realm it names only; a mirror gets the auth
+// file's entry for its own host, or nothing. A blob download fails after
+// image.stall_timeout_seconds plus its size at image.min_download_bytes_per_second.
 absl::StatusOr<std::unique_ptr<Client>> NewClient(const conf::Config& config, const Reference& ref,
                                                   const Credentials& creds);
 

@@ -3,6 +3,8 @@
 
 #include <arpa/inet.h>
 
+#include <cctype>
+
 #include "absl/strings/str_cat.h"
 
 namespace cricket::image::registry {
@@ -48,6 +50,39 @@ bool IsInsecure(const conf::Config::Registries& config, const std::string& domai
     if (!it->second.ca_file.empty()) return false;
   }
   return IsLoopbackHost(domain);
+}
+
+absl::StatusOr<Destination> ParseUrlDestination(const std::string& url) {
+  size_t sep = url.find("://");
+  Destination d;
+  if (sep != std::string::npos) {
+    d.scheme = url.substr(0, sep);
+    for (char& c : d.scheme) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+  }
+  if (d.scheme != "http" && d.scheme != "https") {
+    return absl::InvalidArgumentError(absl::StrCat("\"", url, "\" is not an http(s) URL"));
+  }
+  std::string authority = url.substr(sep + 3);
+  authority = authority.substr(0, authority.find_first_of("/?#"));
+  size_t at = authority.rfind('@');  // userinfo is not part of the host
+  d.host = at == std::string::npos ? authority : authority.substr(at + 1);
+  for (char& c : d.host) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+  if (d.host.empty()) return absl::InvalidArgumentError(absl::StrCat("\"", url, "\" has no host"));
+  return d;
+}
+
+absl::Status CredentialsMayGo(const Destination& to) {
+  if (IsLoopbackHost(to.host)) return absl::OkStatus();
+  if (to.scheme != "https") {
+    return absl::FailedPreconditionError(absl::StrCat(
+        "credentials are not sent over plain http to ", to.host, ", which is not a loopback host"));
+  }
+  if (!to.verify_tls && !to.configured_insecure) {
+    return absl::FailedPreconditionError(absl::StrCat(
+        "credentials are not sent to ", to.host,
+        " without TLS certificate verification unless that host is configured insecure"));
+  }
+  return absl::OkStatus();
 }
 
 absl::StatusOr<Endpoint> ParseMirror(const std::string& entry, bool insecure) {

@@ -5,6 +5,7 @@
 #include <string>
 #include <vector>
 
+#include "absl/status/statusor.h"
 #include "conf/config.h"
 
 namespace cricket::image::registry {
@@ -37,6 +38,25 @@ bool IsLoopbackHost(const std::string& host_port);
 // Whether `domain` is insecure: its entry says so, or it is a loopback host
 // (as Docker treats them) whose entry names no CA file to verify against.
 bool IsInsecure(const conf::Config::Registries& config, const std::string& domain);
+
+// Where a request would carry credentials to.
+struct Destination {
+  std::string scheme;  // "https" or "http"
+  std::string host;    // host[:port]
+  bool verify_tls = true;
+  bool configured_insecure = false;  // the host's own entry (or the loopback rule) says insecure
+};
+
+// "https://host:5000/token?x" → scheme "https", host "host:5000" (TLS fields
+// left at their defaults). InvalidArgument for anything but an http(s) URL.
+absl::StatusOr<Destination> ParseUrlDestination(const std::string& url);
+
+// OK when credentials may go to `to`: a loopback host, or https with verified
+// certificates, or unverified https to a host configured insecure. Otherwise
+// FailedPrecondition saying why: plain http to a host that is not loopback
+// (even an insecure one), or TLS without verification to a host that is not
+// configured insecure.
+absl::Status CredentialsMayGo(const Destination& to);
 
 // Parses one mirror entry: "host[:port]", "https://host/prefix", "http://host".
 // InvalidArgument for an empty host or an unknown scheme.

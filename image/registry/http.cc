@@ -30,6 +30,7 @@ struct Transfer {
   const BodySink* sink = nullptr;
   HttpResponse* resp = nullptr;
   absl::Status sink_status;
+  absl::Status abort_status;  // from req->keep_going
   int mode = -1;          // -1 undecided, 0 buffer, 1 sink (for the current response)
   int64_t to_skip = 0;    // bytes before range_from when the server ignored Range
 };
@@ -98,6 +99,12 @@ size_t OnBody(char* data, size_t size, size_t n, void* user) {
   return len;
 }
 
+int OnProgress(void* user, curl_off_t, curl_off_t, curl_off_t, curl_off_t) {
+  auto* t = static_cast<Transfer*>(user);
+  t->abort_status = t->req->keep_going();
+  return t->abort_status.ok() ? 0 : 1;  // non-zero aborts with CURLE_ABORTED_BY_CALLBACK
+}
+
 void SetTlsOptions(CURL* c, const TlsOptions& tls, curl_blob* blob) {
   curl_easy_setopt(c, CURLOPT_SSL_VERIFYPEER, tls.verify ? 1L : 0L);
   curl_easy_setopt(c, CURLOPT_SSL_VERIFYHOST, tls.verify ? 2L : 0L);
@@ -117,10 +124,13 @@ void SetOptions(CURL* c, const HttpRequest& req, curl_slist* headers, curl_blob*
   curl_easy_setopt(c, CURLOPT_NOSIGNAL, 1L);  // we run in threads
   curl_easy_setopt(c, CURLOPT_ERRORBUFFER, errbuf);
   curl_easy_setopt(c, CURLOPT_PROTOCOLS_STR, "http,https");
-  curl_easy_setopt(c, CURLOPT_REDIR_PROTOCOLS_STR, "http,https");
-  // Blobs are often redirected to object storage. libcurl (>= 7.58) sends a
-  // custom Authorization header only to the original host, and
-  // UNRESTRICTED_AUTH stays off so credentials never follow to another host.
+  // What came over verified TLS never continues in the clear: an https
+  // request may be redirected only to https.
+  bool https = req.url.rfind("https://", 0) == 0;
+  curl_easy_setopt(c, CURLOPT_REDIR_PROTOCOLS_STR, https ? "https" : "http,https");
+  // Blobs are often redirected to object storage. libcurl (>= 7.83) sends a
+  // custom Authorization header only to the original scheme, host and port,
+  // and UNRESTRICTED_AUTH stays off so credentials never follow elsewhere.
   curl_easy_setopt(c, CURLOPT_FOLLOWLOCATION, 1L);
   curl_easy_setopt(c, CURLOPT_MAXREDIRS, 10L);
   curl_easy_setopt(c, CURLOPT_UNRESTRICTED_AUTH, 0L);
@@ -150,6 +160,11 @@ void SetOptions(CURL* c, const HttpRequest& req, curl_slist* headers, curl_blob*
   curl_easy_setopt(c, CURLOPT_HEADERDATA, t);
   curl_easy_setopt(c, CURLOPT_WRITEFUNCTION, OnBody);
   curl_easy_setopt(c, CURLOPT_WRITEDATA, t);
+  if (req.keep_going) {
+    curl_easy_setopt(c, CURLOPT_XFERINFOFUNCTION, OnProgress);
+    curl_easy_setopt(c, CURLOPT_XFERINFODATA, t);
+    curl_easy_setopt(c, CURLOPT_NOPROGRESS, 0L);
+  }
   SetTlsOptions(c, req.tls, blob);
 }
 
@@ -178,6 +193,10 @@ absl::StatusOr<HttpSession> HttpSession::Make() {
 }
 
 absl::StatusOr<HttpResponse> HttpSession::Perform(const HttpRequest& req, const BodySink* sink) {
+  if (req.keep_going) {
+    absl::Status go = req.keep_going();
+    if (!go.ok()) return go;
+  }
   CURL* c = h_->curl.get();
   // Reset keeps the connection cache, so keep-alive connections are reused.
   curl_easy_reset(c);
@@ -204,6 +223,10 @@ absl::StatusOr<HttpResponse> HttpSession::Perform(const HttpRequest& req, const 
     resp.effective_url = url;
   }
   if (!t.sink_status.ok()) return t.sink_status;
+  if (!t.abort_status.ok()) return t.abort_status;
+  if (rc == CURLE_UNSUPPORTED_PROTOCOL && resp.status >= 300 && resp.status < 400) {
+    resp.refused_redirect = resp.Header("location");
+  }
   if (rc != CURLE_OK && !resp.too_large) {
     resp.curl_code = rc;
     resp.error = errbuf[0] ? errbuf : curl_easy_strerror(rc);

@@ -32,6 +32,9 @@ struct HttpRequest {
   int stall_seconds = 0;    // fail when less than 1 byte/s arrives for this long; 0 = off
   int64_t max_body = 1 << 20;  // cap on a buffered (sink-less) body
   int64_t range_from = 0;      // > 0: ask for bytes from this offset on
+  // Asked about once a second and whenever data arrives; an error aborts the
+  // transfer and Perform returns it (a caller that went away, a deadline).
+  std::function<absl::Status()> keep_going;
 };
 
 struct HttpResponse {
@@ -45,6 +48,9 @@ struct HttpResponse {
   std::string error;     // libcurl's text for curl_code
   bool stalled = false;  // curl_code is a stall (stall_seconds without data)
   bool too_large = false;  // a buffered body went past max_body
+  // An https request was redirected to this non-https URL, and the redirect
+  // was not followed (curl_code is set too).
+  std::string refused_redirect;
 
   std::string Header(const std::string& lower_name) const {
     auto it = headers.find(lower_name);
@@ -65,7 +71,8 @@ class HttpSession {
   // Performs one request. Transport failures are reported in the response
   // (curl_code, error); the returned status is an error only when the request
   // could not be set up or the sink failed (then it is the sink's status).
-  // Redirects are followed; Authorization is never sent to another host.
+  // Redirects are followed, from https only to https; Authorization is never
+  // sent to another host.
   absl::StatusOr<HttpResponse> Perform(const HttpRequest& req, const BodySink* sink = nullptr);
 
  private:

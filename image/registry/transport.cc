@@ -13,10 +13,11 @@
 namespace cricket::image::registry {
 
 EndpointTransport::EndpointTransport(Endpoint ep, std::string domain, Credentials creds,
-                                     TlsOptions tls, TransportOptions opts)
+                                     TlsOptions tls, TransportOptions opts,
+                                     HostTlsFn realm_tls)
     : ep_(std::move(ep)),
       domain_(std::move(domain)),
-      auth_(std::move(creds), ep_.host),
+      auth_(std::move(creds), ep_.host, std::move(realm_tls)),
       tls_(std::move(tls)),
       opts_(opts) {}
 
@@ -54,7 +55,13 @@ HttpRequest EndpointTransport::BaseRequest(const Call& call, bool streamed) cons
   // Blobs can take long; they are bounded by the stall detector instead.
   req.timeout_seconds = streamed ? 0 : opts_.request_timeout_seconds;
   req.max_body = call.max_body;
+  req.keep_going = call.keep_going;
   return req;
+}
+
+absl::Status EndpointTransport::CredentialsAllowedLocked() const {
+  if (!auth_.has_credentials()) return absl::OkStatus();
+  return CredentialsMayGo(Destination{ep_.scheme, ep_.host, tls_.verify, ep_.insecure});
 }
 
 absl::StatusOr<HttpResponse> EndpointTransport::Exchange(const Call& call, int64_t range_from,
@@ -68,9 +75,11 @@ absl::StatusOr<HttpResponse> EndpointTransport::Exchange(const Call& call, int64
     req.range_from = range_from;
     req.headers = call.headers;
     std::string authz;
+    absl::Status may_send;
     {
       std::lock_guard<std::mutex> lock(mu_);
-      authz = auth_.HeaderFor(call.scope);
+      may_send = CredentialsAllowedLocked();
+      if (may_send.ok()) authz = auth_.HeaderFor(call.scope);
     }
     if (!authz.empty()) req.headers.push_back("Authorization: " + authz);
     resp = session.Perform(req, sink);
@@ -88,6 +97,12 @@ absl::StatusOr<HttpResponse> EndpointTransport::Exchange(const Call& call, int64
       ep_.scheme = "http";
       fell_back = true;
       continue;
+    }
+    if (resp->status == 401 && !may_send.ok()) {
+      resp = absl::Status(may_send.code(),
+                          absl::StrCat(Name(), ": ", call.what, ": asks for credentials, but ",
+                                       may_send.message()));
+      break;
     }
     if (resp->status == 401 && !auth_tried) {
       auth_tried = true;
@@ -113,6 +128,11 @@ absl::Status EndpointTransport::Classify(const Call& call, const HttpRequest& re
                                          const HttpResponse& resp, bool* retryable) const {
   *retryable = false;
   std::string what = absl::StrCat(Name(), ": ", call.what);
+  if (!resp.refused_redirect.empty()) {
+    return absl::PermissionDeniedError(absl::StrCat(
+        what, ": refused a redirect from https to ", resp.refused_redirect,
+        " (what was asked over TLS is not fetched in the clear)"));
+  }
   if (resp.too_large) {
     return absl::InvalidArgumentError(
         absl::StrCat(what, ": response larger than the limit of ", call.max_body, " bytes"));
@@ -152,6 +172,7 @@ absl::StatusOr<HttpResponse> EndpointTransport::Run(const Call& call, int64_t* o
     if (failures > opts_.retry.retries || attempts >= max_attempts) {
       return sys::Annotate(st, "gave up after %d attempts", attempts);
     }
+    if (call.keep_going) RETURN_IF_ERROR(call.keep_going());
     auto delay = Backoff(opts_.retry, std::max(failures, 1),
                          ParseRetryAfter(resp.Header("retry-after")));
     sys::LogInfo("registry request failed, retrying",

@@ -5,6 +5,7 @@
 #pragma once
 
 #include <cstdint>
+#include <functional>
 #include <mutex>
 #include <string>
 #include <vector>
@@ -31,12 +32,15 @@ struct Call {
   std::vector<std::string> headers;
   std::string what;          // "manifest library/busybox:latest", for messages
   int64_t max_body = 1 << 20;  // buffered calls
+  // Checked during every exchange and before each retry (cancellation, the
+  // blob's deadline); its error ends the call without further retries.
+  std::function<absl::Status()> keep_going;
 };
 
 class EndpointTransport {
  public:
   EndpointTransport(Endpoint ep, std::string domain, Credentials creds, TlsOptions tls,
-                    TransportOptions opts);
+                    TransportOptions opts, HostTlsFn realm_tls = {});
 
   // A buffered GET (2xx only; other answers become statuses).
   absl::StatusOr<HttpResponse> Get(const Call& call);
@@ -58,6 +62,9 @@ class EndpointTransport {
   absl::Status Classify(const Call& call, const HttpRequest& req, const HttpResponse& resp,
                         bool* retryable) const;
   HttpRequest BaseRequest(const Call& call, bool streamed) const;
+  // OK when this endpoint's credentials may go to it as it is now (the
+  // scheme may have fallen back to http); called with mu_ held.
+  absl::Status CredentialsAllowedLocked() const;
   absl::StatusOr<HttpSession> Acquire();
   void Release(HttpSession s);
 

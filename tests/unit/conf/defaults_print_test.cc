@@ -32,6 +32,10 @@ TEST(ConfDefaults, AreValidAndWhatOperatorsExpect) {
   EXPECT_EQ(c.runtime.pids_limit, 0);
   EXPECT_EQ(c.image.pull_parallelism, 3);
   EXPECT_EQ(c.image.max_manifest_bytes, 4 << 20);
+  EXPECT_EQ(c.image.min_download_bytes_per_second, 64 << 10);
+  EXPECT_EQ(c.image.max_layers, 128);
+  EXPECT_EQ(c.image.max_layer_entries, 1 << 20);
+  EXPECT_EQ(c.image.max_layer_bytes, int64_t{32} << 30);
   EXPECT_FALSE(c.metrics.enabled);
   EXPECT_EQ(c.metrics.port, 9090);
 }

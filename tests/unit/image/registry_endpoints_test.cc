@@ -80,5 +80,40 @@ TEST(Endpoints, BadMirrorRejected) {
   EXPECT_EQ(Endpoints(reg, "a.invalid").status().code(), absl::StatusCode::kInvalidArgument);
 }
 
+TEST(RegistryEndpoints, ParseUrlDestination) {
+  auto d = ParseUrlDestination("HTTPS://User@Auth.Example:8443/token?service=x");
+  ASSERT_TRUE(d.ok()) << d.status();
+  EXPECT_EQ(d->scheme, "https");
+  EXPECT_EQ(d->host, "auth.example:8443");
+  EXPECT_EQ(ParseUrlDestination("http://[::1]:5000")->host, "[::1]:5000");
+  EXPECT_FALSE(ParseUrlDestination("ftp://auth.example/token").ok());
+  EXPECT_FALSE(ParseUrlDestination("auth.example/token").ok());
+  EXPECT_FALSE(ParseUrlDestination("https:///token").ok());
+}
+
+TEST(RegistryEndpoints, WhereCredentialsMayGo) {
+  struct Case {
+    Destination to;
+    bool ok;
+  } cases[] = {
+      {{"https", "registry.example", true, false}, true},
+      {{"https", "registry.example", false, true}, true},    // configured insecure
+      {{"https", "registry.example", false, false}, false},  // unverified, not configured
+      {{"http", "registry.example", false, true}, false},    // insecure allows http, not creds
+      {{"http", "10.0.0.5:5000", false, true}, false},
+      {{"http", "127.0.0.1:5000", false, false}, true},      // loopback never leaves the node
+      {{"http", "localhost:5000", false, false}, true},
+      {{"http", "[::1]:5000", false, false}, true},
+  };
+  for (const Case& c : cases) {
+    absl::Status st = CredentialsMayGo(c.to);
+    EXPECT_EQ(st.ok(), c.ok) << c.to.scheme << "://" << c.to.host << ": " << st;
+    if (!st.ok()) {
+      EXPECT_EQ(st.code(), absl::StatusCode::kFailedPrecondition);
+      EXPECT_NE(std::string(st.message()).find(c.to.host), std::string::npos) << st;
+    }
+  }
+}
+
 }  // namespace
 }  // namespace cricket::image::registry
