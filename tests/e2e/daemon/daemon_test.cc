@@ -44,7 +44,8 @@ class DaemonTest : public ::testing::Test {
   }
 
   std::unique_ptr<cri::client::Client> ConnectTo(const CricketdInstance& d) {
-    auto c = cri::client::Client::Connect({.endpoint = d.endpoint(), .timeout = seconds(10)});
+    auto c = cri::client::Client::Connect(
+        {.endpoint = d.endpoint(), .timeout = seconds(10), .image_endpoint = ""});
     EXPECT_TRUE(c.ok()) << c.status();
     return c.ok() ? std::move(*c) : nullptr;
   }

@@ -50,6 +50,9 @@ void CheckTree(const std::string& root, const TestImageSpec& spec) {
         EXPECT_EQ(*got, want) << path;
         break;
       }
+      case LayerEntry::kFifo:
+        EXPECT_TRUE(S_ISFIFO(st.st_mode)) << path;
+        break;
     }
   }
   // What whiteouts and the opaque dir removed is gone.

@@ -218,7 +218,7 @@ absl::StatusOr<TlsServer> StartTlsServer(const std::string& python, const sys::T
   so.stdout_fd = write_end.get();
   so.stderr_fd = -2;
   ASSIGN_OR_RETURN(sys::ChildProcess child, sys::ChildProcess::Spawn(so));
-  TlsServer server{std::make_unique<sys::ChildProcess>(std::move(child)), ""};
+  TlsServer server{std::make_unique<sys::ChildProcess>(std::move(child)), "", sys::UniqueFd()};
   write_end.Reset();
   char buf[16] = {};
   if (::read(read_end.get(), buf, sizeof(buf) - 1) <= 0) {
