@@ -1,0 +1,20 @@
+# Sanitizer and fuzzing builds (contrib/run-sanitizers.sh drives them; each is
+# its own build dir and builds only the targets it names, not the whole tree).
+#   -DCRICKET_SANITIZE=address,undefined   (or thread): every object and link
+#   -DCRICKET_FUZZ=ON (clang): libraries get libFuzzer's coverage hooks
+#     (fuzzer-no-link) and tests/fuzz adds one libFuzzer program per parser.
+# The same objects serve the fuzz targets and the unit tests: a test binary
+# links the ASan runtime, which has default coverage callbacks.
+set(CRICKET_SANITIZE "" CACHE STRING "sanitizers for every target: address,undefined | thread")
+option(CRICKET_FUZZ "build the libFuzzer targets in tests/fuzz (clang only)" OFF)
+if(CRICKET_SANITIZE)
+  add_compile_options(-fsanitize=${CRICKET_SANITIZE} -fno-omit-frame-pointer
+                      -fno-sanitize-recover=all)
+  add_link_options(-fsanitize=${CRICKET_SANITIZE})
+endif()
+if(CRICKET_FUZZ)
+  if(NOT CMAKE_CXX_COMPILER_ID STREQUAL "Clang")
+    message(FATAL_ERROR "CRICKET_FUZZ needs clang (CXX=clang++; apt-get install clang libclang-rt-14-dev)")
+  endif()
+  add_compile_options(-fsanitize=fuzzer-no-link)
+endif()
