@@ -26,4 +26,4 @@ echo "fuzz: $name for ${seconds}s"
 timeout $((seconds + 300)) "$prog" -max_total_time="$seconds" -timeout=10 -rss_limit_mb=2048 -print_final_stats=1 \
   -artifact_prefix="$artifacts" "$@" "$work" "$seeds" 2>"$ASAN_DIR/fuzz/$name.log" ||
   { tail -60 "$ASAN_DIR/fuzz/$name.log"; echo "fuzz: $name failed; input in $artifacts" >&2; exit 1; }
-grep -E '^stat::number_of_executed_units|^Done' "$ASAN_DIR/fuzz/$name.log" | sed "s/^/fuzz: $name: /"
+grep -E '^Done' "$ASAN_DIR/fuzz/$name.log" | sed "s/^/fuzz: $name: /"
