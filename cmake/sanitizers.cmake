@@ -18,3 +18,18 @@ if(CRICKET_FUZZ)
   endif()
   add_compile_options(-fsanitize=fuzzer-no-link)
 endif()
+
+# TSan: Debian's libabsl is not instrumented, so absl::Mutex is invisible to
+# TSan; test binaries wrap the Mutex calls cricket makes with annotations
+# (tests/tsan/absl_mutex_annotations.cc). cricket_add_test calls this.
+function(cricket_sanitize_test target)
+  if(NOT CRICKET_SANITIZE MATCHES "thread")
+    return()
+  endif()
+  target_sources(${target} PRIVATE ${CMAKE_SOURCE_DIR}/tests/tsan/absl_mutex_annotations.cc)
+  foreach(sym _ZN4absl7debian35Mutex4LockEv _ZN4absl7debian35Mutex6UnlockEv
+              _ZN4absl7debian35Mutex7TryLockEv
+              _ZN4absl7debian35Mutex16AwaitWithTimeoutERKNS0_9ConditionENS0_8DurationE)
+    target_link_options(${target} PRIVATE -Wl,--wrap=${sym})
+  endforeach()
+endfunction()
