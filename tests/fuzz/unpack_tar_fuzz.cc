@@ -34,9 +34,18 @@ struct Sandbox {
   std::abort();
 }
 
+Sandbox* g_sandbox = nullptr;
+
+// libFuzzer ends with exit(): the temp dir goes with it.
+void RemoveSandbox() {
+  delete g_sandbox;
+  g_sandbox = nullptr;
+}
+
 Sandbox& TheSandbox() {
   static Sandbox* s = [] {
-    auto* sb = new Sandbox;
+    auto* sb = g_sandbox = new Sandbox;
+    std::atexit(RemoveSandbox);
     auto base = sys::TempDir::Make("cricket-fuzz-unpack-");
     if (!base.ok()) Die(base.status().ToString());
     sb->base = std::move(*base);
