@@ -44,6 +44,7 @@ function(cricket_add_test name)
   cmake_parse_arguments(A "" "LABEL" "SOURCES;LIBS" ${ARGN})
   add_executable(${name} ${A_SOURCES})
   target_link_libraries(${name} PRIVATE ${A_LIBS} GTest::gtest GTest::gmock GTest::gtest_main)
+  cricket_sanitize_test(${name})
   target_compile_definitions(${name} PRIVATE
     CRICKET_BINARY_DIR="${CMAKE_BINARY_DIR}" CRICKET_SOURCE_DIR="${CMAKE_SOURCE_DIR}")
   set(props LABELS ${A_LABEL} ENVIRONMENT "CRICKET_BINARY_DIR=${CMAKE_BINARY_DIR}")

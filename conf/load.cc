@@ -2,6 +2,7 @@
 // order over the defaults. The only place yaml-cpp exceptions are caught.
 #include <algorithm>
 #include <filesystem>
+#include <sstream>
 #include <string>
 #include <vector>
 
@@ -12,6 +13,7 @@
 #include "oci/sys/atomic_file.h"
 #include "oci/sys/fs.h"
 #include "oci/sys/status.h"
+#include "yaml-cpp/eventhandler.h"
 #include "yaml-cpp/yaml.h"
 
 namespace cricket::conf {
@@ -38,16 +40,64 @@ absl::StatusOr<std::vector<std::string>> ListDropIns(const std::string& dir) {
   return paths;
 }
 
+// Records where each document's first node is. Parsing only events is how
+// the loader counts documents: yaml-cpp 0.7's LoadAll never returns on some
+// invalid input (a lone ",": the parser reports a null document without
+// consuming the token, forever, allocating as it goes; jbeder/yaml-cpp#1040,
+// fixed upstream in #1319), so documents are counted here with a bound.
+class DocumentStarts : public YAML::EventHandler {
+ public:
+  std::vector<YAML::Mark> starts;
+  void OnDocumentStart(const YAML::Mark&) override { in_node_ = false; }
+  void OnDocumentEnd() override {}
+  void OnNull(const YAML::Mark& m, YAML::anchor_t) override { Node(m); }
+  void OnAlias(const YAML::Mark& m, YAML::anchor_t) override { Node(m); }
+  void OnScalar(const YAML::Mark& m, const std::string&, YAML::anchor_t,
+                const std::string&) override {
+    Node(m);
+  }
+  void OnSequenceStart(const YAML::Mark& m, const std::string&, YAML::anchor_t,
+                       YAML::EmitterStyle::value) override {
+    Node(m);
+  }
+  void OnSequenceEnd() override {}
+  void OnMapStart(const YAML::Mark& m, const std::string&, YAML::anchor_t,
+                  YAML::EmitterStyle::value) override {
+    Node(m);
+  }
+  void OnMapEnd() override {}
+
+ private:
+  void Node(const YAML::Mark& m) {
+    if (!in_node_) starts.push_back(m);
+    in_node_ = true;
+  }
+  bool in_node_ = false;
+};
+
+// At most one document; throws YAML::Exception on a syntax error.
+absl::Status CheckOneDocument(const std::string& text, const std::string& file) {
+  std::istringstream in(text);
+  YAML::Parser parser(in);
+  DocumentStarts events;
+  for (int n = 0; n < 2 && parser.HandleNextDocument(events); ++n) {
+  }
+  if (events.starts.size() < 2) return absl::OkStatus();
+  const YAML::Mark& second = events.starts[1];
+  if (second.pos == events.starts[0].pos) {  // no progress: the stuck parser above
+    return absl::InvalidArgumentError(absl::StrCat(file, ":", second.line + 1,
+                                                   ": invalid YAML: unexpected token (column ",
+                                                   second.column + 1, ")"));
+  }
+  return absl::InvalidArgumentError(
+      absl::StrCat(file, ":", second.line + 1, ": only one YAML document per file is allowed"));
+}
+
 // Parses `text` and applies it over `config`; `file` names it in messages.
 absl::Status ApplyText(const std::string& text, const std::string& file, Config& config) {
   try {
-    std::vector<YAML::Node> docs = YAML::LoadAll(text);
-    if (docs.size() > 1) {
-      return absl::InvalidArgumentError(absl::StrCat(
-          file, ":", docs[1].Mark().line + 1, ": only one YAML document per file is allowed"));
-    }
-    if (docs.empty()) return absl::OkStatus();
-    return internal::ApplyDocument(docs[0], file, config);
+    RETURN_IF_ERROR(CheckOneDocument(text, file));
+    return internal::ApplyDocument(YAML::Load(text), file, config);
   } catch (const YAML::Exception& e) {
     // Parser errors carry a 0-based mark; an exception without one gets line 0.
     int line = e.mark.is_null() ? 0 : e.mark.line + 1;

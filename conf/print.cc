@@ -84,7 +84,9 @@ class JsonPrinter {
   template <class M, class Body>
   void Map(absl::string_view key, const M& map, const Rule&, Body body) {
     nlohmann::json& obj = (*cur_)[std::string(key)] = nlohmann::json::object();
-    for (const auto& [name, entry] : map) Enter(obj[name], [&] { body(entry); });
+    // Not a structured binding: clang 14 (the fuzz and sanitizer builds)
+    // cannot capture one in a lambda.
+    for (const auto& kv : map) Enter(obj[kv.first], [&] { body(kv.second); });
   }
   template <class T, class Body>
   void List(absl::string_view key, const std::vector<T>& list, Body body) {

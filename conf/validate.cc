@@ -35,9 +35,9 @@ class Checker {
   template <class M, class Body>
   void Map(absl::string_view key, const M& map, const Rule& key_rule, Body body) {
     std::string path = ChildPath(path_, key);
-    for (const auto& [name, entry] : map) {
-      Note(path, Check(key_rule, name));
-      Enter(internal::EntryPath(path, name), [&] { body(entry); });
+    for (const auto& kv : map) {  // not [name, entry]: clang 14 cannot capture those
+      Note(path, Check(key_rule, kv.first));
+      Enter(internal::EntryPath(path, kv.first), [&] { body(kv.second); });
     }
   }
   template <class T, class Body>

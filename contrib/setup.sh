@@ -22,6 +22,9 @@ test_deps=(
   gcc-multilib
   # systemd-analyze verify of the unit (systemd need not be init).
   systemd
+  # The fuzz and sanitizer lanes (contrib/run-sanitizers.sh): clang with its
+  # libFuzzer and sanitizer runtimes, ccache for their separate build dirs.
+  clang libclang-rt-14-dev ccache
 )
 
 missing=()

@@ -73,6 +73,8 @@ const BadInput kBadInputs[] = {
     {"list at the top", "- a\n", ":1: expected a map of keys at the top, got a list"},
     {"two documents", "log_level: info\n---\nlog_level: warn\n",
      ":3: only one YAML document per file is allowed"},
+    // yaml-cpp's LoadAll loops forever on this, allocating (found by fuzz_config_yaml).
+    {"a lone comma", ",\n", ":1: invalid YAML: unexpected token (column 1)"},
 };
 
 TEST(ConfErrors, EachBadInputNamesFileLineAndKey) {
@@ -81,7 +83,7 @@ TEST(ConfErrors, EachBadInputNamesFileLineAndKey) {
     auto c = LoadFromString(bad.yaml, "/etc/cricket/t.yaml");
     ASSERT_FALSE(c.ok());
     EXPECT_EQ(c.status().code(), absl::StatusCode::kInvalidArgument);
-    EXPECT_EQ(c.status().message(), std::string("/etc/cricket/t.yaml") + bad.message);
+    EXPECT_EQ(std::string(c.status().message()), std::string("/etc/cricket/t.yaml") + bad.message);
   }
 }
 
