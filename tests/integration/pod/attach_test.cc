@@ -91,6 +91,12 @@ TEST_F(AttachTest, InputAndOutputWhileTheLogGoesOn) {
             << status->substr(rss, status->find('\n', rss) - rss) << "\n";
   Write(third->in_fd(), "c\n");
   EXPECT_EQ(ReadUntil(third->out_fd(), "out c\n"), "out c\n");
+  // The shell writes "err c" after "out c": wait for it, and for the
+  // monitor's log write, before reading the log (it raced here).
+  EXPECT_EQ(ReadUntil(third->err_fd(), "err c\n"), "err c\n");
+  for (int i = 0; i < 100 && LogLines(id, "stderr").size() < 3; ++i) {
+    std::this_thread::sleep_for(std::chrono::milliseconds(100));
+  }
   // The log got every line, attached or not.
   EXPECT_EQ(LogLines(id, "stdout"), (std::vector<std::string>{"out a", "out b", "out c"}));
   EXPECT_EQ(LogLines(id, "stderr"), (std::vector<std::string>{"err a", "err b", "err c"}));
