@@ -95,16 +95,21 @@ absl::StatusOr<ImageService::Resolved> ImageService::ResolveManifest(registry::C
   res.top_digest = Sha256String(top.body);
   ASSIGN_OR_RETURN(ManifestKind kind, ClassifyManifest(top.media_type, top.body));
   registry::Manifest m = std::move(top);
-  if (kind == ManifestKind::kIndex) {
+  // An index entry may be another index (nested indexes, which containerd
+  // follows); the depth cap stops a registry that serves an endless chain.
+  constexpr int kMaxIndexDepth = 4;
+  for (int depth = 0; kind == ManifestKind::kIndex; ++depth) {
+    if (depth == kMaxIndexDepth) {
+      return absl::InvalidArgumentError(absl::StrCat("registry ", ref.domain, ": ", ref.path,
+                                                     ": indexes nested more than ",
+                                                     kMaxIndexDepth, " deep"));
+    }
     ASSIGN_OR_RETURN(Index index, ParseIndex(m.body));
     ASSIGN_OR_RETURN(Descriptor d, SelectPlatform(index, opts_.platform));
     ASSIGN_OR_RETURN(m, c.GetManifest(ref, d.digest));
     RETURN_IF_ERROR(CheckManifest(m, d.digest, d.size, cap));
     ASSIGN_OR_RETURN(kind, ClassifyManifest(m.media_type.empty() ? d.media_type : m.media_type,
                                             m.body));
-    if (kind != ManifestKind::kImage) {
-      return absl::InvalidArgumentError("an index entry points at another index");
-    }
   }
   ASSIGN_OR_RETURN(res.manifest, ParseImageManifest(m.body));
   const size_t max_layers = static_cast<size_t>(config_.image.max_layers);

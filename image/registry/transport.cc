@@ -147,6 +147,20 @@ absl::Status EndpointTransport::Classify(const Call& call, const HttpRequest& re
   return HttpStatusError(what, resp.status, resp.body);
 }
 
+// Waits out a retry's backoff in short slices, so that a caller who went
+// away (or a blob past its deadline) stops now rather than after the wait.
+static absl::Status WaitBeforeRetry(const Call& call,
+                                    std::chrono::milliseconds delay) {
+  using Clock = std::chrono::steady_clock;
+  const auto until = Clock::now() + delay;
+  for (;;) {
+    if (call.keep_going) RETURN_IF_ERROR(call.keep_going());
+    auto left = until - Clock::now();
+    if (left <= Clock::duration::zero()) return absl::OkStatus();
+    std::this_thread::sleep_for(std::min<Clock::duration>(left, std::chrono::milliseconds(100)));
+  }
+}
+
 absl::StatusOr<HttpResponse> EndpointTransport::Run(const Call& call, int64_t* offset,
                                                     int64_t end, const BodySink* sink) {
   int failures = 0;
@@ -178,7 +192,7 @@ absl::StatusOr<HttpResponse> EndpointTransport::Run(const Call& call, int64_t* o
     sys::LogInfo("registry request failed, retrying",
                  {{"what", call.what}, {"error", std::string(st.message())},
                   {"delay_ms", std::to_string(delay.count())}});
-    std::this_thread::sleep_for(delay);
+    RETURN_IF_ERROR(WaitBeforeRetry(call, delay));
   }
 }
 

@@ -1,7 +1,10 @@
 // The registry client against a scripted fake registry on 127.0.0.1: manifest
 // types and checks, digest mismatches, truncated blobs (Range resume), 500s
 // (retry, then a clear error), stalls, garbage, and size caps.
+#include <atomic>
+#include <chrono>
 #include <string>
+#include <thread>
 
 #include "absl/strings/str_cat.h"
 #include "gtest/gtest.h"
@@ -214,6 +217,32 @@ TEST_F(RegistryFaultsTest, ServerErrorForeverGivesUpClearly) {
   EXPECT_NE(Msg(st).find("gave up after 3 attempts"), std::string::npos) << st;
   EXPECT_EQ(reg_->Hits(BlobPath()), 3);  // 1 + retries(2)
   EXPECT_TRUE(got.empty());
+}
+
+TEST_F(RegistryFaultsTest, CallerGoneDuringTheRetryWaitStopsBeforeTheNextTry) {
+  // The registry asks for a 5 s wait; the caller goes away during it.
+  reg_->Route(BlobPath(), [](const HttpRequestIn&, int) {
+    HttpReply r;
+    r.status = 503;
+    r.headers = {{"Retry-After", "5"}};
+    r.body = ErrorJson("UNAVAILABLE", "busy");
+    return r;
+  });
+  std::atomic<bool> gone{false};
+  std::thread leave([&] {
+    while (reg_->Hits(BlobPath()) < 1) std::this_thread::sleep_for(std::chrono::milliseconds(10));
+    std::this_thread::sleep_for(std::chrono::milliseconds(200));
+    gone = true;
+  });
+  auto client = MakeClient();
+  client->set_cancelled([&] { return gone.load(); });
+  std::string got;
+  absl::Status st = Fetch(*client, &got);
+  leave.join();
+  EXPECT_EQ(st.code(), absl::StatusCode::kCancelled) << st;
+  EXPECT_NE(Msg(st).find("the pull's caller went away"), std::string::npos) << st;
+  // Stopped in the wait: no second request (the old code slept it out and asked again).
+  EXPECT_EQ(reg_->Hits(BlobPath()), 1);
 }
 
 TEST_F(RegistryFaultsTest, ClientErrorsAreNotRetried) {

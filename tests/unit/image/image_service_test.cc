@@ -98,6 +98,45 @@ TEST_F(ImageServiceTest, PullThroughIndexPicksPlatform) {
             std::vector<std::string>{"r.test/multi@" + Sha256String(index)});
 }
 
+// An index whose entry is another index, `levels` deep, over app_ and base_.
+std::string NestIndexes(test::FakeClient::Store& store, const std::string& inner, int levels) {
+  std::string body = inner;
+  for (int i = 0; i < levels; ++i) {
+    std::string digest = Sha256String(body);
+    store.manifests[digest] = {kMediaOciIndex, body};
+    nlohmann::json entry = {{"mediaType", kMediaOciIndex},
+                            {"digest", digest},
+                            {"size", body.size()},
+                            {"platform", {{"os", "linux"}, {"architecture", "amd64"}}}};
+    body = nlohmann::json{{"schemaVersion", 2}, {"mediaType", kMediaOciIndex},
+                          {"manifests", nlohmann::json::array({entry})}}
+               .dump();
+  }
+  return body;
+}
+
+TEST_F(ImageServiceTest, PullThroughNestedIndexes) {
+  store_.Add("amd", app_);
+  store_.Add("arm", base_);
+  store_.manifests["nested"] = {kMediaOciIndex,
+                                NestIndexes(store_, test::BuildIndex(app_, base_), 2)};
+  auto id = svc_->Pull("r.test/multi:nested");
+  ASSERT_TRUE(id.ok()) << id.status();
+  EXPECT_EQ(*id, app_.config_digest);
+}
+
+TEST_F(ImageServiceTest, EndlessIndexChainIsRefusedByName) {
+  store_.Add("amd", app_);
+  store_.Add("arm", base_);
+  store_.manifests["deep"] = {kMediaOciIndex,
+                              NestIndexes(store_, test::BuildIndex(app_, base_), 6)};
+  auto id = svc_->Pull("r.test/multi:deep");
+  ASSERT_FALSE(id.ok());
+  EXPECT_NE(std::string(id.status().message()).find("indexes nested more than 4 deep"),
+            std::string::npos)
+      << id.status();
+}
+
 TEST_F(ImageServiceTest, SecondPullOnlyFetchesTheManifest) {
   store_.Add("1", app_);
   ASSERT_TRUE(svc_->Pull("r.test/app:1").ok());
