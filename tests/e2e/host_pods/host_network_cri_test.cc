@@ -70,15 +70,7 @@ TEST_F(HostNetworkCriTest, ContainerExecAndPortForwardOnTheHostNetwork) {
     auto c = stream::SpdyClient::Connect(url->url(), {"portforward.k8s.io"});
     ASSERT_TRUE(c.ok()) << c.status();
     ASSERT_EQ((*c)->status(), 101);
-    uint32_t e = (*c)->Open({{"streamtype", "error"}, {"port", p}, {"requestid", "0"}});
-    uint32_t d = (*c)->Open({{"streamtype", "data"}, {"port", p}, {"requestid", "0"}});
-    (*c)->Send(d, get, true);
-    (*c)->WaitFin(d, 10000);
-    body = (*c)->Data(d);
-    if (body.empty()) {
-      (*c)->WaitFin(e, 5000);
-      std::this_thread::sleep_for(std::chrono::milliseconds(250));
-    }
+    body = stream::SpdyPortForwardOnce(**c, p, get);
   }
   // The request went in (httpd answered for that file) and the answer came back.
   EXPECT_NE(body.find("200 OK"), std::string::npos) << body;

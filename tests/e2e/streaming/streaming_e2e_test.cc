@@ -257,15 +257,7 @@ TEST_F(StreamingE2eTest, PortForwardToHttpdOverSpdyAndWebSocket) {
     auto c = stream::SpdyClient::Connect(PortForwardUrl(), {"portforward.k8s.io"});
     ASSERT_TRUE(c.ok());
     ASSERT_EQ((*c)->status(), 101);
-    uint32_t e = (*c)->Open({{"streamtype", "error"}, {"port", "8080"}, {"requestid", "0"}});
-    uint32_t d = (*c)->Open({{"streamtype", "data"}, {"port", "8080"}, {"requestid", "0"}});
-    (*c)->Send(d, get, true);
-    (*c)->WaitFin(d, 10000);
-    body = (*c)->Data(d);
-    if (body.empty()) {
-      (*c)->WaitFin(e, 5000);
-      std::this_thread::sleep_for(std::chrono::milliseconds(250));
-    }
+    body = stream::SpdyPortForwardOnce(**c, "8080", get);
   }
   EXPECT_NE(body.find("200 OK"), std::string::npos) << body;
   EXPECT_NE(body.find("hello-pf"), std::string::npos) << body;

@@ -397,4 +397,21 @@ class WsClient {
   int status_ = 0;
 };
 
+// One port-forward exchange on a portforward.k8s.io session: `request` to
+// `port`, the answer back. Empty when nothing listened yet; then the error
+// stream has been drained and a short pause taken, so the caller may retry.
+inline std::string SpdyPortForwardOnce(SpdyClient& c, const std::string& port,
+                                       const std::string& request) {
+  uint32_t e = c.Open({{"streamtype", "error"}, {"port", port}, {"requestid", "0"}});
+  uint32_t d = c.Open({{"streamtype", "data"}, {"port", port}, {"requestid", "0"}});
+  c.Send(d, request, true);
+  c.WaitFin(d, 10000);
+  std::string body = c.Data(d);
+  if (body.empty()) {
+    c.WaitFin(e, 5000);
+    std::this_thread::sleep_for(std::chrono::milliseconds(250));
+  }
+  return body;
+}
+
 }  // namespace cricket::testing::stream
