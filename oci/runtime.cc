@@ -11,6 +11,7 @@
 #include <unistd.h>
 
 #include "absl/strings/str_cat.h"
+#include "oci/linux/caps.h"
 #include "oci/linux/clone.h"
 #include "oci/linux/devices.h"
 #include "oci/linux/hooks.h"
@@ -61,6 +62,9 @@ absl::Status LoadBundle(CreateCtx& c) {
   free(real);
   ASSIGN_OR_RETURN(c.spec, LoadSpec(c.bundle, &c.config));
   if (!c.spec.process) return absl::InvalidArgumentError("config.json: process: is required");
+  if (c.spec.process->capabilities) {
+    linux::WarnUnknownCaps(linux::DropUnknownCaps(*c.spec.process->capabilities));
+  }
   c.rootfs = c.spec.root.path;
   if (c.rootfs.empty() || c.rootfs[0] != '/') c.rootfs = c.bundle + "/" + c.rootfs;
   ASSIGN_OR_RETURN(c.ns, linux::PlanNamespaces(c.spec));
@@ -195,7 +199,12 @@ absl::Status Handshake(CreateCtx& c, linux::SyncSocket& sock) {
     RETURN_IF_ERROR(sys::Annotate(c.cg->AddProcess(c.child.pid), "join cgroup"));
   }
   c.stored.state = InitialState(c);
-  std::string state_json = internal::HookState(c.stored.state);
+  // The create-time hooks run once the runtime environment exists, i.e. after
+  // lifecycle step 2, where the spec's status is "created" (crun agrees; runc
+  // 1.1 passes "creating"). The state file keeps "creating" until Persist.
+  ContainerState hook_view = c.stored.state;
+  hook_view.status = "created";
+  std::string state_json = internal::HookState(hook_view);
   RETURN_IF_ERROR(sock.Send(linux::SyncMsg::kParentReady, state_json));
   RETURN_IF_ERROR(sock.Expect(linux::SyncMsg::kChildHooks).status());
   RETURN_IF_ERROR(linux::RunHooks(c.spec.hooks.prestart, state_json, "prestart"));

@@ -147,6 +147,9 @@ absl::StatusOr<pid_t> Runtime::Exec(const std::string& id, const ExecOptions& op
         absl::StrCat("exec in container ", id, ": container is ", l.stored.state.status));
   }
   ASSIGN_OR_RETURN(Process process, ExecProcessSpec(l.spec, opts));
+  if (process.capabilities) {
+    linux::WarnUnknownCaps(linux::DropUnknownCaps(*process.capabilities));
+  }
   pid_t init = l.stored.state.pid;
   ExecChild e{init, {}, {}, {}, {}, {}};
   e.proc.process = &process;

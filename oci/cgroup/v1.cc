@@ -2,16 +2,20 @@
 // quirks runc handles (cpuset inheritance, memory/memsw ordering, freezer).
 #include "oci/cgroup/v1.h"
 
+#include <unistd.h>
+
 #include <chrono>
 #include <csignal>
 #include <thread>
 
+#include "absl/strings/numbers.h"
 #include "absl/strings/str_split.h"
 #include "absl/strings/strip.h"
 #include "oci/cgroup/cgroup_fs.h"
 #include "oci/cgroup/stats_parse.h"
 #include "oci/cgroup/stats_read.h"
 #include "oci/sys/fs.h"
+#include "oci/sys/log.h"
 #include "oci/sys/status.h"
 
 namespace cricket::oci::cgroup {
@@ -21,6 +25,27 @@ namespace {
 // kmem removed in newer kernels); runc skips them rather than failing.
 bool OptionalFile(const std::string& f) {
   return f.rfind("memory.memsw.", 0) == 0 || f.rfind("memory.kmem.", 0) == 0;
+}
+
+bool IsKmem(const std::string& f) { return f.rfind("memory.kmem.", 0) == 0; }
+
+// Kernels since 5.16 keep memory.kmem.*limit_in_bytes but ignore writes to it,
+// and newer ones drop the files: runc ignores the setting with a warning. We
+// apply it, and warn when the kernel did not (the page-rounded value reads back
+// otherwise), so a limit is never silently absent.
+void WarnIfKmemNotApplied(const std::string& dir, const std::string& file,
+                          const std::string& value, bool exists) {
+  int64_t want = 0;
+  if (!absl::SimpleAtoi(value, &want) || want <= 0) return;
+  const int64_t page = ::sysconf(_SC_PAGESIZE);
+  if (exists) {
+    absl::StatusOr<std::string> text = ReadCgroupFile(dir, file);
+    absl::StatusOr<uint64_t> got =
+        text.ok() ? ParseUint(*text) : absl::StatusOr<uint64_t>(text.status());
+    if (got.ok() && *got == static_cast<uint64_t>(want / page * page)) return;
+  }
+  sys::LogWarn("kernel memory settings are ignored by this kernel",
+               {{"file", file}, {"limit", value}, {"cgroup", dir}});
 }
 
 bool IsEmpty(const absl::StatusOr<std::string>& v) {
@@ -96,8 +121,14 @@ absl::Status V1Manager::Write(const std::string& file, const std::string& value)
         "cannot set %s for cgroup %s: the %s controller is not mounted", file, layout_.path,
         controller));
   }
-  if (OptionalFile(file) && !CgroupFileExists(dir, file)) return absl::OkStatus();
-  return WriteCgroupFile(dir, file, value);
+  const bool exists = CgroupFileExists(dir, file);
+  if (OptionalFile(file) && !exists) {
+    if (IsKmem(file)) WarnIfKmemNotApplied(dir, file, value, false);
+    return absl::OkStatus();
+  }
+  RETURN_IF_ERROR(WriteCgroupFile(dir, file, value));
+  if (IsKmem(file)) WarnIfKmemNotApplied(dir, file, value, true);
+  return absl::OkStatus();
 }
 
 // memory.limit_in_bytes must stay <= memory.memsw.limit_in_bytes after each

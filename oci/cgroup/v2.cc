@@ -14,6 +14,7 @@
 #include "oci/cgroup/stats_parse.h"
 #include "oci/cgroup/stats_read.h"
 #include "oci/sys/fs.h"
+#include "oci/sys/log.h"
 #include "oci/sys/status.h"
 
 namespace cricket::oci::cgroup {
@@ -58,6 +59,10 @@ absl::Status V2Manager::AddProcess(pid_t pid) {
 
 absl::Status V2Manager::Set(const Resources& r) {
   ASSIGN_OR_RETURN(Plan plan, PlanV2Writes(r));
+  if (r.memory && (r.memory->kernel.value_or(0) != 0 || r.memory->kernel_tcp.value_or(0) != 0)) {
+    // No v2 file holds them (kernel memory is charged to memory.max): say so, as runc does.
+    sys::LogWarn("kernel memory settings are ignored on cgroup v2", {{"cgroup", layout_.path}});
+  }
   for (const auto& [file, value] : plan) {
     RETURN_IF_ERROR(sys::Annotate(WriteCgroupFile(dir_, file, value), "set cgroup %s",
                                   layout_.path));

@@ -9,6 +9,8 @@
 #include <cstdlib>
 
 #include "absl/strings/ascii.h"
+#include "absl/strings/str_cat.h"
+#include "absl/strings/str_join.h"
 #include "oci/sys/atomic_file.h"
 #include "oci/sys/log.h"
 #include "oci/sys/status.h"
@@ -53,6 +55,30 @@ absl::StatusOr<std::vector<int>> CapsFromNames(const std::vector<std::string>& n
     out.push_back(*c);
   }
   return out;
+}
+
+std::vector<std::string> DropUnknownCaps(Capabilities& caps) {
+  std::vector<std::string> dropped;
+  for (auto* set : {&caps.bounding, &caps.effective, &caps.inheritable, &caps.permitted,
+                    &caps.ambient}) {
+    std::vector<std::string> kept;
+    for (const std::string& n : *set) {
+      auto c = CapFromName(n);
+      if (c.ok() && *c <= LastCap()) {
+        kept.push_back(n);
+      } else if (std::find(dropped.begin(), dropped.end(), n) == dropped.end()) {
+        dropped.push_back(n);
+      }
+    }
+    *set = std::move(kept);
+  }
+  return dropped;
+}
+
+void WarnUnknownCaps(const std::vector<std::string>& names) {
+  if (names.empty()) return;
+  sys::LogWarn(absl::StrCat("ignoring unknown or unavailable capabilities: [",
+                            absl::StrJoin(names, " "), "]"));
 }
 
 bool HasEffectiveCap(int cap) {
@@ -107,7 +133,8 @@ absl::Status CapsetError(int err, const Capabilities& caps) {
   }
   if (err != EPERM || missing.empty()) return sys::ErrnoStatus(err, "capset");
   missing.pop_back();
-  return sys::ErrnoStatus(err, "capset: %s not held by the runtime", missing);
+  // runc's words first ("unable to apply caps"), then which caps.
+  return sys::ErrnoStatus(err, "unable to apply caps: %s not held by the runtime", missing);
 }
 
 }  // namespace

@@ -24,6 +24,13 @@ int LastCap();
 absl::StatusOr<std::vector<int>> CapsFromNames(const std::vector<std::string>& names,
                                                const std::string& set);
 
+// Removes from every set the names the kernel does not know (unknown names and
+// caps newer than the kernel) and returns them, each once, in order. runc
+// ignores them with one warning; ignoring grants nothing, so neither do we.
+std::vector<std::string> DropUnknownCaps(Capabilities& caps);
+// runc's warning for them: "ignoring unknown or unavailable capabilities: [A B]".
+void WarnUnknownCaps(const std::vector<std::string>& names);
+
 // True when the calling process has `cap` in its effective set.
 bool HasEffectiveCap(int cap);
 // The capabilities the calling process can pass on to a container: in its

@@ -1,5 +1,6 @@
 // Debian's runc as the oracle: on the same bundle, cricket-oci must give the
 // same exit codes, state and list fields, and refusals.
+#include <map>
 #include <thread>
 
 #include "gtest/gtest.h"
@@ -186,6 +187,107 @@ TEST_F(OracleTest, CapabilityTheRuntimeLacks) {
   }
   EXPECT_EQ(results[0].code, results[1].code);
   EXPECT_NE(results[0].err.find(name + " not held by the runtime"), std::string::npos) << results[0];
+}
+
+// The state on a hook's stdin, per hook kind. The create-time hooks run after
+// lifecycle step 2, where the spec's status is "created" (crun passes that;
+// Debian's runc 1.1 passes "creating", its departure); poststart runs after the
+// user program started ("running"), poststop after it exited ("stopped").
+TEST_F(OracleTest, HookStatesFollowTheLifecycle) {
+  auto out = sys::TempDir::Make("cricket-oci-hooks-");
+  ASSERT_TRUE(out.ok());
+  json& cfg = bundle_->config();
+  cfg["root"]["readonly"] = false;  // the startContainer hook writes inside
+  const std::vector<std::string> host_kinds = {"prestart", "createRuntime", "createContainer",
+                                               "poststart", "poststop"};
+  for (const std::string& k : host_kinds) {
+    cfg["hooks"][k] = json::array(
+        {{{"path", "/bin/sh"}, {"args", {"sh", "-c", "cat > " + out->Sub(k)}}}});
+  }
+  // startContainer's path resolves inside the container.
+  cfg["hooks"]["startContainer"] =
+      json::array({{{"path", "/bin/sh"}, {"args", {"sh", "-c", "cat > /startContainer"}}}});
+  bundle_->SetArgs({"true"});
+  ASSERT_TRUE(bundle_->Save().ok());
+  CliResult r = cli_->Run({"run", "--bundle", bundle_->dir(), NewId("oracle-hooks")});
+  ASSERT_EQ(r.code, 0) << r;
+  const std::map<std::string, std::string> want = {
+      {"prestart", "created"},  {"createRuntime", "created"}, {"createContainer", "created"},
+      {"poststart", "running"}, {"poststop", "stopped"},      {"startContainer", "created"}};
+  for (const auto& [kind, status] : want) {
+    std::string path =
+        kind == "startContainer" ? bundle_->rootfs() + "/startContainer" : out->Sub(kind);
+    json state = json::parse(sys::ReadFile(path).value_or(""), nullptr, false);
+    ASSERT_TRUE(state.is_object()) << kind << " hook got no state (" << path << ")";
+    EXPECT_EQ(state["status"], status) << kind;
+    EXPECT_EQ(state["bundle"], bundle_->dir()) << kind;
+  }
+}
+
+// runc ignores capability names the kernel does not know, with one warning;
+// it grants nothing, so cricket-oci does the same, in runc's words.
+TEST_F(OracleTest, UnknownCapabilityIsIgnoredWithRuncsWarning) {
+  bundle_->SetArgs({"true"});
+  for (auto& [set, names] : bundle_->config()["process"]["capabilities"].items()) {
+    names.push_back("CAP_NO_SUCH_THING");
+  }
+  ASSERT_TRUE(bundle_->Save().ok());
+  for (const OciCli* c : Both()) {
+    CliResult r = c->Run({"run", "--bundle", bundle_->dir(), NewId("oracle-unknown-cap")});
+    EXPECT_EQ(r.code, 0) << c->binary() << ": " << r;
+    EXPECT_NE(r.err.find("ignoring unknown or unavailable capabilities: [CAP_NO_SUCH_THING]"),
+              std::string::npos)
+        << c->binary() << ": " << r;
+  }
+}
+
+// The kernel memory limit of cgroup v1: applied where the kernel honours it;
+// where it does not (5.16+ accepts the write and ignores it; newer kernels have
+// no file), the container still starts, as with runc, and a warning says so.
+TEST_F(OracleTest, KernelMemoryLimitIsAppliedOrWarned) {
+  if (!sys::PathExists("/sys/fs/cgroup/memory")) GTEST_SKIP() << "no cgroup v1 memory hierarchy";
+  const int64_t kLimit = 64 << 20;
+  bundle_->SetArgs({"sleep", "100"});
+  bundle_->config()["linux"]["resources"]["memory"] = {{"kernel", kLimit}};
+  ASSERT_TRUE(bundle_->Save().ok());
+  for (const OciCli* c : Both()) {
+    std::string id = NewId("oracle-kmem");
+    CliResult r = c->Run({"create", "--bundle", bundle_->dir(), id});
+    ASSERT_EQ(r.code, 0) << c->binary() << ": " << r;
+    if (c != &*cli_) continue;
+    std::string pid = std::to_string(c->State(id)["pid"].get<int>());
+    std::string cgroups = sys::ReadFile("/proc/" + pid + "/cgroup").value_or("");
+    size_t at = cgroups.find(":memory:");
+    ASSERT_NE(at, std::string::npos) << cgroups;
+    std::string path = cgroups.substr(at + 8, cgroups.find('\n', at) - at - 8);
+    auto kmem = sys::ReadFile("/sys/fs/cgroup/memory" + path + "/memory.kmem.limit_in_bytes");
+    bool applied = kmem.ok() && std::stoll(*kmem) == kLimit;
+    bool warned = r.err.find("kernel memory settings are ignored") != std::string::npos;
+    EXPECT_NE(applied, warned) << "applied=" << applied << " (" << kmem.value_or("no file")
+                               << "), stderr: " << r.err;
+  }
+}
+
+// delete of a running or paused container MUST fail and leave it as it was;
+// unknown annotation keys are carried, not refused. (Both already held when
+// they were reported as departures; kept as oracle tests so they stay true.)
+TEST_F(OracleTest, RefusedDeleteLeavesTheContainerAndAnnotationsAreKept) {
+  bundle_->SetArgs({"sleep", "100"});
+  bundle_->config()["annotations"] = {{"org.example.unknown/key", "v"}};
+  ASSERT_TRUE(bundle_->Save().ok());
+  for (const OciCli* c : Both()) {
+    std::string id = NewId("oracle-delete");
+    CliResult r = c->Run({"create", "--bundle", bundle_->dir(), id});
+    ASSERT_EQ(r.code, 0) << c->binary() << ": " << r;
+    ASSERT_EQ(c->Run({"start", id}).code, 0) << c->binary();
+    EXPECT_EQ(c->State(id)["annotations"]["org.example.unknown/key"], "v") << c->binary();
+    for (const char* status : {"running", "paused"}) {
+      if (std::string(status) == "paused") ASSERT_EQ(c->Run({"pause", id}).code, 0);
+      EXPECT_EQ(c->Run({"delete", id}).code, 1) << c->binary() << ": delete of " << status;
+      EXPECT_EQ(c->State(id)["status"], status) << c->binary() << " after a refused delete";
+    }
+    EXPECT_EQ(c->Run({"delete", "-f", id}).code, 0) << c->binary();
+  }
 }
 
 }  // namespace

@@ -91,6 +91,18 @@ TEST(CapsTest, NamesMapBothWays) {
             "process.capabilities.bounding: unknown capability CAP_BOGUS");
 }
 
+TEST(CapsTest, UnknownNamesAreDroppedFromEverySetAndNamedOnce) {
+  Capabilities c;
+  c.bounding = {"CAP_KILL", "CAP_BOGUS", "CAP_OTHER_BOGUS"};
+  c.effective = {"CAP_BOGUS", "CAP_CHOWN"};
+  c.ambient = {"CAP_BOGUS"};
+  EXPECT_EQ(DropUnknownCaps(c), (std::vector<std::string>{"CAP_BOGUS", "CAP_OTHER_BOGUS"}));
+  EXPECT_EQ(c.bounding, (std::vector<std::string>{"CAP_KILL"}));
+  EXPECT_EQ(c.effective, (std::vector<std::string>{"CAP_CHOWN"}));
+  EXPECT_TRUE(c.ambient.empty());
+  EXPECT_TRUE(DropUnknownCaps(c).empty());
+}
+
 TEST(RlimitTest, ClampsWithoutCapSysResource) {
   ClampedLimit c = ClampRlimit(2048, 1 << 20, 4096, false);
   EXPECT_TRUE(c.clamped);
