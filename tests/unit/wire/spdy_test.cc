@@ -101,15 +101,18 @@ TEST(SpdyFrame, RefusesBadFrames) {
   EXPECT_EQ((*s)[0], std::make_pair(kSettingsInitialWindowSize, uint32_t{1 << 20}));
 }
 
-// The one frame limit both ends apply: a frame of kSpdyMaxFrameLength is
-// read, one byte more is refused from its header alone.
+// The one frame limit both ends apply (the client took up to 16 MiB, the
+// server 4 MiB): a 4 MiB frame is read, one byte more is refused from its
+// header alone.
 TEST(SpdyFrame, LengthLimit) {
+  constexpr uint32_t kLimit = 4 << 20;
+  EXPECT_EQ(kSpdyMaxFrameLength, kLimit);
   size_t used = 0;
-  std::string at_limit = EncodeSpdyData(1, 0, std::string(kSpdyMaxFrameLength, 'x'));
+  std::string at_limit = EncodeSpdyData(1, 0, std::string(kLimit, 'x'));
   auto f = ParseSpdyFrame(at_limit, &used);
   ASSERT_TRUE(f.ok() && f->has_value()) << f.status();
   EXPECT_EQ(used, at_limit.size());
-  std::string over = EncodeSpdyData(1, 0, std::string(kSpdyMaxFrameLength + 1, 'x'));
+  std::string over = EncodeSpdyData(1, 0, std::string(kLimit + 1, 'x'));
   auto g = ParseSpdyFrame(over.substr(0, 8), &used);
   EXPECT_EQ(g.status().code(), absl::StatusCode::kInvalidArgument);
   EXPECT_NE(std::string(g.status().message()).find("too long"), std::string::npos) << g.status();
@@ -182,11 +185,14 @@ TEST(SpdyHeaders, MalformedBlocks) {
   EXPECT_FALSE(d2.Decompress(block->substr(0, block->size() / 2)).ok());
 }
 
-// The one header block limit: what inflates to kSpdyMaxHeaderBlock bytes is
-// read, a small block that inflates past it (a zlib bomb) is refused.
+// The one header block limit (the client took up to 1 MiB, the server 256
+// KiB): what inflates to 256 KiB is read, a small block that inflates past it
+// (a zlib bomb) is refused.
 TEST(SpdyHeaders, InflatedSizeLimit) {
+  constexpr size_t kLimit = 256 * 1024;
+  EXPECT_EQ(kSpdyMaxHeaderBlock, kLimit);
   // 4 + 4 + 1 + 4 + value bytes = the plain block's size.
-  const size_t fits = kSpdyMaxHeaderBlock - 13;
+  const size_t fits = kLimit - 13;
   SpdyHeaderCompressor c;
   auto at_limit = c.Compress({{"a", std::string(fits, 'v')}});
   ASSERT_TRUE(at_limit.ok());
