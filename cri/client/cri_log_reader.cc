@@ -7,55 +7,17 @@
 #include "absl/time/time.h"
 
 namespace cricket::cri::client {
-namespace {
-
-absl::string_view AbslView(std::string_view s) { return absl::string_view(s.data(), s.size()); }
-
-}  // namespace
-
-std::optional<CriLogLine> ParseCriLogLine(std::string_view line) {
-  size_t a = line.find(' ');
-  if (a == std::string_view::npos) return std::nullopt;
-  size_t b = line.find(' ', a + 1);
-  if (b == std::string_view::npos) return std::nullopt;
-  std::string_view stream = line.substr(a + 1, b - a - 1);
-  if (stream != "stdout" && stream != "stderr") return std::nullopt;
-  size_t c = line.find(' ', b + 1);
-  std::string_view tags = line.substr(b + 1, c == std::string_view::npos ? c : c - b - 1);
-  // Tags are ':'-separated; the first says partial (P) or full (F).
-  std::string_view flag = tags.substr(0, tags.find(':'));
-  if (flag != "P" && flag != "F") return std::nullopt;
-  auto time = ParseRfc3339(line.substr(0, a));
-  if (!time.ok()) return std::nullopt;
-  CriLogLine out;
-  out.time_ns = *time;
-  out.timestamp = std::string(line.substr(0, a));
-  out.is_stderr = stream == "stderr";
-  out.partial = flag == "P";
-  if (c != std::string_view::npos) out.message = std::string(line.substr(c + 1));
-  return out;
-}
-
-absl::StatusOr<int64_t> ParseRfc3339(std::string_view text) {
-  absl::Time t;
-  std::string err;
-  if (!absl::ParseTime(absl::RFC3339_full, AbslView(text), &t, &err)) {
-    return absl::InvalidArgumentError(
-        absl::StrCat("\"", std::string(text), "\" is not an RFC3339 time: ", err));
-  }
-  return absl::ToUnixNanos(t);
-}
 
 absl::StatusOr<int64_t> ParseSince(std::string_view text, int64_t now_ns) {
   absl::Duration d;
-  if (absl::ParseDuration(AbslView(text), &d)) {
+  if (absl::ParseDuration(absl::string_view(text.data(), text.size()), &d)) {
     if (d < absl::ZeroDuration()) {
       return absl::InvalidArgumentError(
           absl::StrCat("--since ", std::string(text), ": a negative duration"));
     }
     return now_ns - absl::ToInt64Nanoseconds(d);
   }
-  auto t = ParseRfc3339(text);
+  auto t = wire::ParseRfc3339(text);
   if (!t.ok()) {
     return absl::InvalidArgumentError(absl::StrCat(
         "--since ", std::string(text),
@@ -70,7 +32,7 @@ void CriLogPrinter::FeedInitial(std::string_view text) {
     return;
   }
   // Collect the complete records first, then print the last N of them.
-  std::vector<CriLogLine> records;
+  std::vector<wire::CriLogLine> records;
   size_t pos = 0;
   while (true) {
     size_t nl = text.find('\n', pos);
@@ -86,7 +48,7 @@ void CriLogPrinter::FeedInitial(std::string_view text) {
   size_t first = records.size() > static_cast<size_t>(opts_.tail) ? records.size() - opts_.tail : 0;
   for (size_t i = first; i < records.size(); i++) {
     std::string prefix = opts_.timestamps ? records[i].timestamp + " " : "";
-    out_(records[i].is_stderr, prefix + records[i].message + "\n");
+    out_(records[i].is_stderr(), prefix + records[i].content + "\n");
   }
 }
 
@@ -104,10 +66,10 @@ void CriLogPrinter::Feed(std::string_view text) {
 
 // Joins a line into the current record; prints the record once it is full.
 void CriLogPrinter::Line(std::string_view line, bool print) {
-  auto parsed = ParseCriLogLine(line);
-  if (!parsed) return;  // not ours to judge: skip what is not a CRI log line
-  if (record_ && record_->partial && record_->is_stderr == parsed->is_stderr) {
-    record_->message += parsed->message;
+  auto parsed = wire::ParseCriLogLine(line);
+  if (!parsed.ok()) return;  // not ours to judge: skip what is not a CRI log line
+  if (record_ && record_->partial && record_->stream == parsed->stream) {
+    record_->content += parsed->content;
     record_->partial = parsed->partial;
   } else {
     record_ = std::move(*parsed);
@@ -115,7 +77,7 @@ void CriLogPrinter::Line(std::string_view line, bool print) {
   if (record_->partial || !print) return;
   if (record_->time_ns >= opts_.since_ns) {
     std::string prefix = opts_.timestamps ? record_->timestamp + " " : "";
-    out_(record_->is_stderr, prefix + record_->message + "\n");
+    out_(record_->is_stderr(), prefix + record_->content + "\n");
   }
   record_.reset();
 }

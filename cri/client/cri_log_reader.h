@@ -1,6 +1,6 @@
-// Reading CRI container log files ("<RFC3339Nano> <stream> <P|F> <msg>"):
-// line parsing, --since parsing, and the selection `logs` prints (joined
-// partial lines, --since, --tail N, --timestamps).
+// Reading CRI container log files (lines as cri/wire/cri_log.h parses them):
+// --since parsing, and the selection `logs` prints (joined partial lines,
+// --since, --tail N, --timestamps).
 #pragma once
 
 #include <cstdint>
@@ -10,22 +10,9 @@
 #include <string_view>
 
 #include "absl/status/statusor.h"
+#include "cri/wire/cri_log.h"
 
 namespace cricket::cri::client {
-
-struct CriLogLine {
-  int64_t time_ns = 0;
-  std::string timestamp;  // as written
-  bool is_stderr = false;
-  bool partial = false;  // "P": the message continues in the next line
-  std::string message;
-};
-
-// One line without its '\n'; nullopt for a malformed line.
-std::optional<CriLogLine> ParseCriLogLine(std::string_view line);
-
-// RFC3339 (with optional fraction and zone) → Unix ns.
-absl::StatusOr<int64_t> ParseRfc3339(std::string_view text);
 
 // --since: an RFC3339 time, or a Go duration ("10s", "1h30m", "500ms") meaning
 // that long before now_ns. InvalidArgument naming the text otherwise.
@@ -55,7 +42,7 @@ class CriLogPrinter {
   LogOptions opts_;
   Out out_;
   std::string pending_line_;  // bytes after the last '\n'
-  std::optional<CriLogLine> record_;  // a record being joined from partials
+  std::optional<wire::CriLogLine> record_;  // a record being joined from partials
 };
 
 }  // namespace cricket::cri::client

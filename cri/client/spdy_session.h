@@ -12,7 +12,8 @@
 #include <vector>
 
 #include "absl/status/statusor.h"
-#include "cri/client/spdy_header_codec.h"
+#include "cri/wire/spdy_frame.h"
+#include "cri/wire/spdy_headers.h"
 
 namespace cricket::cri::client {
 
@@ -22,7 +23,7 @@ struct SpdyEvent {
   uint32_t stream_id = 0;
   std::string data;     // kData
   uint32_t status = 0;  // kReset, kGoAway
-  SpdyHeaders headers;  // kReply
+  wire::SpdyHeaders headers;  // kReply
 };
 
 class SpdyClientSession {
@@ -30,7 +31,7 @@ class SpdyClientSession {
   static absl::StatusOr<std::unique_ptr<SpdyClientSession>> Make();
 
   // SYN_STREAM with these headers; returns the new stream id.
-  absl::StatusOr<uint32_t> OpenStream(const SpdyHeaders& headers);
+  absl::StatusOr<uint32_t> OpenStream(const wire::SpdyHeaders& headers);
   // Queues DATA frames (split at 64 KiB); the caller asks SendWindow first.
   absl::Status Write(uint32_t stream_id, std::string_view data);
   // An empty DATA frame with FIN: this side sends no more on the stream.
@@ -65,12 +66,12 @@ class SpdyClientSession {
     bool remote_closed = false;
   };
 
-  std::unique_ptr<SpdyHeaderCompressor> deflate_;
-  std::unique_ptr<SpdyHeaderDecompressor> inflate_;
+  wire::SpdyHeaderCompressor deflate_;
+  wire::SpdyHeaderDecompressor inflate_;
   std::map<uint32_t, Stream> streams_;
   uint32_t next_stream_id_ = 1;
-  int64_t initial_window_ = 64 * 1024;
-  int64_t session_send_window_ = 64 * 1024;
+  int64_t initial_window_ = wire::kSpdyDefaultWindow;
+  int64_t session_send_window_ = wire::kSpdyDefaultWindow;
   bool peer_does_flow_control_ = false;
   bool peer_session_windows_ = false;  // the peer sent a stream-0 WINDOW_UPDATE (SPDY/3.1)
   std::string inbox_;

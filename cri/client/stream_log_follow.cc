@@ -9,6 +9,7 @@
 
 #include "cri/client/cri_log_reader.h"
 #include "cri/client/stream_http.h"
+#include "cri/wire/cri_log.h"
 #include "oci/sys/status.h"
 #include "oci/sys/unique_fd.h"
 
@@ -40,10 +41,10 @@ absl::StatusOr<std::string> ReadMore(const std::string& path, sys::UniqueFd& fd)
 absl::Status PrintLines(std::string& pending, const FollowOptions& o) {
   size_t pos = 0;
   for (size_t nl; (nl = pending.find('\n', pos)) != std::string::npos; pos = nl + 1) {
-    auto line = ParseCriLogLine(std::string_view(pending).substr(pos, nl - pos));
-    if (!line) continue;
-    if (!line->partial) line->message += '\n';
-    RETURN_IF_ERROR(WriteAll(line->is_stderr ? o.stderr_fd : o.stdout_fd, line->message));
+    auto line = wire::ParseCriLogLine(std::string_view(pending).substr(pos, nl - pos));
+    if (!line.ok()) continue;
+    if (!line->partial) line->content += '\n';
+    RETURN_IF_ERROR(WriteAll(line->is_stderr() ? o.stderr_fd : o.stdout_fd, line->content));
   }
   pending.erase(0, pos);
   return absl::OkStatus();

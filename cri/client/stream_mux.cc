@@ -9,12 +9,14 @@
 #include "absl/strings/str_cat.h"
 #include "cri/client/spdy_session.h"
 #include "cri/client/stream_http.h"
-#include "cri/client/websocket_frame.h"
 #include "cri/client/websocket_handshake.h"
+#include "cri/wire/websocket.h"
 #include "oci/sys/status.h"
 
 namespace cricket::cri::client {
 namespace {
+
+using wire::WsOpcode;
 
 constexpr size_t kMaxWsMessage = 32 * 1024;  // stdin is cut into messages this big
 constexpr uint8_t kWsCloseSignalChannel = 255;
@@ -24,7 +26,7 @@ class SpdyMux : public ChannelMux {
   SpdyMux(std::unique_ptr<SpdyClientSession> s, std::string protocol) : session_(std::move(s)) {
     protocol_ = std::move(protocol);
   }
-  absl::Status Open(int channel, const SpdyHeaders& headers) override {
+  absl::Status Open(int channel, const wire::SpdyHeaders& headers) override {
     ASSIGN_OR_RETURN(uint32_t id, session_->OpenStream(headers));
     streams_[channel] = id;
     channels_[id] = channel;
@@ -43,7 +45,7 @@ class SpdyMux : public ChannelMux {
   void Reset(int channel) override {
     auto id = Stream(channel);
     if (!id.ok()) return;
-    session_->Reset(*id, 5 /* CANCEL */);
+    session_->Reset(*id, wire::kRstCancel);
     streams_.erase(channel);
     channels_.erase(*id);
     Move().IgnoreError();
@@ -98,14 +100,14 @@ class SpdyMux : public ChannelMux {
 class WebSocketMux : public ChannelMux {
  public:
   explicit WebSocketMux(std::string protocol) { protocol_ = std::move(protocol); }
-  absl::Status Open(int, const SpdyHeaders&) override { return absl::OkStatus(); }
+  absl::Status Open(int, const wire::SpdyHeaders&) override { return absl::OkStatus(); }
   absl::Status Write(int channel, std::string_view data) override {
     if (close_sent_) return absl::FailedPreconditionError("websocket: already closed");
     do {
       size_t n = std::min(data.size(), kMaxWsMessage);
       std::string msg(1, static_cast<char>(channel));
       msg.append(data.substr(0, n));
-      outbox_ += EncodeWsFrame(WsOpcode::kBinary, msg, RandomWsMaskKey());
+      outbox_ += wire::EncodeWsFrame(WsOpcode::kBinary, msg, wire::RandomWsMaskKey());
       data.remove_prefix(n);
     } while (!data.empty());
     return absl::OkStatus();
@@ -114,7 +116,7 @@ class WebSocketMux : public ChannelMux {
     // Only v5 can say "no more stdin": channel 255 carrying the channel byte.
     if (protocol_ != "v5.channel.k8s.io" || close_sent_) return absl::OkStatus();
     std::string msg = {static_cast<char>(kWsCloseSignalChannel), static_cast<char>(channel)};
-    outbox_ += EncodeWsFrame(WsOpcode::kBinary, msg, RandomWsMaskKey());
+    outbox_ += wire::EncodeWsFrame(WsOpcode::kBinary, msg, wire::RandomWsMaskKey());
     return absl::OkStatus();
   }
   void Reset(int) override {}
@@ -126,7 +128,7 @@ class WebSocketMux : public ChannelMux {
       if (!msg) return absl::OkStatus();
       switch (msg->opcode) {
         case WsOpcode::kPing:
-          outbox_ += EncodeWsFrame(WsOpcode::kPong, msg->payload, RandomWsMaskKey());
+          outbox_ += wire::EncodeWsFrame(WsOpcode::kPong, msg->payload, wire::RandomWsMaskKey());
           break;
         case WsOpcode::kClose:
           Shutdown();
@@ -149,12 +151,12 @@ class WebSocketMux : public ChannelMux {
   void Shutdown() override {
     if (close_sent_) return;
     close_sent_ = true;
-    std::string code = {static_cast<char>(1000 >> 8), static_cast<char>(1000 & 0xff)};
-    outbox_ += EncodeWsFrame(WsOpcode::kClose, code, RandomWsMaskKey());
+    outbox_ += wire::EncodeWsFrame(WsOpcode::kClose, wire::WsClosePayload(wire::kWsCloseNormal, ""),
+                                   wire::RandomWsMaskKey());
   }
 
  private:
-  WsDecoder decoder_;
+  wire::WsDecoder decoder_{wire::WsSender::kServer};
   bool close_sent_ = false;
 };
 
@@ -174,7 +176,7 @@ absl::StatusOr<MuxConnection> DialMux(std::string_view url, StreamTransport tran
   MuxConnection c;
   ASSIGN_OR_RETURN(c.fd, DialStreamServer(u, timeout));
   if (transport == StreamTransport::kWebSocket) {
-    std::string key = NewWsKey();
+    std::string key = wire::NewWsKey();
     ASSIGN_OR_RETURN(auto head, Upgrade(c.fd.get(), WsUpgradeRequest(u, key, protocols), timeout));
     ASSIGN_OR_RETURN(std::string proto, CheckWsUpgrade(head, key, protocols));
     c.mux = std::make_unique<WebSocketMux>(proto);

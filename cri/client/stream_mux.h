@@ -12,7 +12,7 @@
 #include <vector>
 
 #include "absl/status/statusor.h"
-#include "cri/client/spdy_header_codec.h"
+#include "cri/wire/spdy_headers.h"
 #include "oci/sys/unique_fd.h"
 
 namespace cricket::cri::client {
@@ -33,7 +33,7 @@ class ChannelMux {
  public:
   virtual ~ChannelMux() = default;
   // SPDY: SYN_STREAM with the headers. WebSocket: channels need no opening.
-  virtual absl::Status Open(int channel, const SpdyHeaders& headers) = 0;
+  virtual absl::Status Open(int channel, const wire::SpdyHeaders& headers) = 0;
   virtual absl::Status Write(int channel, std::string_view data) = 0;
   // No more data from us on the channel: SPDY FIN; WebSocket v5 sends the
   // close signal on channel 255; older WebSocket protocols cannot say it.

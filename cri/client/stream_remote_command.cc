@@ -31,7 +31,7 @@ struct LoopState {
 // SPDY streams carry a streamtype header; WebSocket channels just exist.
 absl::Status OpenChannels(ChannelMux& mux, const RemoteCommandOptions& o, bool resize) {
   auto open = [&](int ch, const char* type) {
-    return mux.Open(ch, SpdyHeaders{{"streamtype", type}});
+    return mux.Open(ch, wire::SpdyHeaders{{"streamtype", type}});
   };
   RETURN_IF_ERROR(open(kError, "error"));
   if (o.stdin) RETURN_IF_ERROR(open(kStdin, "stdin"));

@@ -1,33 +1,14 @@
 // RFC 6455 section 4.1/4.2.2: the client's upgrade request and answer checks.
 #include "cri/client/websocket_handshake.h"
 
-#include <openssl/sha.h>
-#include <sys/random.h>
-
 #include <algorithm>
 
 #include "absl/strings/ascii.h"
-#include "absl/strings/escaping.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_join.h"
+#include "cri/wire/websocket.h"
 
 namespace cricket::cri::client {
-
-std::string WsAcceptFor(std::string_view key) {
-  std::string in = std::string(key) + "258EAFA5-E914-47DA-95CA-C5AB0DC85B11";
-  unsigned char digest[SHA_DIGEST_LENGTH];
-  SHA1(reinterpret_cast<const unsigned char*>(in.data()), in.size(), digest);
-  return absl::Base64Escape(
-      absl::string_view(reinterpret_cast<const char*>(digest), SHA_DIGEST_LENGTH));
-}
-
-std::string NewWsKey() {
-  char raw[16] = {};
-  if (getrandom(raw, sizeof(raw), 0) != sizeof(raw)) {
-    for (size_t i = 0; i < sizeof(raw); i++) raw[i] = static_cast<char>(i * 37 + 11);
-  }
-  return absl::Base64Escape(absl::string_view(raw, sizeof(raw)));
-}
 
 std::string WsUpgradeRequest(const StreamUrl& url, std::string_view key,
                              const std::vector<std::string>& protocols) {
@@ -49,7 +30,7 @@ absl::StatusOr<std::string> CheckWsUpgrade(const HttpResponseHead& head, std::st
     return bad("no \"Upgrade: websocket\" in the answer");
   }
   auto accept = head.Get("sec-websocket-accept");
-  if (!accept || *accept != WsAcceptFor(key)) return bad("wrong Sec-WebSocket-Accept");
+  if (!accept || *accept != wire::WsAcceptKey(key)) return bad("wrong Sec-WebSocket-Accept");
   std::string proto = head.Get("sec-websocket-protocol").value_or("");
   if (proto.empty()) return bad("the server chose no subprotocol");
   if (std::find(offered.begin(), offered.end(), proto) == offered.end()) {

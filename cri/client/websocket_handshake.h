@@ -12,10 +12,7 @@
 
 namespace cricket::cri::client {
 
-// base64(SHA-1(key + the RFC's GUID)).
-std::string WsAcceptFor(std::string_view key);
-// base64 of 16 random bytes.
-std::string NewWsKey();
+// The key comes from wire::NewWsKey(); the answer must carry wire::WsAcceptKey(key).
 std::string WsUpgradeRequest(const StreamUrl& url, std::string_view key,
                              const std::vector<std::string>& protocols);
 // The negotiated subprotocol; FailedPrecondition when the answer does not

@@ -47,8 +47,8 @@ class SpdyExec : public SpdyConnection::Handler, public ClientStreams {
     return st;
   }
 
-  bool AcceptStream(uint32_t id, const SpdyHeaders& headers) override {
-    std::string type = SpdyHeaderValue(headers, "streamtype");
+  bool AcceptStream(uint32_t id, const wire::SpdyHeaders& headers) override {
+    std::string type = wire::SpdyHeaderValue(headers, "streamtype");
     int ch = ChannelOf(type);
     bool wanted = ch == kError || (ch == kStdin && spec_.opts.stdin) ||
                   (ch == kStdout && spec_.opts.stdout) || (ch == kStderr && spec_.opts.stderr) ||

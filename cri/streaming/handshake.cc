@@ -6,8 +6,8 @@
 
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_join.h"
-#include "cri/streaming/base64.h"
-#include "cri/streaming/websocket.h"
+#include "cri/wire/base64.h"
+#include "cri/wire/websocket.h"
 
 namespace cricket::cri::streaming {
 namespace {
@@ -75,7 +75,7 @@ Handshake WebSocketHandshake(const HttpRequest& req, const std::vector<std::stri
                 {{"Sec-WebSocket-Version", "13"}});
   }
   std::string key = req.Header("Sec-WebSocket-Key");
-  auto raw = Base64Decode(key);
+  auto raw = wire::Base64Decode(key);
   if (!raw || raw->size() != 16) return Fail(400, "bad or missing Sec-WebSocket-Key");
   std::vector<std::string> client = req.HeaderTokens("Sec-WebSocket-Protocol");
   std::string chosen;
@@ -97,7 +97,7 @@ Handshake WebSocketHandshake(const HttpRequest& req, const std::vector<std::stri
   h.protocol = chosen;
   h.response = absl::StrCat(
       "HTTP/1.1 101 Switching Protocols\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n",
-      "Sec-WebSocket-Accept: ", WsAcceptKey(key), "\r\n");
+      "Sec-WebSocket-Accept: ", wire::WsAcceptKey(key), "\r\n");
   if (found) absl::StrAppend(&h.response, "Sec-WebSocket-Protocol: ", chosen, "\r\n");
   h.response += "\r\n";
   return h;

@@ -42,16 +42,16 @@ class SpdyPortForward : public SpdyConnection::Handler {
     return st;
   }
 
-  bool AcceptStream(uint32_t id, const SpdyHeaders& headers) override {
-    std::string type = SpdyHeaderValue(headers, "streamtype");
-    auto port = ParsePort(SpdyHeaderValue(headers, "port"));
-    std::string req = SpdyHeaderValue(headers, "requestid");
+  bool AcceptStream(uint32_t id, const wire::SpdyHeaders& headers) override {
+    std::string type = wire::SpdyHeaderValue(headers, "streamtype");
+    auto port = ParsePort(wire::SpdyHeaderValue(headers, "port"));
+    std::string req = wire::SpdyHeaderValue(headers, "requestid");
     if (req.empty()) {  // the kubelet's best effort for clients before request ids
       req = std::to_string(type == "data" ? id - 2 : id);
     }
     if ((type != "data" && type != "error") || !port) {
       sys::LogWarn("refused port-forward stream",
-                   {{"pod", pod_id_}, {"streamType", type}, {"port", SpdyHeaderValue(headers, "port")}});
+                   {{"pod", pod_id_}, {"streamType", type}, {"port", wire::SpdyHeaderValue(headers, "port")}});
       return false;
     }
     std::lock_guard<std::mutex> lock(mu_);
@@ -128,7 +128,7 @@ class SpdyPortForward : public SpdyConnection::Handler {
         }
       }
     }
-    for (uint32_t id : stale) conn_.Reset(id, kRstCancel);
+    for (uint32_t id : stale) conn_.Reset(id, wire::kRstCancel);
   }
 
  private:

@@ -20,9 +20,9 @@ absl::Status SpdyConnection::Serve(Handler* h, std::string buf, const std::atomi
   while (true) {
     while (true) {
       size_t used = 0;
-      auto f = ParseSpdyFrame(buf, &used);
+      auto f = wire::ParseSpdyFrame(buf, &used);
       if (!f.ok()) {
-        WriteFrame(EncodeSpdyControl(kGoAway, 0, TwoWordsPayload(last_stream_, kRstProtocolError)));
+        WriteFrame(wire::SpdyGoAway(last_stream_, wire::kRstProtocolError));
         return f.status();
       }
       if (!f->has_value()) break;
@@ -30,7 +30,7 @@ absl::Status SpdyConnection::Serve(Handler* h, std::string buf, const std::atomi
       absl::Status st = Dispatch(h, **f);
       if (absl::IsCancelled(st)) return absl::OkStatus();
       if (!st.ok()) {
-        WriteFrame(EncodeSpdyControl(kGoAway, 0, TwoWordsPayload(last_stream_, kRstProtocolError)));
+        WriteFrame(wire::SpdyGoAway(last_stream_, wire::kRstProtocolError));
         return st;
       }
     }
@@ -38,7 +38,7 @@ absl::Status SpdyConnection::Serve(Handler* h, std::string buf, const std::atomi
   }
 }
 
-absl::Status SpdyConnection::Dispatch(Handler* h, SpdyFrame& f) {
+absl::Status SpdyConnection::Dispatch(Handler* h, wire::SpdyFrame& f) {
   if (f.control) return OnControl(h, f);
   uint32_t id = f.stream_id;
   bool known;
@@ -46,35 +46,35 @@ absl::Status SpdyConnection::Dispatch(Handler* h, SpdyFrame& f) {
     std::lock_guard<std::mutex> lock(mu_);
     auto it = streams_.find(id);
     known = it != streams_.end() && !it->second.remote_closed;
-    if (known && (f.flags & kSpdyFlagFin)) {
+    if (known && (f.flags & wire::kSpdyFlagFin)) {
       it->second.remote_closed = true;
       if (it->second.local_closed) streams_.erase(it);
     }
   }
   if (!known) {
-    if (id != 0) Reset(id, kRstInvalidStream);
+    if (id != 0) Reset(id, wire::kRstInvalidStream);
     return absl::OkStatus();
   }
   if (!f.payload.empty()) {
     h->OnData(id, f.payload);
     ConsumedData(id, f.payload.size());
   }
-  if (f.flags & kSpdyFlagFin) h->OnRemoteClose(id);
+  if (f.flags & wire::kSpdyFlagFin) h->OnRemoteClose(id);
   return absl::OkStatus();
 }
 
-absl::Status SpdyConnection::OnControl(Handler* h, SpdyFrame& f) {
+absl::Status SpdyConnection::OnControl(Handler* h, wire::SpdyFrame& f) {
   switch (f.type) {
-    case kSynStream: return OnSynStream(h, f);
-    case kSynReply:
-    case kHeaders: {
+    case wire::kSynStream: return OnSynStream(h, f);
+    case wire::kSynReply:
+    case wire::kHeaders: {
       // Nothing to do with them, but zlib's state must follow every block.
-      auto hdr = ParseStreamHeaders(f.payload);
+      auto hdr = wire::ParseStreamHeaders(f.payload);
       if (!hdr.ok()) return hdr.status();
       return inflate_.Decompress(hdr->second).status();
     }
-    case kRstStream: {
-      auto w = ParseTwoWords(f.payload);
+    case wire::kRstStream: {
+      auto w = wire::ParseTwoWords(f.payload);
       if (!w.ok()) return w.status();
       {
         std::lock_guard<std::mutex> lock(mu_);
@@ -84,11 +84,11 @@ absl::Status SpdyConnection::OnControl(Handler* h, SpdyFrame& f) {
       h->OnReset(w->first);
       return absl::OkStatus();
     }
-    case kSettings: {
-      auto s = ParseSettings(f.payload);
+    case wire::kSettings: {
+      auto s = wire::ParseSettings(f.payload);
       if (!s.ok()) return s.status();
       for (const auto& [id, value] : *s) {
-        if (id != kSettingsInitialWindowSize || value > 0x7fffffff) continue;
+        if (id != wire::kSettingsInitialWindowSize || value > 0x7fffffff) continue;
         std::lock_guard<std::mutex> lock(mu_);
         int64_t delta = int64_t{value} - initial_window_;
         initial_window_ = value;
@@ -97,13 +97,13 @@ absl::Status SpdyConnection::OnControl(Handler* h, SpdyFrame& f) {
       }
       return absl::OkStatus();
     }
-    case kPing:
+    case wire::kPing:
       if (f.payload.size() != 4) return absl::InvalidArgumentError("bad SPDY frame: PING size");
-      WriteFrame(EncodeSpdyControl(kPing, 0, f.payload));
+      WriteFrame(wire::EncodeSpdyControl(wire::kPing, 0, f.payload));
       return absl::OkStatus();
-    case kGoAway: return PeerWentAway();
-    case kWindowUpdate: {
-      auto w = ParseTwoWords(f.payload);
+    case wire::kGoAway: return PeerWentAway();
+    case wire::kWindowUpdate: {
+      auto w = wire::ParseTwoWords(f.payload);
       if (!w.ok()) return w.status();
       AddWindow(w->first, w->second & 0x7fffffff);
       return absl::OkStatus();
@@ -112,8 +112,8 @@ absl::Status SpdyConnection::OnControl(Handler* h, SpdyFrame& f) {
   }
 }
 
-absl::Status SpdyConnection::OnSynStream(Handler* h, const SpdyFrame& f) {
-  auto syn = ParseSynStream(f.payload);
+absl::Status SpdyConnection::OnSynStream(Handler* h, const wire::SpdyFrame& f) {
+  auto syn = wire::ParseSynStream(f.payload);
   if (!syn.ok()) return syn.status();
   auto headers = inflate_.Decompress(syn->header_block);
   if (!headers.ok()) return headers.status();
@@ -123,15 +123,14 @@ absl::Status SpdyConnection::OnSynStream(Handler* h, const SpdyFrame& f) {
   }
   last_stream_ = id;
   bool accept = h->AcceptStream(id, *headers);
-  bool fin = (f.flags & kSpdyFlagFin) != 0;
+  bool fin = (f.flags & wire::kSpdyFlagFin) != 0;
   std::string frame;
   {
     std::lock_guard<std::mutex> lock(mu_);
     auto block = deflate_.Compress({});
     if (!block.ok()) return block.status();
     // The kubelet refuses a stream by replying with FIN, as spdystream does.
-    frame = EncodeSpdyControl(kSynReply, accept ? 0 : kSpdyFlagFin,
-                              StreamHeadersPayload(id, *block));
+    frame = wire::SpdySynReply(id, accept ? 0 : wire::kSpdyFlagFin, *block);
     if (accept) {
       Stream s;
       s.window = initial_window_;
@@ -185,7 +184,7 @@ bool SpdyConnection::WriteData(uint32_t id, std::string_view data, bool fin) {
       it->second.local_closed = true;
       if (it->second.remote_closed) streams_.erase(it);
     }
-    std::string frame = EncodeSpdyData(id, last ? kSpdyFlagFin : 0, data.substr(0, n));
+    std::string frame = wire::EncodeSpdyData(id, last ? wire::kSpdyFlagFin : 0, data.substr(0, n));
     lock.unlock();
     if (!t_->Write(frame)) {
       Abort();
@@ -204,14 +203,14 @@ void SpdyConnection::Reset(uint32_t id, uint32_t status) {
     streams_.erase(id);
     window_cv_.notify_all();
   }
-  WriteFrame(EncodeSpdyControl(kRstStream, 0, TwoWordsPayload(id, status)));
+  WriteFrame(wire::SpdyRstStream(id, status));
 }
 
 void SpdyConnection::ConsumedData(uint32_t id, size_t n) {
   // Stream and session windows (SPDY/3.1 section 2.6.8): harmless for
   // clients that do not count, necessary for those that do.
-  WriteFrame(EncodeSpdyControl(kWindowUpdate, 0, TwoWordsPayload(id, static_cast<uint32_t>(n))));
-  WriteFrame(EncodeSpdyControl(kWindowUpdate, 0, TwoWordsPayload(0, static_cast<uint32_t>(n))));
+  WriteFrame(wire::SpdyWindowUpdate(id, static_cast<uint32_t>(n)));
+  WriteFrame(wire::SpdyWindowUpdate(0, static_cast<uint32_t>(n)));
 }
 
 void SpdyConnection::AddWindow(uint32_t id, int64_t delta) {
@@ -230,7 +229,7 @@ void SpdyConnection::AddWindow(uint32_t id, int64_t delta) {
 
 void SpdyConnection::Finish() {
   if (!pace_.StartFinishing()) return;
-  WriteFrame(EncodeSpdyControl(kGoAway, 0, TwoWordsPayload(last_stream_, 0)));
+  WriteFrame(wire::SpdyGoAway(last_stream_, 0));
 }
 
 void SpdyConnection::Abort() {

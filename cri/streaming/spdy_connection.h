@@ -14,8 +14,9 @@
 
 #include "absl/status/status.h"
 #include "cri/streaming/connection_pace.h"
-#include "cri/streaming/spdy_frame.h"
 #include "cri/streaming/transport.h"
+#include "cri/wire/spdy_frame.h"
+#include "cri/wire/spdy_headers.h"
 
 namespace cricket::cri::streaming {
 
@@ -25,7 +26,7 @@ class SpdyConnection {
    public:
     virtual ~Handler() = default;
     // A client SYN_STREAM: false refuses it (SYN_REPLY with FIN, then RST).
-    virtual bool AcceptStream(uint32_t id, const SpdyHeaders& headers) = 0;
+    virtual bool AcceptStream(uint32_t id, const wire::SpdyHeaders& headers) = 0;
     // After the SYN_REPLY went out: data may be written on the stream now.
     virtual void StreamReady(uint32_t id) {}
     virtual void OnData(uint32_t id, std::string_view data) = 0;
@@ -59,29 +60,29 @@ class SpdyConnection {
   void Abort();
 
  private:
-  absl::Status Dispatch(Handler* h, SpdyFrame& f);
-  absl::Status OnControl(Handler* h, SpdyFrame& f);
-  absl::Status OnSynStream(Handler* h, const SpdyFrame& f);
+  absl::Status Dispatch(Handler* h, wire::SpdyFrame& f);
+  absl::Status OnControl(Handler* h, wire::SpdyFrame& f);
+  absl::Status OnSynStream(Handler* h, const wire::SpdyFrame& f);
   bool WriteFrame(const std::string& frame);
   void AddWindow(uint32_t id, int64_t delta);
   // Window back to the client once OnData has taken the bytes.
   void ConsumedData(uint32_t id, size_t n);
 
   struct Stream {
-    int64_t window = kSpdyDefaultWindow;
+    int64_t window = wire::kSpdyDefaultWindow;
     bool local_closed = false;
     bool remote_closed = false;
   };
 
   Transport* const t_;
   const Options opts_;
-  SpdyHeaderDecompressor inflate_;  // reader thread only
-  SpdyHeaderCompressor deflate_;    // under mu_
+  wire::SpdyHeaderDecompressor inflate_;  // reader thread only
+  wire::SpdyHeaderCompressor deflate_;    // under mu_
   std::mutex mu_;
   std::condition_variable window_cv_;
   std::map<uint32_t, Stream> streams_;  // accepted client streams; under mu_
-  int64_t session_window_ = kSpdyDefaultWindow;
-  int64_t initial_window_ = kSpdyDefaultWindow;
+  int64_t session_window_ = wire::kSpdyDefaultWindow;
+  int64_t initial_window_ = wire::kSpdyDefaultWindow;
   bool peer_flow_control_ = false;     // the peer has sent a WINDOW_UPDATE
   bool peer_session_windows_ = false;  // ... and one for the session (stream 0)
   bool down_ = false;

@@ -5,7 +5,7 @@
 
 #include <cerrno>
 
-#include "cri/streaming/base64.h"
+#include "cri/wire/base64.h"
 #include "oci/sys/status.h"
 
 namespace cricket::cri::streaming {
@@ -19,7 +19,7 @@ absl::StatusOr<std::string> RandomToken(size_t n) {
     if (r < 0) return sys::ErrnoStatus(errno, "getrandom for a streaming token");
     got += static_cast<size_t>(r);
   }
-  return Base64UrlEncode(raw);
+  return wire::Base64UrlEncode(raw);
 }
 
 absl::StatusOr<std::string> TokenCache::Insert(StreamRequest req) {

@@ -12,7 +12,7 @@
 #include "absl/status/status.h"
 #include "cri/streaming/connection_pace.h"
 #include "cri/streaming/transport.h"
-#include "cri/streaming/websocket.h"
+#include "cri/wire/websocket.h"
 
 namespace cricket::cri::streaming {
 
@@ -39,10 +39,10 @@ class WsConnection {
   // One message on a channel; thread-safe. False once the connection is down.
   bool Write(int channel, std::string_view data);
   // Sends a close frame; Serve ends when the client answers or the linger passes.
-  void Finish(uint16_t code = kWsCloseNormal, std::string_view reason = "");
+  void Finish(uint16_t code = wire::kWsCloseNormal, std::string_view reason = "");
 
  private:
-  absl::Status OnFrame(Handler* h, const WsFrame& f, bool* closed);
+  absl::Status OnFrame(Handler* h, const wire::WsFrame& f, bool* closed);
   bool Send(const std::string& frame);
 
   Transport* const t_;

@@ -7,8 +7,8 @@
 
 #include <cerrno>
 
+#include "cri/wire/cri_log.h"
 #include "oci/sys/status.h"
-#include "pod/cri_log.h"
 
 namespace cricket::pod::monitor {
 
@@ -25,7 +25,7 @@ absl::Status LogWriter::Write(std::string_view stream, std::string_view chunk) {
   struct timespec ts;
   clock_gettime(CLOCK_REALTIME, &ts);
   std::string out;
-  EncodeCriLog(stream, chunk, ts, kDefaultMaxLogLine, &out);
+  cri::wire::EncodeCriLog(stream, chunk, ts, cri::wire::kDefaultMaxLogLine, &out);
   size_t off = 0;
   while (off < out.size()) {
     ssize_t n = ::write(fd_.get(), out.data() + off, out.size() - off);

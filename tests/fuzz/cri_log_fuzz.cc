@@ -1,14 +1,14 @@
-// CRI log lines: the container writes the content, so the reader (logs,
-// ReopenContainerLog consumers) must take any line. Also the writer's side:
+// CRI log lines (cri/wire): the container writes the content, so the reader
+// (cricketctl logs, ReopenContainerLog consumers) must take any line. Also the writer's side:
 // any chunk a container prints encodes into lines that parse back to it.
 #include <cstdint>
 #include <cstdlib>
 #include <string>
 #include <string_view>
 
-#include "pod/cri_log.h"
+#include "cri/wire/cri_log.h"
 
-namespace p = cricket::pod;
+namespace p = cricket::cri::wire;
 
 namespace {
 

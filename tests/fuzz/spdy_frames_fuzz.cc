@@ -1,14 +1,15 @@
-// SPDY/3.1 frames as a streaming client sends them: the frame splitter over
-// the whole input, each control frame's typed payload, and every header block
-// through one decompressor per connection (zlib keeps its window across
-// blocks), as the server's SPDY connection does.
+// SPDY/3.1 frames as either peer sends them (cri/wire, used by the streaming
+// server and the client): the frame splitter over the whole input, each
+// control frame's typed payload, and every header block through one
+// decompressor per connection (zlib keeps its window across blocks).
 #include <cstdint>
 #include <cstdlib>
 #include <string_view>
 
-#include "cri/streaming/spdy_frame.h"
+#include "cri/wire/spdy_frame.h"
+#include "cri/wire/spdy_headers.h"
 
-namespace s = cricket::cri::streaming;
+namespace s = cricket::cri::wire;
 
 namespace {
 

@@ -7,12 +7,14 @@
 #include <thread>
 
 #include "absl/strings/str_cat.h"
+#include "cri/wire/cri_log.h"
 #include "oci/sys/atomic_file.h"
-#include "pod/cri_log.h"
 #include "tests/integration/pod/stream_fixture.h"
 
 namespace cricket::pod::testing {
 namespace {
+
+using cri::wire::ParseCriLogLine;
 
 constexpr char kEchoLoop[] =
     "while read l; do echo \"out $l\"; echo \"err $l\" >&2; done; echo bye; exit 4";

@@ -11,18 +11,20 @@
 #include <thread>
 
 #include "absl/strings/str_cat.h"
+#include "cri/wire/cri_log.h"
 #include "gtest/gtest.h"
 #include "oci/sys/atomic_file.h"
 #include "oci/sys/status.h"
 #include "oci/sys/fs.h"
 #include "oci/sys/temp_dir.h"
 #include "pod/container_manager.h"
-#include "pod/cri_log.h"
 #include "tests/fixtures/partners.h"
 #include "tests/fixtures/rootfs_builder.h"
 
 namespace cricket::pod {
 namespace {
+
+using cri::wire::ParseCriLogLine;
 
 class FakeImages : public RootfsProvider {
  public:

@@ -17,6 +17,7 @@
 #include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_split.h"
+#include "cri/wire/cri_log.h"
 #include "gtest/gtest.h"
 #include "oci/runtime.h"
 #include "oci/spec.h"
@@ -25,7 +26,6 @@
 #include "oci/sys/child_process.h"
 #include "oci/sys/fs.h"
 #include "oci/sys/temp_dir.h"
-#include "pod/cri_log.h"
 #include "pod/exit_file.h"
 #include "pod/monitor_client.h"
 #include "tests/fixtures/partners.h"
@@ -33,6 +33,9 @@
 
 namespace cricket::pod {
 namespace {
+
+using cri::wire::CriLogLine;
+using cri::wire::ParseCriLogLine;
 
 std::string MonitorPath() { return testing::BuiltProgram("pod/cricket-monitor"); }
 

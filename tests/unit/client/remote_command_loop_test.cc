@@ -9,12 +9,12 @@
 
 #include <thread>
 
-#include "cri/client/spdy_frame.h"
-#include "cri/client/spdy_header_codec.h"
 #include "cri/client/stream_http.h"
 #include "cri/client/stream_remote_command.h"
-#include "cri/client/websocket_frame.h"
 #include "cri/client/websocket_handshake.h"
+#include "cri/wire/spdy_frame.h"
+#include "cri/wire/spdy_headers.h"
+#include "cri/wire/websocket.h"
 #include "oci/sys/temp_dir.h"
 #include "oci/sys/unique_fd.h"
 
@@ -77,10 +77,10 @@ bool ReadClientMessage(int fd, std::string& buf, std::string* payload) {
         hdr = 4;
       }
       if (len != 126 && buf.size() >= hdr + 4 + len) {
-        WsMaskKey key;
+        wire::WsMaskKey key;
         for (int i = 0; i < 4; i++) key[i] = buf[hdr + i];
         *payload = buf.substr(hdr + 4, len);
-        WsMask(*payload, key);
+        wire::WsMask(*payload, key);
         bool close = (buf[0] & 0x0f) == 0x8;
         buf.erase(0, hdr + 4 + len);
         return !close;
@@ -99,7 +99,7 @@ void WebSocketServer(int listen_fd) {
   std::string reply =
       "HTTP/1.1 101 Switching Protocols\r\nUpgrade: websocket\r\n"
       "Connection: Upgrade\r\nSec-WebSocket-Accept: " +
-      WsAcceptFor(HeaderValue(head, "Sec-WebSocket-Key")) +
+      wire::WsAcceptKey(HeaderValue(head, "Sec-WebSocket-Key")) +
       "\r\nSec-WebSocket-Protocol: v5.channel.k8s.io\r\n\r\n";
   ASSERT_TRUE(WriteAll(c.get(), reply).ok());
   std::string in, msg;
@@ -109,13 +109,13 @@ void WebSocketServer(int listen_fd) {
   }
   auto send = [&](char ch, const std::string& data) {
     ASSERT_TRUE(
-        WriteAll(c.get(), EncodeWsFrame(WsOpcode::kBinary, std::string(1, ch) + data, std::nullopt))
+        WriteAll(c.get(), wire::EncodeWsFrame(wire::WsOpcode::kBinary, std::string(1, ch) + data))
             .ok());
   };
   send(1, in);
   send(2, "to stderr");
   send(3, kExit3);
-  ASSERT_TRUE(WriteAll(c.get(), EncodeWsFrame(WsOpcode::kClose, "\x03\xe8", std::nullopt)).ok());
+  ASSERT_TRUE(WriteAll(c.get(), wire::EncodeWsFrame(wire::WsOpcode::kClose, "\x03\xe8")).ok());
   std::string rest;
   while (ReadClientMessage(c.get(), buf, &rest)) {
   }
@@ -131,15 +131,15 @@ void SpdyServer(int listen_fd) {
                        "Upgrade: SPDY/3.1\r\nX-Stream-Protocol-Version: "
                        "v4.channel.k8s.io\r\n\r\n")
                   .ok());
-  auto inflate = *SpdyHeaderDecompressor::Make();
-  auto deflate = *SpdyHeaderCompressor::Make();
+  wire::SpdyHeaderDecompressor inflate;
+  wire::SpdyHeaderCompressor deflate;
   std::map<std::string, uint32_t> ids;
   std::string in;
   bool stdin_done = false;
   char tmp[65536];
   while (!stdin_done) {
     size_t used = 0;
-    auto f = ParseSpdyFrame(buf, &used);
+    auto f = wire::ParseSpdyFrame(buf, &used);
     ASSERT_TRUE(f.ok());
     if (!f->has_value()) {
       ssize_t n = read(c.get(), tmp, sizeof(tmp));
@@ -148,23 +148,23 @@ void SpdyServer(int listen_fd) {
       continue;
     }
     buf.erase(0, used);
-    SpdyFrame& fr = **f;
-    if (fr.control && fr.type == static_cast<uint16_t>(SpdyType::kSynStream)) {
-      uint32_t id = SpdyRead32(fr.payload, 0);
-      auto h = inflate->Decompress(std::string_view(fr.payload).substr(10));
+    wire::SpdyFrame& fr = **f;
+    if (fr.control && fr.type == wire::kSynStream) {
+      uint32_t id = wire::ReadBe32(fr.payload, 0);
+      auto h = inflate.Decompress(std::string_view(fr.payload).substr(10));
       ASSERT_TRUE(h.ok()) << h.status();
       ids[(*h)[0].second] = id;
-      std::string body = fr.payload.substr(0, 4) + *deflate->Compress({});
-      ASSERT_TRUE(WriteAll(c.get(), EncodeSpdyControl(SpdyType::kSynReply, 0, body)).ok());
+      std::string body = fr.payload.substr(0, 4) + *deflate.Compress({});
+      ASSERT_TRUE(WriteAll(c.get(), wire::EncodeSpdyControl(wire::kSynReply, 0, body)).ok());
     } else if (!fr.control && fr.stream_id == ids["stdin"]) {
       in += fr.payload;
-      stdin_done = fr.flags & kSpdyFlagFin;
+      stdin_done = fr.flags & wire::kSpdyFlagFin;
     }
   }
-  std::string out = EncodeSpdyData(ids["stdout"], 0, in) +
-                    EncodeSpdyData(ids["stdout"], kSpdyFlagFin, "") +
-                    EncodeSpdyData(ids["stderr"], kSpdyFlagFin, "to stderr") +
-                    EncodeSpdyData(ids["error"], kSpdyFlagFin, kExit3);
+  std::string out = wire::EncodeSpdyData(ids["stdout"], 0, in) +
+                    wire::EncodeSpdyData(ids["stdout"], wire::kSpdyFlagFin, "") +
+                    wire::EncodeSpdyData(ids["stderr"], wire::kSpdyFlagFin, "to stderr") +
+                    wire::EncodeSpdyData(ids["error"], wire::kSpdyFlagFin, kExit3);
   ASSERT_TRUE(WriteAll(c.get(), out).ok());
   while (read(c.get(), tmp, sizeof(tmp)) > 0) {
   }

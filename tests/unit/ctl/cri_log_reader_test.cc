@@ -1,4 +1,5 @@
-// CRI log file parsing, --since parsing and the selection `logs` prints.
+// --since parsing and the selection `logs` prints (the lines themselves are
+// cri/wire's, tested in tests/unit/wire).
 #include "cri/client/cri_log_reader.h"
 
 #include <gtest/gtest.h>
@@ -8,30 +9,6 @@
 
 namespace cricket::cri::client {
 namespace {
-
-TEST(CriLog, ParsesLines) {
-  auto l = ParseCriLogLine("2026-11-25T07:00:00.123456789Z stderr F hello world");
-  ASSERT_TRUE(l.has_value());
-  EXPECT_TRUE(l->is_stderr);
-  EXPECT_FALSE(l->partial);
-  EXPECT_EQ(l->message, "hello world");
-  EXPECT_EQ(l->timestamp, "2026-11-25T07:00:00.123456789Z");
-  EXPECT_EQ(l->time_ns % 1000000000, 123456789);
-  auto p = ParseCriLogLine("2026-11-25T07:00:00+01:00 stdout P part");
-  ASSERT_TRUE(p.has_value());
-  EXPECT_TRUE(p->partial);
-  auto empty = ParseCriLogLine("2026-11-25T07:00:00Z stdout F");
-  ASSERT_TRUE(empty.has_value());
-  EXPECT_EQ(empty->message, "");
-}
-
-TEST(CriLog, RejectsMalformed) {
-  EXPECT_FALSE(ParseCriLogLine("").has_value());
-  EXPECT_FALSE(ParseCriLogLine("garbage").has_value());
-  EXPECT_FALSE(ParseCriLogLine("2026-11-25T07:00:00Z stdin F x").has_value());
-  EXPECT_FALSE(ParseCriLogLine("2026-11-25T07:00:00Z stdout X x").has_value());
-  EXPECT_FALSE(ParseCriLogLine("yesterday stdout F x").has_value());
-}
 
 TEST(CriLog, Since) {
   const int64_t now = 1000LL * 1000000000;

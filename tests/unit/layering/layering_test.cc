@@ -28,7 +28,8 @@ std::string LayerOf(const std::string& path) {
   static const std::vector<std::pair<std::string, std::string>> kPrefixes = {
       {"oci/sys/", "sys"},     {"oci/", "oci"},     {"conf/", "conf"},
       {"network/", "network"}, {"image/", "image"}, {"cri/api/", "cri/api"},
-      {"pod/", "pod"},         {"cri/", "cri"},     {"tests/", "tests"}};
+      {"cri/wire/", "cri/wire"}, {"pod/", "pod"},   {"cri/", "cri"},
+      {"tests/", "tests"}};
   for (const auto& [prefix, layer] : kPrefixes) {
     if (path.rfind(prefix, 0) == 0) return layer;
   }
@@ -44,7 +45,8 @@ bool MayInclude(const std::string& from, const std::string& to) {
       {"network", {"sys", "conf"}},
       {"image", {"sys", "conf"}},
       {"cri/api", {}},
-      {"pod", {"oci", "network", "image", "conf", "sys", "cri/api"}},
+      {"cri/wire", {}},
+      {"pod", {"oci", "network", "image", "conf", "sys", "cri/api", "cri/wire"}},
   };
   if (from == to || from == "cri" || from == "tests") return true;
   auto it = kAllowed.find(from);

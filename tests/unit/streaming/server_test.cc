@@ -114,7 +114,7 @@ TEST_F(StreamingServerTest, SpdyLateWindowUpdatesOnlyPauseTheOutput) {
   uint32_t in = s.Open({{"streamtype", "stdin"}});
   uint32_t out = s.Open({{"streamtype", "stdout"}});
   auto update = [&](uint32_t id, uint32_t delta) {
-    s.SendRaw(cs::EncodeSpdyControl(cs::kWindowUpdate, 0, cs::TwoWordsPayload(id, delta)));
+    s.SendRaw(cw::EncodeSpdyControl(cw::kWindowUpdate, 0, cw::TwoWordsPayload(id, delta)));
   };
   const size_t first = 256 << 10;
   s.Send(in, std::string_view(input).substr(0, first));
@@ -205,11 +205,7 @@ TEST_F(StreamingServerTest, BadSpdyFramesCloseTheConnection) {
   ASSERT_TRUE(c.ok());
   ASSERT_EQ((*c)->status(), 101);
   // A SYN_STREAM whose header block is not zlib.
-  cri::streaming::SynStream s;
-  s.stream_id = 1;
-  s.header_block = "definitely not deflate";
-  (*c)->SendRaw(cri::streaming::EncodeSpdyControl(cri::streaming::kSynStream, 0,
-                                                   cri::streaming::SynStreamPayload(s)));
+  (*c)->SendRaw(cri::wire::SpdySynStream(1, 0, "definitely not deflate"));
   EXPECT_TRUE((*c)->WaitClosed(10000));
   EXPECT_TRUE((*c)->GotGoAway());
 
@@ -231,8 +227,7 @@ TEST_F(StreamingServerTest, BadSpdyFramesCloseTheConnection) {
 TEST_F(StreamingServerTest, SpdyAnswersPingsAndClientLeavingKillsTheSession) {
   auto c = SpdyClient::Connect(ExecUrl({"sleep"}, false, true, true, false), {"v4.channel.k8s.io"});
   for (const char* t : {"error", "stdout", "stderr"}) (*c)->Open({{"streamtype", t}});
-  (*c)->SendRaw(cri::streaming::EncodeSpdyControl(cri::streaming::kPing, 0,
-                                                   std::string("\0\0\0\1", 4)));
+  (*c)->SendRaw(cri::wire::SpdyPing(1));
   for (int i = 0; i < 50 && (*c)->pings() == 0; i++) {
     std::this_thread::sleep_for(std::chrono::milliseconds(100));
   }
@@ -266,7 +261,7 @@ TEST_F(StreamingServerTest, WebSocketV5CloseSignalEndsStdin) {
   auto c = WsClient::Connect(ExecUrl({"cat"}, true, true, false, false), {"v5.channel.k8s.io"});
   ASSERT_EQ((*c)->status(), 101);
   (*c)->Send(0, "hello ");
-  (*c)->SendFrame(cri::streaming::kWsPing, "p");
+  (*c)->SendFrame(cri::wire::WsOpcode::kPing, "p");
   (*c)->Send(0, "world");
   (*c)->Send(255, std::string(1, '\0'));  // close stdin
   (*c)->ReadUntilClosed();

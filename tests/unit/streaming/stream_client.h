@@ -21,13 +21,15 @@
 #include "absl/status/statusor.h"
 #include "absl/strings/str_cat.h"
 #include "cri/streaming/http_request.h"
-#include "cri/streaming/spdy_frame.h"
-#include "cri/streaming/websocket.h"
+#include "cri/wire/spdy_frame.h"
+#include "cri/wire/spdy_headers.h"
+#include "cri/wire/websocket.h"
 #include "oci/sys/unique_fd.h"
 
 namespace cricket::testing::stream {
 
 namespace cs = ::cricket::cri::streaming;
+namespace cw = ::cricket::cri::wire;
 
 struct ParsedUrl {
   std::string host;
@@ -157,21 +159,21 @@ class SpdyClient {
   const std::string& head() const { return head_; }
   RawConn& raw() { return *conn_; }
 
-  uint32_t Open(const cs::SpdyHeaders& headers, bool fin = false) {
+  uint32_t Open(const cw::SpdyHeaders& headers, bool fin = false) {
     std::lock_guard<std::mutex> lock(mu_);
     uint32_t id = next_id_;
     next_id_ += 2;
-    cs::SynStream s;
+    cw::SynStream s;
     s.stream_id = id;
     s.header_block = deflate_.Compress(headers).value_or("");
-    conn_->Send(cs::EncodeSpdyControl(cs::kSynStream, fin ? cs::kSpdyFlagFin : 0,
-                                      cs::SynStreamPayload(s)));
+    conn_->Send(cw::EncodeSpdyControl(cw::kSynStream, fin ? cw::kSpdyFlagFin : 0,
+                                      cw::SynStreamPayload(s)));
     return id;
   }
   void Send(uint32_t id, std::string_view data, bool fin = false) {
     do {
       size_t n = std::min<size_t>(data.size(), 32 * 1024);
-      conn_->Send(cs::EncodeSpdyData(id, fin && n == data.size() ? cs::kSpdyFlagFin : 0,
+      conn_->Send(cw::EncodeSpdyData(id, fin && n == data.size() ? cw::kSpdyFlagFin : 0,
                                      data.substr(0, n)));
       data.remove_prefix(n);
     } while (!data.empty());
@@ -224,7 +226,7 @@ class SpdyClient {
     std::string& buf = conn_->buf();
     while (true) {
       size_t used = 0;
-      auto f = cs::ParseSpdyFrame(buf, &used);
+      auto f = cw::ParseSpdyFrame(buf, &used);
       if (!f.ok()) break;
       if (!f->has_value()) {
         if (!conn_->Fill(200)) break;
@@ -237,26 +239,26 @@ class SpdyClient {
     closed_ = true;
     cv_.notify_all();
   }
-  void Handle(const cs::SpdyFrame& f) {
+  void Handle(const cw::SpdyFrame& f) {
     std::lock_guard<std::mutex> lock(mu_);
     if (!f.control) {
       Stream& s = streams_[f.stream_id];
       s.data += f.payload;
-      if (f.flags & cs::kSpdyFlagFin) s.fin = true;
-    } else if (f.type == cs::kSynReply) {
-      auto h = cs::ParseStreamHeaders(f.payload);
+      if (f.flags & cw::kSpdyFlagFin) s.fin = true;
+    } else if (f.type == cw::kSynReply) {
+      auto h = cw::ParseStreamHeaders(f.payload);
       if (h.ok()) {
         (void)inflate_.Decompress(h->second);
         Stream& s = streams_[h->first];
         s.replied = true;
-        if (f.flags & cs::kSpdyFlagFin) s.refused = true;
+        if (f.flags & cw::kSpdyFlagFin) s.refused = true;
       }
-    } else if (f.type == cs::kRstStream) {
-      auto w = cs::ParseTwoWords(f.payload);
+    } else if (f.type == cw::kRstStream) {
+      auto w = cw::ParseTwoWords(f.payload);
       if (w.ok()) streams_[w->first].reset = true;
-    } else if (f.type == cs::kGoAway) {
+    } else if (f.type == cw::kGoAway) {
       goaway_ = true;
-    } else if (f.type == cs::kPing) {
+    } else if (f.type == cw::kPing) {
       pings_++;
     }
     cv_.notify_all();
@@ -271,8 +273,8 @@ class SpdyClient {
   uint32_t next_id_ = 1;
   bool closed_ = false, goaway_ = false;
   int pings_ = 0;
-  cs::SpdyHeaderCompressor deflate_;
-  cs::SpdyHeaderDecompressor inflate_;
+  cw::SpdyHeaderCompressor deflate_;
+  cw::SpdyHeaderDecompressor inflate_;
   std::thread reader_;
 };
 
@@ -351,10 +353,10 @@ class WsClient {
   void Send(int channel, std::string_view data) {
     std::string msg(1, static_cast<char>(channel));
     msg.append(data);
-    conn_->Send(cs::EncodeWsFrame(cs::kWsBinary, msg, true, 0x12345678u));
+    conn_->Send(cw::EncodeWsFrame(cw::WsOpcode::kBinary, msg, cw::WsMaskKey{0x12, 0x34, 0x56, 0x78}));
   }
-  void SendFrame(uint8_t opcode, std::string_view payload, bool fin = true) {
-    conn_->Send(cs::EncodeWsFrame(opcode, payload, fin, 0x0badf00du));
+  void SendFrame(cw::WsOpcode opcode, std::string_view payload, bool fin = true) {
+    conn_->Send(cw::EncodeWsFrame(opcode, payload, cw::WsMaskKey{0x0b, 0xad, 0xf0, 0x0d}, fin));
   }
   // Reads messages until the server's close frame or EOF; per channel data.
   // Binary protocols: first byte is the channel.
@@ -363,22 +365,22 @@ class WsClient {
     std::string& buf = conn_->buf();
     while (std::chrono::steady_clock::now() < deadline) {
       size_t used = 0;
-      auto f = cs::ParseWsFrame(buf, &used, false, 1 << 30);
+      auto f = cw::ParseWsFrame(buf, &used, cw::WsSender::kServer, 1 << 30);
       if (!f.ok()) return;
       if (!f->has_value()) {
         if (!conn_->Fill(100)) return;
         continue;
       }
       buf.erase(0, used);
-      const cs::WsFrame& fr = **f;
-      if (fr.opcode == cs::kWsClose) {
+      const cw::WsFrame& fr = **f;
+      if (fr.opcode == cw::WsOpcode::kClose) {
         close_code = fr.payload.size() >= 2 ? (uint8_t(fr.payload[0]) << 8) | uint8_t(fr.payload[1]) : 0;
         got_close = true;
-        conn_->Send(cs::EncodeWsFrame(cs::kWsClose, fr.payload.substr(0, 2), true, 1u));
+        conn_->Send(cw::EncodeWsFrame(cw::WsOpcode::kClose, fr.payload.substr(0, 2), cw::WsMaskKey{0, 0, 0, 1}));
         return;
       }
-      if (fr.opcode == cs::kWsPong) pongs.push_back(fr.payload);
-      if (fr.opcode != cs::kWsBinary && fr.opcode != cs::kWsText) continue;
+      if (fr.opcode == cw::WsOpcode::kPong) pongs.push_back(fr.payload);
+      if (fr.opcode != cw::WsOpcode::kBinary && fr.opcode != cw::WsOpcode::kText) continue;
       messages.push_back(fr.payload);
       if (!fr.payload.empty()) channels[uint8_t(fr.payload[0])] += fr.payload.substr(1);
     }

@@ -3,9 +3,10 @@
 #include <initializer_list>
 #include <string>
 
-#include "cri/streaming/spdy_frame.h"
+#include "cri/wire/spdy_frame.h"
+#include "cri/wire/spdy_headers.h"
 
-namespace cricket::cri::streaming {
+namespace cricket::cri::wire {
 namespace {
 
 std::string BuildDictionary() {
@@ -42,4 +43,4 @@ const std::string& SpdyDictionary() {
   return *dict;
 }
 
-}  // namespace cricket::cri::streaming
+}  // namespace cricket::cri::wire

@@ -1,9 +1,9 @@
 // Base64 encode/decode (RFC 4648 sections 4 and 5).
-#include "cri/streaming/base64.h"
+#include "cri/wire/base64.h"
 
 #include <cstdint>
 
-namespace cricket::cri::streaming {
+namespace cricket::cri::wire {
 namespace {
 
 constexpr char kStd[] = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
@@ -58,4 +58,4 @@ std::optional<std::string> Base64Decode(std::string_view in) {
   return out;
 }
 
-}  // namespace cricket::cri::streaming
+}  // namespace cricket::cri::wire

@@ -1,10 +1,9 @@
 // SPDY/3.1 framing (the draft-3 wire format Kubernetes' spdystream speaks):
-// frame split/encode, typed control-frame payloads, and the zlib name/value
-// header blocks with the SPDY/3 dictionary. Pure: no sockets.
+// the 8-byte frame header of control and data frames, an incremental parser,
+// the typed control-frame payloads and their encoders. Pure: no sockets.
 #pragma once
 
 #include <cstdint>
-#include <memory>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -13,9 +12,9 @@
 
 #include "absl/status/statusor.h"
 
-namespace cricket::cri::streaming {
+namespace cricket::cri::wire {
 
-constexpr uint16_t kSpdyVersion = 3;
+inline constexpr uint16_t kSpdyVersion = 3;
 enum SpdyType : uint16_t {
   kSynStream = 1,
   kSynReply = 2,
@@ -26,8 +25,8 @@ enum SpdyType : uint16_t {
   kHeaders = 8,
   kWindowUpdate = 9,
 };
-constexpr uint8_t kSpdyFlagFin = 0x01;
-constexpr uint8_t kSpdyFlagUnidirectional = 0x02;
+inline constexpr uint8_t kSpdyFlagFin = 0x01;
+inline constexpr uint8_t kSpdyFlagUnidirectional = 0x02;
 // RST_STREAM status codes.
 enum SpdyRst : uint32_t {
   kRstProtocolError = 1,
@@ -39,59 +38,30 @@ enum SpdyRst : uint32_t {
   kRstStreamInUse = 8,
   kRstStreamAlreadyClosed = 9,
 };
-constexpr uint32_t kSettingsInitialWindowSize = 7;
-constexpr int32_t kSpdyDefaultWindow = 64 * 1024;
-// Larger frames are refused: spdystream never sends more than 32 KiB of data.
-constexpr uint32_t kSpdyMaxFrameLength = 4 * 1024 * 1024;
+inline constexpr uint32_t kSettingsInitialWindowSize = 7;
+inline constexpr int32_t kSpdyDefaultWindow = 64 * 1024;
+// No peer (spdystream, the kubelet, cricket) frames more than 32 KiB of data;
+// 4 MiB refuses a hostile 24-bit length before it is buffered.
+inline constexpr uint32_t kSpdyMaxFrameLength = 4 * 1024 * 1024;
 
 struct SpdyFrame {
   bool control = false;
-  uint16_t type = 0;        // control frames
-  uint32_t stream_id = 0;   // data frames
+  uint16_t type = 0;       // control frames
+  uint32_t stream_id = 0;  // data frames
   uint8_t flags = 0;
-  std::string payload;
+  std::string payload;  // everything after the 8-byte header
 };
 
-// One frame from the front of buf: nullopt while incomplete; InvalidArgument
-// for a frame no peer may send (bad version, oversized).
+// One frame from the front of buf: nullopt (and *consumed = 0) while the frame
+// is incomplete; InvalidArgument for a frame no peer may send (a control frame
+// of another version, a length over kSpdyMaxFrameLength).
 absl::StatusOr<std::optional<SpdyFrame>> ParseSpdyFrame(std::string_view buf, size_t* consumed);
 std::string EncodeSpdyData(uint32_t stream_id, uint8_t flags, std::string_view data);
 std::string EncodeSpdyControl(uint16_t type, uint8_t flags, std::string_view payload);
 
-// Big-endian helpers shared by the payload parsers.
+// Big-endian 32-bit read at `at` (the caller checked the length), and append.
 uint32_t ReadBe32(std::string_view b, size_t at);
 void AppendBe32(std::string& out, uint32_t v);
-
-// Name/value pairs of a header block; a value may hold several values joined
-// by NUL bytes. Names are lower case on the wire.
-using SpdyHeaders = std::vector<std::pair<std::string, std::string>>;
-std::string SpdyHeaderValue(const SpdyHeaders& h, std::string_view name);
-
-// The SPDY/3 compression dictionary (draft 3, section 2.6.10.1).
-const std::string& SpdyDictionary();
-
-// One per connection and direction: zlib keeps its window across blocks.
-class SpdyHeaderCompressor {
- public:
-  SpdyHeaderCompressor();
-  ~SpdyHeaderCompressor();
-  absl::StatusOr<std::string> Compress(const SpdyHeaders& headers);
-
- private:
-  struct Z;
-  std::unique_ptr<Z> z_;
-};
-
-class SpdyHeaderDecompressor {
- public:
-  SpdyHeaderDecompressor();
-  ~SpdyHeaderDecompressor();
-  absl::StatusOr<SpdyHeaders> Decompress(std::string_view block);
-
- private:
-  struct Z;
-  std::unique_ptr<Z> z_;
-};
 
 // Typed control payloads.
 struct SynStream {
@@ -105,11 +75,20 @@ std::string SynStreamPayload(const SynStream& s);
 // SYN_REPLY and HEADERS: stream id then a compressed header block.
 absl::StatusOr<std::pair<uint32_t, std::string>> ParseStreamHeaders(std::string_view payload);
 std::string StreamHeadersPayload(uint32_t stream_id, std::string_view block);
-// RST_STREAM, GOAWAY and WINDOW_UPDATE: two 32-bit words.
+// RST_STREAM, GOAWAY and WINDOW_UPDATE: two 32-bit words (the first without
+// its reserved top bit).
 absl::StatusOr<std::pair<uint32_t, uint32_t>> ParseTwoWords(std::string_view payload);
 std::string TwoWordsPayload(uint32_t a, uint32_t b);
 // SETTINGS: (id, value) pairs.
 absl::StatusOr<std::vector<std::pair<uint32_t, uint32_t>>> ParseSettings(std::string_view payload);
 std::string SettingsPayload(const std::vector<std::pair<uint32_t, uint32_t>>& s);
 
-}  // namespace cricket::cri::streaming
+// Whole control frames.
+std::string SpdySynStream(uint32_t stream_id, uint8_t flags, std::string_view compressed_headers);
+std::string SpdySynReply(uint32_t stream_id, uint8_t flags, std::string_view compressed_headers);
+std::string SpdyRstStream(uint32_t stream_id, uint32_t status);
+std::string SpdyPing(uint32_t id);
+std::string SpdyWindowUpdate(uint32_t stream_id, uint32_t delta);
+std::string SpdyGoAway(uint32_t last_good_stream, uint32_t status);
+
+}  // namespace cricket::cri::wire
