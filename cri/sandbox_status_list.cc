@@ -5,7 +5,7 @@
 #include "cri/sandbox_convert.h"
 #include "cri/stream_chunks.h"
 #include "oci/sys/status.h"
-#include "pod/exit_file.h"
+#include "pod/monitor/protocol/exit_file.h"
 
 namespace cricket::cri {
 

@@ -9,6 +9,7 @@
 #include "image/digest.h"
 #include "image/paths.h"
 #include "oci/sys/atomic_file.h"
+#include "oci/sys/fds.h"
 #include "oci/sys/fs.h"
 #include "oci/sys/status.h"
 #include "oci/sys/unique_fd.h"
@@ -93,8 +94,9 @@ absl::Status ContentStore::Ingest(const std::string& digest, int64_t size, const
 absl::Status ContentStore::IngestOnce(const std::string& digest, int64_t size,
                                       const BlobFetch& fetch, bool resume) {
   std::string partial = ingest_ + "/" + DigestHex(digest);
-  sys::UniqueFd fd(::open(partial.c_str(), O_RDWR | O_CREAT | O_CLOEXEC, 0600));
-  if (!fd) return sys::ErrnoStatus(errno, "open ingest %s", partial);
+  absl::StatusOr<sys::UniqueFd> ingest = sys::Open(partial, O_RDWR | O_CREAT, 0600);
+  if (!ingest.ok()) return sys::Annotate(ingest.status(), "ingest");
+  sys::UniqueFd fd = std::move(*ingest);
   struct stat st;
   if (::fstat(fd.get(), &st) != 0) return sys::ErrnoStatus(errno, "stat %s", partial);
   int64_t offset = resume ? st.st_size : 0;
@@ -139,8 +141,7 @@ absl::Status ContentStore::IngestOnce(const std::string& digest, int64_t size,
 absl::Status ContentStore::IngestFile(const std::string& digest, int64_t size,
                                       const std::string& path) {
   return Ingest(digest, size, [&](int64_t offset, const ByteSink& sink) -> absl::Status {
-    sys::UniqueFd in(::open(path.c_str(), O_RDONLY | O_CLOEXEC));
-    if (!in) return sys::ErrnoStatus(errno, "open %s", path);
+    ASSIGN_OR_RETURN(sys::UniqueFd in, sys::Open(path, O_RDONLY));
     std::string buf(1 << 20, '\0');
     for (int64_t off = offset;;) {
       ssize_t n = ::pread(in.get(), buf.data(), buf.size(), off);

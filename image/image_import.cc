@@ -10,6 +10,7 @@
 #include "image/digest.h"
 #include "image/image_service.h"
 #include "oci/sys/atomic_file.h"
+#include "oci/sys/fds.h"
 #include "oci/sys/fs.h"
 #include "oci/sys/status.h"
 #include "oci/sys/temp_dir.h"
@@ -20,8 +21,7 @@ namespace {
 
 // sha256 and size of a file.
 absl::StatusOr<std::pair<std::string, int64_t>> HashFile(const std::string& path) {
-  sys::UniqueFd fd(::open(path.c_str(), O_RDONLY | O_CLOEXEC));
-  if (!fd) return sys::ErrnoStatus(errno, "open %s", path);
+  ASSIGN_OR_RETURN(sys::UniqueFd fd, sys::Open(path, O_RDONLY));
   Sha256 h;
   std::string buf(1 << 20, '\0');
   int64_t size = 0;
@@ -62,8 +62,7 @@ absl::StatusOr<std::string> ImageService::Import(const std::string& path, const 
   if (S_ISDIR(st.st_mode)) return annotated(ImportDir(path, tag));
   // A tarball: unpacked with the same confined unpacker as layers, no devices.
   ASSIGN_OR_RETURN(sys::TempDir tmp, sys::TempDir::Make(".import-", paths_.root));
-  sys::UniqueFd fd(::open(path.c_str(), O_RDONLY | O_CLOEXEC));
-  if (!fd) return sys::ErrnoStatus(errno, "open %s", path);
+  ASSIGN_OR_RETURN(sys::UniqueFd fd, sys::Open(path, O_RDONLY));
   UnpackOptions o;
   o.allow_devices = false;
   o.chown = false;

@@ -12,6 +12,7 @@
 #include "image/digest.h"
 #include "image/paths.h"
 #include "oci/sys/atomic_file.h"
+#include "oci/sys/fds.h"
 #include "oci/sys/fs.h"
 #include "oci/sys/status.h"
 #include "oci/sys/temp_dir.h"
@@ -40,8 +41,9 @@ absl::Status LayerStore::Ensure(const std::string& chain_id, const std::string& 
   RETURN_IF_ERROR(ParseDigest(chain_id).status());
   return flights_.Do(chain_id, [&]() -> absl::Status {
     if (Has(chain_id)) return absl::OkStatus();
-    sys::UniqueFd blob(::open(blob_path.c_str(), O_RDONLY | O_CLOEXEC));
-    if (!blob) return sys::ErrnoStatus(errno, "open layer blob %s", blob_path);
+    absl::StatusOr<sys::UniqueFd> blob_fd = sys::Open(blob_path, O_RDONLY);
+    if (!blob_fd.ok()) return sys::Annotate(blob_fd.status(), "layer blob");
+    sys::UniqueFd blob = std::move(*blob_fd);
     return sys::Annotate(Unpack(chain_id, diff_id, FdSource(blob.get()), opts), "unpack layer %s",
                          diff_id);
   });
@@ -63,8 +65,7 @@ absl::Status LayerStore::Unpack(const std::string& chain_id, const std::string& 
   if (::mkdir(fs.c_str(), 0755) != 0) return sys::ErrnoStatus(errno, "mkdir %s", fs);
   // Opened before the first write: syncfs reports the writeback errors seen
   // since its fd was opened, and the unpacker starts writeback early.
-  sys::UniqueFd fsfd(::open(fs.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC));
-  if (!fsfd) return sys::ErrnoStatus(errno, "open %s", fs);
+  ASSIGN_OR_RETURN(sys::UniqueFd fsfd, sys::Open(fs, O_RDONLY | O_DIRECTORY));
   UnpackOptions checked = opts;
   checked.diff_id_checked = true;  // compared just below, before anything is committed
   absl::Time start = absl::Now();

@@ -20,6 +20,7 @@
 #include "oci/linux/terminal.h"
 #include "oci/runtime_internal.h"
 #include "oci/sys/atomic_file.h"
+#include "oci/sys/fds.h"
 #include "oci/sys/log.h"
 #include "oci/sys/rollback.h"
 #include "oci/sys/status.h"
@@ -95,8 +96,7 @@ absl::Status PrepareStateDir(CreateCtx& c, sys::Rollback& rb) {
   // Start sees ENXIO once init, the only reader left, is gone. O_RDWR (Linux
   // defines it for FIFOs): the open does not wait for a writer, and init's
   // blocking read waits for data instead of seeing EOF.
-  c.fifo.Reset(::open(c.dir.fifo_path().c_str(), O_RDWR | O_CLOEXEC));
-  if (!c.fifo) return sys::ErrnoStatus(errno, "open %s", c.dir.fifo_path());
+  ASSIGN_OR_RETURN(c.fifo, sys::Open(c.dir.fifo_path(), O_RDWR));
   return absl::OkStatus();
 }
 
@@ -287,6 +287,7 @@ absl::Status WriteNoSigpipe(int fd, char byte) {
 // Writes init's start byte into the FIFO. Init holds the only read end, so
 // ENXIO (no reader) or EPIPE means it died before start.
 absl::Status ReleaseInit(const StateDir& dir) {
+  // Not sys::Open: ENXIO must be told apart from the other NotFound errnos.
   sys::UniqueFd fd(::open(dir.fifo_path().c_str(), O_WRONLY | O_NONBLOCK | O_CLOEXEC));
   if (!fd) {
     if (errno == ENXIO) return absl::FailedPreconditionError("container init exited before start");

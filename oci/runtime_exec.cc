@@ -21,6 +21,7 @@
 #include "oci/runtime.h"
 #include "oci/runtime_internal.h"
 #include "oci/sys/atomic_file.h"
+#include "oci/sys/fds.h"
 #include "oci/sys/rollback.h"
 #include "oci/sys/status.h"
 
@@ -90,8 +91,7 @@ absl::StatusOr<std::vector<sys::UniqueFd>> OpenContainerNs(pid_t pid, std::vecto
     if (::stat(theirs.c_str(), &a) != 0) continue;
     std::string ours = absl::StrCat("/proc/self/ns/", name);
     if (::stat(ours.c_str(), &b) == 0 && a.st_ino == b.st_ino && a.st_dev == b.st_dev) continue;
-    sys::UniqueFd fd(::open(theirs.c_str(), O_RDONLY | O_CLOEXEC));
-    if (!fd) return sys::ErrnoStatus(errno, "open %s", theirs);
+    ASSIGN_OR_RETURN(sys::UniqueFd fd, sys::Open(theirs, O_RDONLY));
     fds.push_back(std::move(fd));
     types->push_back(flag);
   }
@@ -168,9 +168,10 @@ absl::StatusOr<pid_t> Runtime::Exec(const std::string& id, const ExecOptions& op
     e.proc.console_fd = opts.console_socket_fd;
   }
   ASSIGN_OR_RETURN(e.ns_fds, OpenContainerNs(init, &e.ns_types));
-  e.root.Reset(
-      ::open(absl::StrCat("/proc/", init, "/root").c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC));
-  if (!e.root) return sys::ErrnoStatus(errno, "open root of container %s", id);
+  absl::StatusOr<sys::UniqueFd> root =
+      sys::Open(absl::StrCat("/proc/", init, "/root"), O_RDONLY | O_DIRECTORY);
+  if (!root.ok()) return sys::Annotate(root.status(), "root of container %s", id);
+  e.root = std::move(*root);
   ASSIGN_OR_RETURN(auto cg, internal::AttachCgroup(l.stored));
   e.cgroup_self_join = cg->SelfJoinDirs();  // the child is still in the host's user namespace
   ASSIGN_OR_RETURN(auto pair, linux::SyncSocket::Pair());

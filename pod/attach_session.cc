@@ -11,7 +11,7 @@
 #include "absl/strings/str_cat.h"
 #include "absl/synchronization/mutex.h"
 #include "oci/sys/status.h"
-#include "pod/attach_protocol.h"
+#include "pod/monitor/protocol/attach_protocol.h"
 #include "pod/stream_fds.h"
 
 namespace cricket::pod {

@@ -14,7 +14,7 @@
 
 #include "absl/status/statusor.h"
 #include "cri/api/api.h"
-#include "pod/exit_file.h"
+#include "pod/monitor/protocol/exit_file.h"
 #include "pod/state.h"
 
 namespace cricket::pod {

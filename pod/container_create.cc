@@ -10,7 +10,7 @@
 #include "pod/container_manager.h"
 #include "pod/host_lookups.h"
 #include "pod/ids.h"
-#include "pod/runtime_file.h"
+#include "pod/monitor/protocol/runtime_file.h"
 #include "pod/spec/build.h"
 
 namespace cricket::pod {

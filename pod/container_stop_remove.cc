@@ -17,7 +17,7 @@
 #include "oci/sys/log.h"
 #include "oci/sys/status.h"
 #include "pod/container_manager.h"
-#include "pod/runtime_file.h"
+#include "pod/monitor/protocol/runtime_file.h"
 
 namespace cricket::pod {
 namespace {

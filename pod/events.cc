@@ -4,7 +4,7 @@
 
 #include <algorithm>
 
-#include "pod/exit_file.h"
+#include "pod/monitor/protocol/exit_file.h"
 
 namespace cricket::pod {
 

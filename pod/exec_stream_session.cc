@@ -15,6 +15,7 @@
 #include "absl/strings/str_cat.h"
 #include "absl/synchronization/mutex.h"
 #include "oci/sys/child_process.h"
+#include "oci/sys/fds.h"
 #include "oci/sys/status.h"
 #include "pod/monitor_client.h"
 #include "pod/stream_fds.h"
@@ -60,17 +61,32 @@ class ExecStreamSession : public StreamSession {
 
 absl::Status ExecStreamSession::MakeStdio(sys::UniqueFd child[3], sys::UniqueFd* console,
                                           sys::UniqueFd* console_child) {
-  if (r_.opts.tty) return MakeSocketPair(console, console_child);
-  if (r_.opts.stdin) RETURN_IF_ERROR(MakePipe(&child[0], &in_));
-  if (r_.opts.stdout) RETURN_IF_ERROR(MakePipe(&out_, &child[1]));
-  if (r_.opts.stderr) RETURN_IF_ERROR(MakePipe(&err_, &child[2]));
+  if (r_.opts.tty) {
+    ASSIGN_OR_RETURN(sys::SocketPairFds pair, sys::SocketPair(SOCK_STREAM, "exec console"));
+    *console = std::move(pair.first);
+    *console_child = std::move(pair.second);
+    return absl::OkStatus();
+  }
+  // Each stream's pipe: the helper's end goes in child[i], ours in `ours`.
+  auto pipe = [&](const char* what, bool to_child, sys::UniqueFd* ours, sys::UniqueFd* theirs) {
+    absl::StatusOr<sys::PipeFds> p = sys::Pipe(what);
+    if (!p.ok()) return p.status();
+    *ours = std::move(to_child ? p->write : p->read);
+    *theirs = std::move(to_child ? p->read : p->write);
+    return absl::OkStatus();
+  };
+  if (r_.opts.stdin) RETURN_IF_ERROR(pipe("exec stdin", true, &in_, &child[0]));
+  if (r_.opts.stdout) RETURN_IF_ERROR(pipe("exec stdout", false, &out_, &child[1]));
+  if (r_.opts.stderr) RETURN_IF_ERROR(pipe("exec stderr", false, &err_, &child[2]));
   return absl::OkStatus();
 }
 
 absl::Status ExecStreamSession::Start() {
   sys::UniqueFd child[3], console, console_child, control_child;
   RETURN_IF_ERROR(MakeStdio(child, &console, &console_child));
-  RETURN_IF_ERROR(MakeSocketPair(&control_, &control_child));
+  ASSIGN_OR_RETURN(sys::SocketPairFds control, sys::SocketPair(SOCK_STREAM, "exec control"));
+  control_ = std::move(control.first);
+  control_child = std::move(control.second);
   int stdio_fds[3] = {child[0].get(), child[1].get(), child[2].get()};
   sys::SpawnOptions so;
   so.argv = ExecStreamArgv(r_, control_child.get(), console_child.get(), stdio_fds);
@@ -131,8 +147,9 @@ absl::Status ExecStreamSession::CloseStdin() {
   }
   if (!in_) return absl::FailedPreconditionError(What() + ": no stdin");
   // dup3 keeps the number valid for a server thread still holding it.
-  sys::UniqueFd null_fd(::open("/dev/null", O_WRONLY | O_CLOEXEC));
-  if (!null_fd || ::dup3(null_fd.get(), in_.get(), O_CLOEXEC) < 0) {
+  absl::StatusOr<sys::UniqueFd> null_fd = sys::Open("/dev/null", O_WRONLY);
+  if (!null_fd.ok()) return sys::Annotate(null_fd.status(), "%s: close stdin", What());
+  if (::dup3(null_fd->get(), in_.get(), O_CLOEXEC) < 0) {
     return sys::ErrnoStatus(errno, "%s: close stdin", What());
   }
   return absl::OkStatus();

@@ -12,6 +12,7 @@
 
 #include "absl/strings/str_cat.h"
 #include "oci/cgroup/manager.h"
+#include "oci/sys/fds.h"
 #include "oci/sys/fs.h"
 #include "oci/sys/pinned_ns.h"
 #include "oci/sys/scoped_mount.h"
@@ -41,18 +42,14 @@ absl::StatusOr<std::unique_ptr<oci::cgroup::Manager>> InfraCgroup(const std::str
 absl::StatusOr<std::string> PinPidNamespace(pid_t pid, const std::string& dir) {
   RETURN_IF_ERROR(sys::MkdirAll(dir, 0711));
   std::string target = dir + "/pid";
-  sys::UniqueFd f(::open(target.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0444));
-  if (!f) return sys::ErrnoStatus(errno, "create %s", target);
-  f.Reset();
+  RETURN_IF_ERROR(sys::Open(target, O_WRONLY | O_CREAT | O_EXCL, 0444).status());
   RETURN_IF_ERROR(sys::Mount(absl::StrCat("/proc/", pid, "/ns/pid"), target, "", MS_BIND));
   return target;
 }
 
 absl::StatusOr<sys::UniqueFd> OpenLog(const std::string& path) {
   if (path.empty()) return sys::UniqueFd();
-  sys::UniqueFd fd(::open(path.c_str(), O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC, 0640));
-  if (!fd) return sys::ErrnoStatus(errno, "open %s", path);
-  return fd;
+  return sys::Open(path, O_WRONLY | O_CREAT | O_APPEND, 0640);
 }
 
 // How long the infra process may take to say it is ready.
@@ -109,9 +106,8 @@ absl::Status StartInfra(const InfraSpec& s, InfraState* out, sys::Rollback& rb) 
   res.cpu = oci::cgroup::Cpu{};
   res.cpu->shares = kInfraCpuShares;
   RETURN_IF_ERROR(sys::Annotate(cg->Set(res), "infra cgroup %s", s.cgroups_path));
-  int ends[2];
-  if (::pipe2(ends, O_CLOEXEC) != 0) return sys::ErrnoStatus(errno, "infra readiness pipe");
-  sys::UniqueFd ready_rd(ends[0]), ready_wr(ends[1]);
+  ASSIGN_OR_RETURN(sys::PipeFds ready, sys::Pipe("infra readiness"));
+  sys::UniqueFd ready_rd = std::move(ready.read), ready_wr = std::move(ready.write);
   ASSIGN_OR_RETURN(pid_t pid, Spawn(s, ready_wr.get()));
   ready_wr.Reset();  // the infra process holds the only write end now
   // Read at once: until it is known, the undo below can only use the pid.

@@ -17,6 +17,7 @@
 #include "absl/strings/escaping.h"
 #include "absl/strings/str_cat.h"
 #include "oci/sys/child_process.h"
+#include "oci/sys/fds.h"
 #include "oci/sys/status.h"
 #include "pod/monitor_spawn.h"
 
@@ -53,26 +54,10 @@ absl::StatusOr<std::string> ReadLine(int fd, std::chrono::milliseconds timeout) 
 
 absl::StatusOr<sys::UniqueFd> OpenMonitorLog(const std::string& path) {
   if (path.empty()) return sys::UniqueFd();
-  sys::UniqueFd fd(::open(path.c_str(), O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC, 0640));
-  if (!fd) return sys::ErrnoStatus(errno, "open %s", path);
-  return fd;
-}
-
-// The engine's messages already name the container; `what` is added when
-// the text does not start with it.
-absl::Status StatusFromJson(const nlohmann::json& j, const std::string& what) {
-  int code = j.value("code", static_cast<int>(absl::StatusCode::kInternal));
-  if (code <= 0 || code > 16) code = static_cast<int>(absl::StatusCode::kInternal);
-  std::string msg = j.value("error", std::string("unknown error"));
-  if (msg.rfind(what, 0) != 0) msg = absl::StrCat(what, ": ", msg);
-  return absl::Status(static_cast<absl::StatusCode>(code), msg);
+  return sys::Open(path, O_WRONLY | O_CREAT | O_APPEND, 0640);
 }
 
 }  // namespace
-
-absl::Status HelperErrorStatus(const nlohmann::json& j, const std::string& what) {
-  return StatusFromJson(j, what);
-}
 
 std::vector<std::string> MonitorArgv(const MonitorRequest& r, int sync_fd, int go_fd) {
   std::vector<std::string> a = {r.monitor_path, "run", "--id=" + r.id, "--bundle=" + r.bundle,
@@ -89,30 +74,13 @@ std::vector<std::string> MonitorArgv(const MonitorRequest& r, int sync_fd, int g
   return a;
 }
 
-absl::StatusOr<MonitorStarted> ParseSyncLine(const std::string& id, const std::string& line) {
-  std::string what = absl::StrCat("create container ", id);
-  if (line.empty()) return absl::InternalError(what + ": monitor exited without reporting");
-  nlohmann::json j = nlohmann::json::parse(line, nullptr, false);
-  if (!j.is_object()) return absl::InternalError(what + ": bad monitor report: " + line);
-  if (j.contains("error")) return StatusFromJson(j, what);
-  MonitorStarted s;
-  s.pid = j.value("pid", 0);
-  s.monitor_pid = j.value("monitor_pid", 0);
-  if (s.pid <= 0) return absl::InternalError(what + ": monitor reported no pid: " + line);
-  return s;
-}
-
 absl::StatusOr<PendingMonitor> PendingMonitor::Spawn(const MonitorRequest& r) {
-  int p[2];
-  if (::pipe2(p, O_CLOEXEC) != 0) return sys::ErrnoStatus(errno, "sync pipe");
-  sys::UniqueFd rd(p[0]), wr(p[1]);
+  ASSIGN_OR_RETURN(sys::PipeFds sync, sys::Pipe("monitor sync"));
+  sys::UniqueFd rd = std::move(sync.read), wr = std::move(sync.write);
   // A socket, not a pipe: send() with MSG_NOSIGNAL to a monitor that is gone
   // already fails without a SIGPIPE.
-  int g[2];
-  if (::socketpair(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0, g) != 0) {
-    return sys::ErrnoStatus(errno, "go socket");
-  }
-  sys::UniqueFd go(g[0]), go_child(g[1]);
+  ASSIGN_OR_RETURN(sys::SocketPairFds g, sys::SocketPair(SOCK_STREAM, "monitor go"));
+  sys::UniqueFd go = std::move(g.first), go_child = std::move(g.second);
   ASSIGN_OR_RETURN(sys::UniqueFd log, OpenMonitorLog(r.monitor_log));
   ASSIGN_OR_RETURN(pid_t first,
                    SpawnMonitorProcess(MonitorArgv(r, kMonitorSyncFd, kMonitorGoFd), wr.get(),
@@ -159,7 +127,7 @@ absl::StatusOr<ExecResult> ParseExecOutput(const std::string& id, const std::str
   std::string what = absl::StrCat("exec in container ", id);
   nlohmann::json j = nlohmann::json::parse(line, nullptr, false);
   if (!j.is_object()) return absl::InternalError(what + ": bad helper output");
-  if (j.contains("error")) return StatusFromJson(j, what);
+  if (j.contains("error")) return HelperErrorStatus(j, what);
   if (j.value("timed_out", false)) {
     return absl::DeadlineExceededError(
         absl::StrCat(what, ": command timed out after ", timeout.count(), " ms"));

@@ -12,6 +12,7 @@
 
 #include "absl/status/statusor.h"
 #include "oci/sys/unique_fd.h"
+#include "pod/monitor/protocol/sync.h"
 
 namespace cricket::pod {
 
@@ -24,11 +25,6 @@ struct MonitorRequest {
   std::string attach_dir;
   bool tty = false, stdin = false, stdin_once = false, systemd_cgroup = false;
   std::chrono::milliseconds timeout = std::chrono::seconds(60);
-};
-
-struct MonitorStarted {
-  pid_t pid = 0;          // the container's init, blocked until Start
-  pid_t monitor_pid = 0;  // the detached monitor
 };
 
 // The monitor's command line for a request (exposed for tests); go_fd < 0:
@@ -80,11 +76,4 @@ absl::StatusOr<ExecResult> RunExecHelper(const ExecRequest& r);
 // Parses the helper's JSON line (exposed for tests).
 absl::StatusOr<ExecResult> ParseExecOutput(const std::string& id, const std::string& line,
                                            std::chrono::milliseconds timeout);
-// What a helper's {"error":"...","code":N} report stands for, its text
-// prefixed with `what` unless it starts with it (the streaming exec reuses it).
-absl::Status HelperErrorStatus(const nlohmann::json& j, const std::string& what);
-
-// Parses the monitor's sync line (exposed for tests).
-absl::StatusOr<MonitorStarted> ParseSyncLine(const std::string& id, const std::string& line);
-
 }  // namespace cricket::pod

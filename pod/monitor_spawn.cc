@@ -16,6 +16,7 @@
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_join.h"
 #include "oci/sys/child_process.h"
+#include "oci/sys/fds.h"
 #include "oci/sys/status.h"
 #include "oci/sys/unique_fd.h"
 
@@ -71,8 +72,7 @@ int Configure(SpawnSetup& s, int devnull, int err, int sync, int go) {
 absl::StatusOr<pid_t> SpawnMonitorProcess(const std::vector<std::string>& argv, int sync_fd,
                                           int go_fd, int stderr_fd) {
   if (argv.empty()) return absl::InvalidArgumentError("spawn monitor: empty argv");
-  sys::UniqueFd null_fd(::open("/dev/null", O_RDWR | O_CLOEXEC));
-  if (!null_fd) return sys::ErrnoStatus(errno, "open /dev/null");
+  ASSIGN_OR_RETURN(sys::UniqueFd null_fd, sys::Open("/dev/null", O_RDWR));
   ASSIGN_OR_RETURN(sys::UniqueFd devnull, HighCopy(null_fd.get()));
   ASSIGN_OR_RETURN(sys::UniqueFd err, HighCopy(stderr_fd >= 0 ? stderr_fd : null_fd.get()));
   ASSIGN_OR_RETURN(sys::UniqueFd sync, HighCopy(sync_fd));

@@ -11,7 +11,7 @@
 #include "oci/sys/fs.h"
 #include "oci/sys/log.h"
 #include "oci/sys/status.h"
-#include "pod/runtime_file.h"
+#include "pod/monitor/protocol/runtime_file.h"
 
 namespace cricket::pod {
 namespace {

@@ -15,7 +15,7 @@
 #include "oci/sys/scoped_mount.h"
 #include "oci/sys/status.h"
 #include "pod/etc_files.h"
-#include "pod/exit_file.h"
+#include "pod/monitor/protocol/exit_file.h"
 #include "pod/ids.h"
 
 namespace cricket::pod {

@@ -13,6 +13,7 @@
 #include <thread>
 
 #include "absl/strings/str_cat.h"
+#include "oci/sys/fds.h"
 #include "oci/sys/status.h"
 #include "pod/sandbox_manager.h"
 
@@ -48,8 +49,9 @@ sys::UniqueFd ConnectLoopback(uint16_t port, int* err) {
 // Runs ConnectLoopback on a thread that joined netns_path's namespace.
 absl::StatusOr<sys::UniqueFd> ConnectInNetns(const std::string& netns_path, uint16_t port,
                                              int* err) {
-  sys::UniqueFd ns(::open(netns_path.c_str(), O_RDONLY | O_CLOEXEC));
-  if (!ns) return sys::ErrnoStatus(errno, "open network namespace %s", netns_path);
+  absl::StatusOr<sys::UniqueFd> ns_fd = sys::Open(netns_path, O_RDONLY);
+  if (!ns_fd.ok()) return sys::Annotate(ns_fd.status(), "network namespace");
+  sys::UniqueFd ns = std::move(*ns_fd);
   sys::UniqueFd result;
   int setns_err = 0;
   std::thread t([&] {

@@ -7,7 +7,7 @@
 #include <set>
 #include <utility>
 
-#include "pod/exit_file.h"
+#include "pod/monitor/protocol/exit_file.h"
 
 namespace cricket::pod {
 

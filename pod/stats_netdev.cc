@@ -11,6 +11,7 @@
 #include "absl/strings/str_split.h"
 #include "absl/strings/strip.h"
 #include "oci/sys/atomic_file.h"
+#include "oci/sys/fds.h"
 #include "oci/sys/status.h"
 #include "oci/sys/unique_fd.h"
 
@@ -38,8 +39,9 @@ absl::StatusOr<std::vector<InterfaceStats>> ParseNetDev(const std::string& text)
 }
 
 absl::StatusOr<std::vector<InterfaceStats>> ReadNetDevInNetns(const std::string& netns_path) {
-  sys::UniqueFd ns(::open(netns_path.c_str(), O_RDONLY | O_CLOEXEC));
-  if (!ns) return sys::ErrnoStatus(errno, "open network namespace %s", netns_path);
+  absl::StatusOr<sys::UniqueFd> ns_fd = sys::Open(netns_path, O_RDONLY);
+  if (!ns_fd.ok()) return sys::Annotate(ns_fd.status(), "network namespace");
+  sys::UniqueFd ns = std::move(*ns_fd);
   absl::StatusOr<std::string> text = absl::InternalError("not read");
   std::thread t([&] {
     // Only this thread changes namespace; it ends right after.

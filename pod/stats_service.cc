@@ -5,7 +5,7 @@
 #include "absl/strings/str_cat.h"
 #include "oci/sys/log.h"
 #include "oci/sys/status.h"
-#include "pod/exit_file.h"
+#include "pod/monitor/protocol/exit_file.h"
 #include "pod/stats_pod_cgroup.h"
 
 namespace cricket::pod {

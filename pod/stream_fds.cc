@@ -12,27 +12,10 @@
 #include <cstring>
 
 #include "absl/strings/str_cat.h"
+#include "oci/sys/fds.h"
 #include "oci/sys/status.h"
 
 namespace cricket::pod {
-
-absl::Status MakePipe(sys::UniqueFd* r, sys::UniqueFd* w) {
-  int p[2];
-  if (::pipe2(p, O_CLOEXEC) != 0) return sys::ErrnoStatus(errno, "pipe");
-  r->Reset(p[0]);
-  w->Reset(p[1]);
-  return absl::OkStatus();
-}
-
-absl::Status MakeSocketPair(sys::UniqueFd* a, sys::UniqueFd* b) {
-  int sv[2];
-  if (::socketpair(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0, sv) != 0) {
-    return sys::ErrnoStatus(errno, "socketpair");
-  }
-  a->Reset(sv[0]);
-  b->Reset(sv[1]);
-  return absl::OkStatus();
-}
 
 absl::Status SetTerminalSize(int master, uint16_t width, uint16_t height) {
   struct winsize ws = {};
@@ -43,8 +26,7 @@ absl::Status SetTerminalSize(int master, uint16_t width, uint16_t height) {
 }
 
 absl::StatusOr<sys::UniqueFd> ConnectUnixIn(const std::string& dir, const std::string& name) {
-  sys::UniqueFd dfd(::open(dir.c_str(), O_PATH | O_DIRECTORY | O_CLOEXEC));
-  if (!dfd) return sys::ErrnoStatus(errno, "open %s", dir);
+  ASSIGN_OR_RETURN(sys::UniqueFd dfd, sys::Open(dir, O_PATH | O_DIRECTORY));
   std::string path = absl::StrCat("/proc/self/fd/", dfd.get(), "/", name);
   struct sockaddr_un addr = {};
   addr.sun_family = AF_UNIX;

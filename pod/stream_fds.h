@@ -1,5 +1,4 @@
-// Small fd plumbing of the streaming sessions (exec, attach): pipes, socket
-// pairs, a received pty master (fd_passing.h), terminal size, and unix
+// Small fd plumbing of the streaming sessions (exec, attach): a received pty master (fd_passing.h), terminal size, and unix
 // sockets addressed through a directory fd (paths can pass 108 bytes).
 #pragma once
 
@@ -9,14 +8,10 @@
 
 #include "absl/status/statusor.h"
 #include "oci/sys/unique_fd.h"
-#include "pod/fd_passing.h"  // ReceiveFd
+#include "pod/monitor/protocol/fd_passing.h"  // ReceiveFd
 
 namespace cricket::pod {
 
-// O_CLOEXEC pipe: *r reads what *w writes.
-absl::Status MakePipe(sys::UniqueFd* r, sys::UniqueFd* w);
-// AF_UNIX SOCK_STREAM pair, both ends close-on-exec.
-absl::Status MakeSocketPair(sys::UniqueFd* a, sys::UniqueFd* b);
 // TIOCSWINSZ on a pty master.
 absl::Status SetTerminalSize(int master, uint16_t width, uint16_t height);
 // Connects a SOCK_STREAM socket to <dir>/<name>, going through an O_PATH fd

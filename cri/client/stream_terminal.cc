@@ -8,6 +8,7 @@
 #include <atomic>
 #include <cerrno>
 
+#include "oci/sys/fds.h"
 #include "oci/sys/status.h"
 
 namespace cricket::cri::client {
@@ -48,14 +49,13 @@ absl::StatusOr<std::unique_ptr<RawTerminal>> RawTerminal::Enter(int fd) {
 RawTerminal::~RawTerminal() { tcsetattr(fd_, TCSANOW, &saved_); }
 
 absl::StatusOr<std::unique_ptr<SignalPipe>> SignalPipe::Install(bool winch, bool interrupt) {
-  int fds[2];
-  if (pipe2(fds, O_CLOEXEC | O_NONBLOCK) != 0) return sys::ErrnoStatus(errno, "pipe");
+  ASSIGN_OR_RETURN(sys::PipeFds fds, sys::Pipe("signal", O_NONBLOCK));
   std::unique_ptr<SignalPipe> p(new SignalPipe());
-  p->read_.Reset(fds[0]);
-  p->write_.Reset(fds[1]);
+  p->read_ = std::move(fds.read);
+  p->write_ = std::move(fds.write);
   p->winch_ = winch;
   p->interrupt_ = interrupt;
-  g_write_fd = fds[1];
+  g_write_fd = p->write_.get();
   if (winch) SetHandler(SIGWINCH, OnSignal);
   if (interrupt) {
     for (int s : kInterrupts) SetHandler(s, OnSignal);

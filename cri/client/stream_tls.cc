@@ -16,6 +16,7 @@
 
 #include "absl/strings/str_cat.h"
 #include "cri/client/stream_http.h"
+#include "oci/sys/fds.h"
 #include "oci/sys/status.h"
 
 namespace cricket::cri::client {
@@ -117,11 +118,8 @@ absl::StatusOr<sys::UniqueFd> WrapInTls(sys::UniqueFd tcp, const std::string& ho
     return absl::UnavailableError(SslError(absl::StrCat("TLS handshake with ", host).c_str()));
   }
   fcntl(tcp.get(), F_SETFL, flags | O_NONBLOCK);
-  int pair[2];
-  if (socketpair(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0, pair) != 0) {
-    return sys::ErrnoStatus(errno, "socketpair for the TLS relay");
-  }
-  sys::UniqueFd mine(pair[0]), relay_end(pair[1]);
+  ASSIGN_OR_RETURN(sys::SocketPairFds pair, sys::SocketPair(SOCK_STREAM, "TLS relay"));
+  sys::UniqueFd mine = std::move(pair.first), relay_end = std::move(pair.second);
   fcntl(mine.get(), F_SETFL, fcntl(mine.get(), F_GETFL) | O_NONBLOCK);
   // Detached: it ends when either the server or our end of the pair closes.
   std::thread(Relay, std::move(ssl), std::move(tcp), std::move(relay_end)).detach();

@@ -7,6 +7,7 @@
 
 #include <cstring>
 
+#include "oci/sys/fds.h"
 #include "oci/sys/status.h"
 #include "oci/sys/unique_fd.h"
 
@@ -112,8 +113,9 @@ absl::StatusOr<sys::UniqueFd> LoadDeviceFilter(const std::vector<bpf_insn>& prog
 }
 
 absl::Status AttachDeviceFilter(const std::string& cgroup_dir, const std::vector<bpf_insn>& prog) {
-  sys::UniqueFd dir(::open(cgroup_dir.c_str(), O_DIRECTORY | O_RDONLY | O_CLOEXEC));
-  if (!dir) return sys::ErrnoStatus(errno, "open cgroup %s", cgroup_dir);
+  absl::StatusOr<sys::UniqueFd> dir_fd = sys::Open(cgroup_dir, O_DIRECTORY | O_RDONLY);
+  if (!dir_fd.ok()) return sys::Annotate(dir_fd.status(), "cgroup");
+  sys::UniqueFd dir = std::move(*dir_fd);
   // The programs attached now are the previous policy, detached after ours is in.
   uint32_t old_ids[64] = {};
   bpf_attr q;

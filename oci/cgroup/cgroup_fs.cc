@@ -16,6 +16,7 @@
 #include "oci/cgroup/stats_parse.h"
 #include "oci/sys/atomic_file.h"
 #include "oci/sys/child_process.h"
+#include "oci/sys/fds.h"
 #include "oci/sys/fs.h"
 #include "oci/sys/status.h"
 #include "oci/sys/unique_fd.h"
@@ -49,8 +50,7 @@ absl::StatusOr<std::vector<std::string>> SubDirs(const std::string& dir) {
 absl::Status WriteCgroupFile(const std::string& dir, const std::string& file,
                              const std::string& value) {
   const std::string path = dir + "/" + file;
-  sys::UniqueFd fd(::open(path.c_str(), O_WRONLY | O_TRUNC | O_CLOEXEC));
-  if (!fd) return sys::ErrnoStatus(errno, "open %s", path);
+  ASSIGN_OR_RETURN(sys::UniqueFd fd, sys::Open(path, O_WRONLY | O_TRUNC));
   ssize_t n;
   do {
     n = ::write(fd.get(), value.data(), value.size());

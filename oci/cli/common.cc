@@ -10,6 +10,7 @@
 
 #include "absl/strings/str_cat.h"
 #include "oci/cli/command.h"
+#include "oci/sys/fds.h"
 #include "oci/sys/log.h"
 #include "oci/sys/unique_fd.h"
 
@@ -38,10 +39,10 @@ void AppendToLog(const Context& ctx, const std::string& msg) {
     line = absl::StrCat("time=\"", NowRfc3339(), "\" level=error msg=",
                         nlohmann::json(msg).dump(), "\n");
   }
-  sys::UniqueFd fd(open(path.c_str(), O_WRONLY | O_APPEND | O_CREAT | O_CLOEXEC, 0644));
-  if (fd) {
+  if (absl::StatusOr<sys::UniqueFd> fd = sys::Open(path, O_WRONLY | O_APPEND | O_CREAT, 0644);
+      fd.ok()) {
     // Best effort: the message already went to stderr.
-    ssize_t n = write(fd.get(), line.data(), line.size());
+    ssize_t n = write(fd->get(), line.data(), line.size());
     (void)n;
   }
 }

@@ -8,6 +8,7 @@
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_format.h"
 #include "oci/sys/atomic_file.h"
+#include "oci/sys/fds.h"
 #include "oci/sys/log.h"
 #include "oci/sys/status.h"
 
@@ -76,10 +77,9 @@ absl::StatusOr<NsPlan> PlanNamespaces(const Spec& spec) {
 namespace {
 
 absl::Status SetNs(const Namespace& ns) {
-  int fd = ::open(ns.path.c_str(), O_RDONLY | O_CLOEXEC);
-  if (fd < 0) return sys::ErrnoStatus(errno, "open %s namespace %s", ns.type, ns.path);
-  sys::UniqueFd guard(fd);
-  if (::setns(fd, static_cast<int>(NamespaceFlag(ns.type))) != 0) {
+  absl::StatusOr<sys::UniqueFd> fd = sys::Open(ns.path, O_RDONLY);
+  if (!fd.ok()) return sys::Annotate(fd.status(), "%s namespace", ns.type);
+  if (::setns(fd->get(), static_cast<int>(NamespaceFlag(ns.type))) != 0) {
     return sys::ErrnoStatus(errno, "join %s namespace %s", ns.type, ns.path);
   }
   return absl::OkStatus();
@@ -110,10 +110,8 @@ absl::Status UnshareLate(const NsPlan& plan, const std::map<std::string, TimeOff
     absl::StrAppend(&lines, clock, " ", o.secs, " ", o.nanosecs, "\n");
   }
   if (lines.empty()) return absl::OkStatus();
-  int fd = ::open("/proc/self/timens_offsets", O_WRONLY | O_CLOEXEC);
-  if (fd < 0) return sys::ErrnoStatus(errno, "open /proc/self/timens_offsets");
-  sys::UniqueFd guard(fd);
-  if (::write(fd, lines.data(), lines.size()) < 0) {
+  ASSIGN_OR_RETURN(sys::UniqueFd fd, sys::Open("/proc/self/timens_offsets", O_WRONLY));
+  if (::write(fd.get(), lines.data(), lines.size()) < 0) {
     return sys::ErrnoStatus(errno, "write time offsets \"%s\"", lines);
   }
   return absl::OkStatus();
@@ -131,10 +129,8 @@ absl::Status WriteIdMaps(pid_t pid, const std::vector<IdMapping>& uids,
   for (auto [name, map] : {std::pair{"uid_map", &uids}, std::pair{"gid_map", &gids}}) {
     std::string path = absl::StrFormat("/proc/%d/%s", pid, name);
     std::string text = FormatIdMap(*map);
-    int fd = ::open(path.c_str(), O_WRONLY | O_CLOEXEC);
-    if (fd < 0) return sys::ErrnoStatus(errno, "open %s", path);
-    sys::UniqueFd guard(fd);
-    if (::write(fd, text.data(), text.size()) < 0) {
+    ASSIGN_OR_RETURN(sys::UniqueFd fd, sys::Open(path, O_WRONLY));
+    if (::write(fd.get(), text.data(), text.size()) < 0) {
       return sys::ErrnoStatus(errno, "write %s \"%s\"", path, text);
     }
   }
@@ -143,11 +139,10 @@ absl::Status WriteIdMaps(pid_t pid, const std::vector<IdMapping>& uids,
 
 absl::StatusOr<PidNsGuard> PidNsGuard::Enter(const std::string& ns_path) {
   PidNsGuard g;
-  g.saved_.Reset(::open("/proc/self/ns/pid", O_RDONLY | O_CLOEXEC));
-  if (!g.saved_) return sys::ErrnoStatus(errno, "open /proc/self/ns/pid");
-  sys::UniqueFd target(::open(ns_path.c_str(), O_RDONLY | O_CLOEXEC));
-  if (!target) return sys::ErrnoStatus(errno, "open pid namespace %s", ns_path);
-  if (::setns(target.get(), CLONE_NEWPID) != 0) {
+  ASSIGN_OR_RETURN(g.saved_, sys::Open("/proc/self/ns/pid", O_RDONLY));
+  absl::StatusOr<sys::UniqueFd> target = sys::Open(ns_path, O_RDONLY);
+  if (!target.ok()) return sys::Annotate(target.status(), "pid namespace");
+  if (::setns(target->get(), CLONE_NEWPID) != 0) {
     return sys::ErrnoStatus(errno, "join pid namespace %s", ns_path);
   }
   return g;

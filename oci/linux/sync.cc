@@ -7,6 +7,7 @@
 #include <vector>
 
 #include "absl/strings/numbers.h"
+#include "oci/sys/fds.h"
 #include "oci/sys/status.h"
 
 namespace cricket::oci::linux {
@@ -28,11 +29,8 @@ const char* SyncMsgName(SyncMsg m) {
 }
 
 absl::StatusOr<std::pair<SyncSocket, SyncSocket>> SyncSocket::Pair() {
-  int sv[2];
-  if (::socketpair(AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC, 0, sv) != 0) {
-    return sys::ErrnoStatus(errno, "socketpair for init sync");
-  }
-  return std::make_pair(SyncSocket(sys::UniqueFd(sv[0])), SyncSocket(sys::UniqueFd(sv[1])));
+  ASSIGN_OR_RETURN(sys::SocketPairFds sv, sys::SocketPair(SOCK_SEQPACKET, "init sync"));
+  return std::make_pair(SyncSocket(std::move(sv.first)), SyncSocket(std::move(sv.second)));
 }
 
 absl::Status SyncSocket::Send(SyncMsg type, const std::string& payload) {

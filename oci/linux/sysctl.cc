@@ -6,6 +6,7 @@
 
 #include <algorithm>
 
+#include "oci/sys/fds.h"
 #include "oci/sys/status.h"
 #include "oci/sys/unique_fd.h"
 
@@ -37,8 +38,7 @@ absl::Status ApplySysctls(const std::map<std::string, std::string>& sysctl) {
   for (const auto& [key, value] : sysctl) {
     std::string path = "/proc/sys/" + key;
     std::replace(path.begin() + 10, path.end(), '.', '/');
-    sys::UniqueFd fd(::open(path.c_str(), O_WRONLY | O_CLOEXEC | O_NOFOLLOW));
-    if (!fd) return sys::ErrnoStatus(errno, "open %s", path);
+    ASSIGN_OR_RETURN(sys::UniqueFd fd, sys::Open(path, O_WRONLY | O_NOFOLLOW));
     if (::write(fd.get(), value.data(), value.size()) < 0) {
       return sys::ErrnoStatus(errno, "sysctl %s=%s", key, value);
     }

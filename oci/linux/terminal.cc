@@ -11,6 +11,7 @@
 #include <cstdlib>
 #include <cstring>
 
+#include "oci/sys/fds.h"
 #include "oci/sys/status.h"
 
 namespace cricket::oci::linux {
@@ -48,8 +49,9 @@ absl::Status SendFd(int sock, int fd, const std::string& name) {
 }
 
 absl::Status SetupTerminal(int console_fd, const std::optional<ConsoleSize>& size) {
-  sys::UniqueFd master(::open("/dev/ptmx", O_RDWR | O_NOCTTY | O_CLOEXEC));
-  if (!master) return sys::ErrnoStatus(errno, "open /dev/ptmx in the container");
+  absl::StatusOr<sys::UniqueFd> ptmx = sys::Open("/dev/ptmx", O_RDWR | O_NOCTTY);
+  if (!ptmx.ok()) return sys::Annotate(ptmx.status(), "in the container");
+  sys::UniqueFd master = std::move(*ptmx);
   if (::unlockpt(master.get()) != 0) return sys::ErrnoStatus(errno, "unlockpt");
   // TIOCGPTPEER opens the slave through the master, immune to a swapped /dev/pts.
   sys::UniqueFd slave(::ioctl(master.get(), TIOCGPTPEER, O_RDWR | O_NOCTTY | O_CLOEXEC));

@@ -9,6 +9,7 @@
 #include <random>
 
 #include "absl/strings/str_cat.h"
+#include "oci/sys/fds.h"
 #include "oci/sys/status.h"
 #include "oci/sys/unique_fd.h"
 
@@ -37,8 +38,7 @@ absl::Status WriteAll(int fd, std::string_view data, const std::string& what) {
 }  // namespace
 
 absl::Status SyncDir(const std::string& dir) {
-  UniqueFd fd(::open(dir.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC));
-  if (!fd) return ErrnoStatus(errno, "open dir %s", dir);
+  ASSIGN_OR_RETURN(UniqueFd fd, Open(dir, O_RDONLY | O_DIRECTORY));
   if (::fsync(fd.get()) != 0) return ErrnoStatus(errno, "fsync dir %s", dir);
   return absl::OkStatus();
 }
@@ -48,8 +48,7 @@ absl::Status WriteFileAtomic(const std::string& path, std::string_view contents,
   const bool sync = durability == Durability::kDurable;
   static thread_local std::mt19937_64 rng{std::random_device{}()};
   std::string tmp = absl::StrCat(path, ".tmp-", rng() % 1000000000);
-  UniqueFd fd(::open(tmp.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, mode));
-  if (!fd) return ErrnoStatus(errno, "create %s", tmp);
+  ASSIGN_OR_RETURN(UniqueFd fd, Open(tmp, O_WRONLY | O_CREAT | O_EXCL, mode));
   absl::Status st = WriteAll(fd.get(), contents, tmp);
   if (st.ok() && ::fchmod(fd.get(), mode) != 0) st = ErrnoStatus(errno, "chmod %s", tmp);
   if (st.ok() && sync && ::fsync(fd.get()) != 0) st = ErrnoStatus(errno, "fsync %s", tmp);
@@ -80,8 +79,7 @@ absl::StatusOr<std::string> ReadFd(int fd, const std::string& what) {
 }
 
 absl::StatusOr<std::string> ReadFile(const std::string& path) {
-  UniqueFd fd(::open(path.c_str(), O_RDONLY | O_CLOEXEC));
-  if (!fd) return ErrnoStatus(errno, "open %s", path);
+  ASSIGN_OR_RETURN(UniqueFd fd, Open(path, O_RDONLY));
   return ReadFd(fd.get(), path);
 }
 

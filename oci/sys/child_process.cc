@@ -12,6 +12,7 @@
 #include <cstring>
 
 #include "absl/strings/str_join.h"
+#include "oci/sys/fds.h"
 #include "oci/sys/status.h"
 
 extern char** environ;
@@ -95,11 +96,9 @@ absl::StatusOr<ChildProcess> ChildProcess::Spawn(const SpawnOptions& o) {
   std::vector<char*> argv = CStrings(o.argv);
   std::vector<char*> envp;
   if (o.env) envp = CStrings(*o.env);
-  UniqueFd devnull(::open("/dev/null", O_RDWR | O_CLOEXEC));
-  if (!devnull) return ErrnoStatus(errno, "open /dev/null");
-  int p[2];
-  if (::pipe2(p, O_CLOEXEC) != 0) return ErrnoStatus(errno, "pipe");
-  UniqueFd rd(p[0]), wr(p[1]);
+  ASSIGN_OR_RETURN(UniqueFd devnull, Open("/dev/null", O_RDWR));
+  ASSIGN_OR_RETURN(PipeFds exec_result, Pipe("exec result"));
+  UniqueFd rd = std::move(exec_result.read), wr = std::move(exec_result.write);
   pid_t pid = ::fork();
   if (pid < 0) return ErrnoStatus(errno, "fork for %s", o.argv[0]);
   if (pid == 0) {

@@ -6,6 +6,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "oci/sys/fds.h"
 #include "oci/sys/status.h"
 #include "oci/sys/unique_fd.h"
 
@@ -103,8 +104,7 @@ absl::Status RemoveAll(const std::string& path) {
     return absl::OkStatus();
   }
   {
-    UniqueFd fd(::open(path.c_str(), O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC));
-    if (!fd) return ErrnoStatus(errno, "open %s", path);
+    ASSIGN_OR_RETURN(UniqueFd fd, Open(path, O_RDONLY | O_DIRECTORY | O_NOFOLLOW));
     RETURN_IF_ERROR(RemoveChildren(fd.get(), st.st_dev, path));
   }
   return RemoveDir(path);

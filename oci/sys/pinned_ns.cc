@@ -20,6 +20,7 @@
 
 #include "oci/sys/fs.h"
 #include "oci/sys/log.h"
+#include "oci/sys/fds.h"
 #include "oci/sys/status.h"
 
 namespace cricket::sys {
@@ -89,9 +90,8 @@ absl::StatusOr<PinnedNamespace> PinnedNamespace::Create(NamespaceType type,
   std::string path = dir + "/" + name;
   // The mount point: an empty file, made exclusively so two creators of the
   // same name cannot both think they own it.
-  int fd = ::open(path.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0444);
-  if (fd < 0) return ErrnoStatus(errno, "create namespace pin file %s", path);
-  UniqueFd(fd).Reset();
+  RETURN_IF_ERROR(Annotate(sys::Open(path, O_WRONLY | O_CREAT | O_EXCL, 0444).status(),
+                           "namespace pin file"));
   absl::Status st;
   std::thread pinner([&] { st = UnshareAndPin(type, path, init); });
   pinner.join();
@@ -130,9 +130,9 @@ PinnedNamespace::~PinnedNamespace() {
 
 absl::StatusOr<UniqueFd> PinnedNamespace::Open() const {
   if (path_.empty()) return absl::FailedPreconditionError("namespace pin was released");
-  int fd = ::open(path_.c_str(), O_RDONLY | O_CLOEXEC);
-  if (fd < 0) return ErrnoStatus(errno, "open namespace %s", path_);
-  return UniqueFd(fd);
+  absl::StatusOr<UniqueFd> fd = sys::Open(path_, O_RDONLY);
+  if (!fd.ok()) return Annotate(fd.status(), "namespace");
+  return fd;
 }
 
 absl::Status PinnedNamespace::Remove() {

@@ -9,6 +9,7 @@
 #include <cerrno>
 
 #include "absl/strings/str_cat.h"
+#include "oci/sys/fds.h"
 #include "oci/sys/safe_path.h"
 #include "oci/sys/status.h"
 #include "oci/sys/unique_fd.h"
@@ -69,9 +70,9 @@ absl::StatusOr<std::string> ReadRegularFileInRoot(int root_fd, std::string_view 
   }
   // The magic link names exactly the inode checked above, whatever happens to
   // the path meanwhile (O_NOFOLLOW would make it fail: it is a symlink itself).
-  UniqueFd fd(::open(FdPath(path->get()).c_str(), O_RDONLY | O_NOCTTY | O_CLOEXEC));
-  if (!fd) return ErrnoStatus(errno, "reopen %s for reading", name);
-  return ReadBounded(fd.get(), name, max_bytes);
+  absl::StatusOr<UniqueFd> fd = Open(FdPath(path->get()), O_RDONLY | O_NOCTTY);
+  if (!fd.ok()) return Annotate(fd.status(), "reopen %s for reading", name);
+  return ReadBounded(fd->get(), name, max_bytes);
 }
 
 absl::StatusOr<std::string> ReadRegularFileInRoot(const std::string& root, std::string_view rel,

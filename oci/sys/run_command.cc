@@ -8,20 +8,11 @@
 
 #include "absl/strings/str_join.h"
 #include "oci/sys/child_process.h"
+#include "oci/sys/fds.h"
 #include "oci/sys/status.h"
 
 namespace cricket::sys {
 namespace {
-
-struct Pipe {
-  UniqueFd rd, wr;
-};
-
-absl::StatusOr<Pipe> MakePipe() {
-  int p[2];
-  if (::pipe2(p, O_CLOEXEC) != 0) return ErrnoStatus(errno, "pipe");
-  return Pipe{UniqueFd(p[0]), UniqueFd(p[1])};
-}
 
 // Reads what is there into `out` (up to cap); false at EOF.
 bool Drain(int fd, std::string& out, size_t cap) {
@@ -38,21 +29,21 @@ bool Drain(int fd, std::string& out, size_t cap) {
 
 absl::StatusOr<CommandResult> RunCommand(const SpawnOptions& opts, const std::string& input,
                                          std::chrono::milliseconds timeout, size_t max_output) {
-  ASSIGN_OR_RETURN(Pipe in, MakePipe());
-  ASSIGN_OR_RETURN(Pipe out, MakePipe());
-  ASSIGN_OR_RETURN(Pipe err, MakePipe());
+  ASSIGN_OR_RETURN(PipeFds in, Pipe("command stdin"));
+  ASSIGN_OR_RETURN(PipeFds out, Pipe("command stdout"));
+  ASSIGN_OR_RETURN(PipeFds err, Pipe("command stderr"));
   SpawnOptions o = opts;
-  o.stdin_fd = in.rd.get();
-  o.stdout_fd = out.wr.get();
-  o.stderr_fd = err.wr.get();
+  o.stdin_fd = in.read.get();
+  o.stdout_fd = out.write.get();
+  o.stderr_fd = err.write.get();
   ASSIGN_OR_RETURN(ChildProcess child, ChildProcess::Spawn(o));
-  in.rd.Reset();
-  out.wr.Reset();
-  err.wr.Reset();
-  ::fcntl(in.wr.get(), F_SETFL, O_NONBLOCK);
+  in.read.Reset();
+  out.write.Reset();
+  err.write.Reset();
+  ::fcntl(in.write.get(), F_SETFL, O_NONBLOCK);
   signal(SIGPIPE, SIG_IGN);  // A child that exits early must not kill us.
   size_t written = 0;
-  if (input.empty()) in.wr.Reset();
+  if (input.empty()) in.write.Reset();
   CommandResult res;
   auto deadline = std::chrono::steady_clock::now() + timeout;
   bool out_open = true, err_open = true;
@@ -65,21 +56,21 @@ absl::StatusOr<CommandResult> RunCommand(const SpawnOptions& opts, const std::st
       return absl::DeadlineExceededError(absl::StrFormat(
           "%s did not finish within %dms", absl::StrJoin(opts.argv, " "), timeout.count()));
     }
-    struct pollfd p[3] = {{out_open ? out.rd.get() : -1, POLLIN, 0},
-                          {err_open ? err.rd.get() : -1, POLLIN, 0},
-                          {in.wr ? in.wr.get() : -1, POLLOUT, 0}};
+    struct pollfd p[3] = {{out_open ? out.read.get() : -1, POLLIN, 0},
+                          {err_open ? err.read.get() : -1, POLLIN, 0},
+                          {in.write ? in.write.get() : -1, POLLOUT, 0}};
     int r = ::poll(p, 3, static_cast<int>(left.count()));
     if (r < 0 && errno != EINTR) return ErrnoStatus(errno, "poll");
     if (r <= 0) continue;
-    if (p[0].revents) out_open = Drain(out.rd.get(), res.out, max_output);
-    if (p[1].revents) err_open = Drain(err.rd.get(), res.err, max_output);
+    if (p[0].revents) out_open = Drain(out.read.get(), res.out, max_output);
+    if (p[1].revents) err_open = Drain(err.read.get(), res.err, max_output);
     if (p[2].revents & (POLLERR | POLLHUP)) {
-      in.wr.Reset();
+      in.write.Reset();
     } else if (p[2].revents & POLLOUT) {
-      ssize_t n = ::write(in.wr.get(), input.data() + written, input.size() - written);
+      ssize_t n = ::write(in.write.get(), input.data() + written, input.size() - written);
       if (n > 0) written += static_cast<size_t>(n);
-      if (n < 0 && errno != EAGAIN && errno != EINTR) in.wr.Reset();
-      if (written == input.size()) in.wr.Reset();
+      if (n < 0 && errno != EAGAIN && errno != EINTR) in.write.Reset();
+      if (written == input.size()) in.write.Reset();
     }
   }
   auto left = std::chrono::duration_cast<std::chrono::milliseconds>(

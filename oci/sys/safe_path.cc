@@ -9,6 +9,7 @@
 #include <unistd.h>
 
 #include "absl/strings/str_cat.h"
+#include "oci/sys/fds.h"
 #include "oci/sys/status.h"
 
 namespace cricket::sys {
@@ -43,8 +44,8 @@ std::vector<std::string> SplitPath(std::string_view rel) {
 }
 
 absl::StatusOr<UniqueFd> OpenRoot(const std::string& path) {
-  UniqueFd fd(::open(path.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC));
-  if (!fd) return ErrnoStatus(errno, "open root %s", path);
+  absl::StatusOr<UniqueFd> fd = Open(path, O_RDONLY | O_DIRECTORY);
+  if (!fd.ok()) return Annotate(fd.status(), "root");
   return fd;
 }
 

@@ -18,6 +18,7 @@
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_split.h"
 #include "oci/sys/atomic_file.h"
+#include "oci/sys/fds.h"
 #include "oci/sys/status.h"
 #include "oci/sys/unique_fd.h"
 
@@ -152,16 +153,14 @@ absl::StatusOr<pid_t> SpawnDetachedInNamespaces(const NamespaceSpawnOptions& o) 
   std::vector<UniqueFd> ns_owned;
   std::vector<int> ns_fds;
   for (const std::string& path : o.join_ns) {
-    UniqueFd fd(::open(path.c_str(), O_RDONLY | O_CLOEXEC));
-    if (!fd) return ErrnoStatus(errno, "open namespace %s", path);
-    ns_fds.push_back(fd.get());
-    ns_owned.push_back(std::move(fd));
+    absl::StatusOr<UniqueFd> fd = Open(path, O_RDONLY);
+    if (!fd.ok()) return Annotate(fd.status(), "namespace");
+    ns_fds.push_back(fd->get());
+    ns_owned.push_back(std::move(*fd));
   }
-  UniqueFd devnull(::open("/dev/null", O_RDWR | O_CLOEXEC));
-  if (!devnull) return ErrnoStatus(errno, "open /dev/null");
-  int p[2];
-  if (::pipe2(p, O_CLOEXEC) != 0) return ErrnoStatus(errno, "pipe");
-  UniqueFd rd(p[0]), wr(p[1]);
+  ASSIGN_OR_RETURN(UniqueFd devnull, Open("/dev/null", O_RDWR));
+  ASSIGN_OR_RETURN(PipeFds report, Pipe("spawn report"));
+  UniqueFd rd = std::move(report.read), wr = std::move(report.write);
   pid_t mid = ::fork();
   if (mid < 0) return ErrnoStatus(errno, "fork for %s", o.argv[0]);
   if (mid == 0) {

@@ -15,9 +15,10 @@
 #include <cstring>
 
 #include "absl/strings/str_cat.h"
+#include "oci/sys/fds.h"
 #include "oci/sys/log.h"
 #include "oci/sys/status.h"
-#include "pod/attach_protocol.h"
+#include "pod/monitor/protocol/attach_protocol.h"
 
 namespace cricket::pod::monitor {
 namespace {
@@ -40,8 +41,9 @@ int64_t NowMs() {
 }  // namespace
 
 absl::Status AttachServer::Listen(const std::string& dir) {
-  dir_.Reset(::open(dir.c_str(), O_PATH | O_DIRECTORY | O_CLOEXEC));
-  if (!dir_) return sys::ErrnoStatus(errno, "open attach dir %s", dir);
+  absl::StatusOr<sys::UniqueFd> dir_fd = sys::Open(dir, O_PATH | O_DIRECTORY);
+  if (!dir_fd.ok()) return sys::Annotate(dir_fd.status(), "attach dir");
+  dir_ = std::move(*dir_fd);
   std::string path = absl::StrCat("/proc/self/fd/", dir_.get(), "/", kAttachSocketName);
   struct sockaddr_un addr = {};
   addr.sun_family = AF_UNIX;

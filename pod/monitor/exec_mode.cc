@@ -21,6 +21,7 @@
 #include "absl/strings/escaping.h"
 #include "oci/runtime.h"
 #include "oci/sys/child_process.h"
+#include "oci/sys/fds.h"
 #include "oci/sys/status.h"
 #include "pod/monitor/wait_status.h"
 
@@ -76,10 +77,11 @@ Output Collect(int pidfd, sys::UniqueFd& out, sys::UniqueFd& err, const ExecArgs
 }
 
 absl::StatusOr<int> RunExec(const ExecArgs& a, Output* o) {
-  int po[2], pe[2];
-  if (::pipe2(po, O_CLOEXEC) != 0 || ::pipe2(pe, O_CLOEXEC) != 0) return sys::ErrnoStatus(errno, "pipe");
-  sys::UniqueFd out_r(po[0]), out_w(po[1]), err_r(pe[0]), err_w(pe[1]);
-  sys::UniqueFd null_in(::open("/dev/null", O_RDONLY | O_CLOEXEC));
+  ASSIGN_OR_RETURN(sys::PipeFds out, sys::Pipe("exec stdout"));
+  ASSIGN_OR_RETURN(sys::PipeFds err, sys::Pipe("exec stderr"));
+  sys::UniqueFd out_r = std::move(out.read), out_w = std::move(out.write);
+  sys::UniqueFd err_r = std::move(err.read), err_w = std::move(err.write);
+  ASSIGN_OR_RETURN(sys::UniqueFd null_in, sys::Open("/dev/null", O_RDONLY));
   oci::RuntimeOptions ro;
   ro.root = a.oci_root;
   ro.systemd_cgroup = a.systemd_cgroup;

@@ -22,6 +22,7 @@
 #include "absl/strings/str_cat.h"
 #include "oci/runtime.h"
 #include "oci/sys/child_process.h"
+#include "oci/sys/fds.h"
 #include "oci/sys/status.h"
 #include "pod/monitor/wait_status.h"
 
@@ -40,8 +41,7 @@ void Send(int fd, const nlohmann::json& j) {
 }
 
 absl::StatusOr<pid_t> StartProcess(const ExecArgs& a) {
-  sys::UniqueFd null_fd(::open("/dev/null", O_RDWR | O_CLOEXEC));
-  if (!null_fd) return sys::ErrnoStatus(errno, "open /dev/null");
+  ASSIGN_OR_RETURN(sys::UniqueFd null_fd, sys::Open("/dev/null", O_RDWR));
   oci::RuntimeOptions ro;
   ro.root = a.oci_root;
   ro.systemd_cgroup = a.systemd_cgroup;

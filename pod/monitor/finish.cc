@@ -4,11 +4,11 @@
 #include <sys/wait.h>
 
 #include "oci/sys/log.h"
-#include "pod/exit_file.h"
+#include "pod/monitor/protocol/exit_file.h"
 #include "pod/monitor/oom_counter.h"
 #include "pod/monitor/supervise.h"
 #include "pod/monitor/wait_status.h"
-#include "pod/runtime_file.h"
+#include "pod/monitor/protocol/runtime_file.h"
 
 namespace cricket::pod::monitor {
 namespace {

@@ -8,15 +8,16 @@
 #include <cerrno>
 
 #include "cri/wire/cri_log.h"
+#include "oci/sys/fds.h"
 #include "oci/sys/status.h"
 
 namespace cricket::pod::monitor {
 
 absl::Status LogWriter::Open() {
   if (path_.empty()) return absl::OkStatus();
-  sys::UniqueFd fd(::open(path_.c_str(), O_WRONLY | O_APPEND | O_CREAT | O_CLOEXEC, 0640));
-  if (!fd) return sys::ErrnoStatus(errno, "open log %s", path_);
-  fd_ = std::move(fd);
+  absl::StatusOr<sys::UniqueFd> fd = sys::Open(path_, O_WRONLY | O_APPEND | O_CREAT, 0640);
+  if (!fd.ok()) return sys::Annotate(fd.status(), "log");
+  fd_ = std::move(*fd);
   return absl::OkStatus();
 }
 

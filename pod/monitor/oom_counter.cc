@@ -12,6 +12,7 @@
 #include "absl/strings/str_split.h"
 #include "oci/cgroup/detect.h"
 #include "oci/sys/atomic_file.h"
+#include "oci/sys/fds.h"
 #include "oci/sys/status.h"
 
 namespace cricket::pod::monitor {
@@ -52,9 +53,7 @@ absl::StatusOr<sys::UniqueFd> OpenOomCounter(pid_t init_pid, const std::string& 
     if (it == mounts.end()) return absl::NotFoundError("no v1 memory hierarchy mounted");
     file = absl::StrCat(it->second, path, "/memory.oom_control");
   }
-  sys::UniqueFd fd(::open(file.c_str(), O_RDONLY | O_CLOEXEC));
-  if (!fd) return sys::ErrnoStatus(errno, "open %s", file);
-  return fd;
+  return sys::Open(file, O_RDONLY);
 }
 
 }  // namespace cricket::pod::monitor

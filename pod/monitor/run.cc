@@ -14,8 +14,6 @@
 #include <cerrno>
 #include <string>
 
-#include <nlohmann/json.hpp>
-
 #include "oci/runtime.h"
 #include "oci/sys/log.h"
 #include "oci/sys/status.h"
@@ -26,7 +24,8 @@
 #include "pod/monitor/oom_counter.h"
 #include "pod/monitor/stdio.h"
 #include "pod/monitor/supervise.h"
-#include "pod/runtime_file.h"
+#include "pod/monitor/protocol/runtime_file.h"
+#include "pod/monitor/protocol/sync.h"
 
 namespace cricket::pod::monitor {
 namespace {
@@ -43,9 +42,9 @@ absl::Status Detach() {
   return absl::OkStatus();
 }
 
-void Report(int sync_fd, const nlohmann::json& j) {
+// One line on the sync pipe (protocol/sync.h), then EOF.
+void Report(int sync_fd, const std::string& line) {
   if (sync_fd < 0) return;
-  std::string line = j.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace) + "\n";
   ssize_t n = ::write(sync_fd, line.data(), line.size());
   (void)n;  // cricketd treats a missing line as a failure of its own
   sys::UniqueFd closer(sync_fd);
@@ -125,14 +124,13 @@ int Run(const RunArgs& a) {
   AttachServer attach;
   absl::StatusOr<pid_t> pid = Setup(a, stdio, log, attach);
   if (!pid.ok()) {
-    Report(a.sync_fd, {{"error", std::string(pid.status().message())},
-                       {"code", static_cast<int>(pid.status().code())}});
+    Report(a.sync_fd, SyncErrorLine(pid.status()));
     return 1;
   }
   // Blocked before the report: a SIGUSR1 or SIGCHLD from now on waits, pending,
   // across the exec below, for the supervisor's signalfd.
   (void)BlockSignals();  // SuperviseToExit blocks again and reports a failure
-  Report(a.sync_fd, {{"pid", *pid}, {"monitor_pid", ::getpid()}});
+  Report(a.sync_fd, SyncStartedLine({*pid, ::getpid()}));
   // After the report, off cricketd's wait: the rest is ours alone.
   sys::UniqueFd oom = OomCounter(a, *pid);
   Supervised s{a.id, a.exit_file, *pid, oom.get()};

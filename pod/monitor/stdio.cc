@@ -9,29 +9,16 @@
 #include <cerrno>
 #include <cstring>
 
+#include "oci/sys/fds.h"
 #include "oci/sys/status.h"
-#include "pod/fd_passing.h"
+#include "pod/monitor/protocol/fd_passing.h"
 
 namespace cricket::pod::monitor {
 namespace {
 
-absl::Status Pipe(sys::UniqueFd* r, sys::UniqueFd* w) {
-  int p[2];
-  if (::pipe2(p, O_CLOEXEC) != 0) return sys::ErrnoStatus(errno, "pipe");
-  r->Reset(p[0]);
-  w->Reset(p[1]);
-  return absl::OkStatus();
-}
-
-absl::StatusOr<sys::UniqueFd> OpenFd(const std::string& path, int flags) {
-  sys::UniqueFd fd(::open(path.c_str(), flags | O_CLOEXEC));
-  if (!fd) return sys::ErrnoStatus(errno, "open %s", path);
-  return fd;
-}
-
 absl::Status MakeStdin(const RunArgs& a, Stdio& s) {
   if (!a.stdin) {
-    ASSIGN_OR_RETURN(s.child_in, OpenFd("/dev/null", O_RDONLY));
+    ASSIGN_OR_RETURN(s.child_in, sys::Open("/dev/null", O_RDONLY));
     return absl::OkStatus();
   }
   std::string dir = a.attach_dir.empty() ? a.bundle : a.attach_dir;
@@ -40,8 +27,8 @@ absl::Status MakeStdin(const RunArgs& a, Stdio& s) {
     return sys::ErrnoStatus(errno, "mkfifo %s", fifo);
   }
   // O_RDWR never blocks on a FIFO and keeps a writer open.
-  ASSIGN_OR_RETURN(s.in_keep, OpenFd(fifo, O_RDWR));
-  ASSIGN_OR_RETURN(s.child_in, OpenFd(fifo, O_RDONLY | O_NONBLOCK));
+  ASSIGN_OR_RETURN(s.in_keep, sys::Open(fifo, O_RDWR));
+  ASSIGN_OR_RETURN(s.child_in, sys::Open(fifo, O_RDONLY | O_NONBLOCK));
   int fl = ::fcntl(s.child_in.get(), F_GETFL);
   if (fl < 0 || ::fcntl(s.child_in.get(), F_SETFL, fl & ~O_NONBLOCK) != 0) {
     return sys::ErrnoStatus(errno, "make %s blocking", fifo);
@@ -50,12 +37,9 @@ absl::Status MakeStdin(const RunArgs& a, Stdio& s) {
 }
 
 absl::Status ConsolePair(Stdio& s) {
-  int sv[2];
-  if (::socketpair(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0, sv) != 0) {
-    return sys::ErrnoStatus(errno, "console socket pair");
-  }
-  s.console.Reset(sv[0]);
-  s.console_child.Reset(sv[1]);
+  ASSIGN_OR_RETURN(sys::SocketPairFds sv, sys::SocketPair(SOCK_STREAM, "console"));
+  s.console = std::move(sv.first);
+  s.console_child = std::move(sv.second);
   return absl::OkStatus();
 }
 
@@ -68,8 +52,12 @@ absl::StatusOr<Stdio> MakeStdio(const RunArgs& a) {
     RETURN_IF_ERROR(ConsolePair(s));
     return s;
   }
-  RETURN_IF_ERROR(Pipe(&s.out, &s.child_out));
-  RETURN_IF_ERROR(Pipe(&s.err, &s.child_err));
+  ASSIGN_OR_RETURN(sys::PipeFds out, sys::Pipe("container stdout"));
+  ASSIGN_OR_RETURN(sys::PipeFds err, sys::Pipe("container stderr"));
+  s.out = std::move(out.read);
+  s.child_out = std::move(out.write);
+  s.err = std::move(err.read);
+  s.child_err = std::move(err.write);
   return s;
 }
 

@@ -26,7 +26,7 @@
 #include "oci/sys/child_process.h"
 #include "oci/sys/fs.h"
 #include "oci/sys/temp_dir.h"
-#include "pod/exit_file.h"
+#include "pod/monitor/protocol/exit_file.h"
 #include "pod/monitor_client.h"
 #include "tests/fixtures/partners.h"
 #include "tests/fixtures/rootfs_builder.h"

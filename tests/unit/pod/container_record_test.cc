@@ -4,7 +4,7 @@
 
 #include "absl/strings/escaping.h"
 #include "pod/container.h"
-#include "pod/exit_file.h"
+#include "pod/monitor/protocol/exit_file.h"
 #include "pod/exit_watcher.h"
 #include "pod/monitor_client.h"
 

@@ -1,7 +1,7 @@
 // The wire formats between cricketd and cricket-monitor for streaming: the
 // attach socket's resize record and the streaming exec helper's command line.
 #include "gtest/gtest.h"
-#include "pod/attach_protocol.h"
+#include "pod/monitor/protocol/attach_protocol.h"
 #include "pod/exec_stream_session.h"
 
 namespace cricket::pod {

@@ -18,6 +18,7 @@
 
 #include "absl/status/status.h"
 #include "absl/strings/str_cat.h"
+#include "oci/sys/fds.h"
 #include "oci/sys/status.h"
 #include "oci/sys/unique_fd.h"
 
@@ -32,8 +33,7 @@ inline absl::Status WriteFileReplacing(const std::string& path, std::string_view
                                        mode_t mode, bool fsync_file) {
   static std::atomic<unsigned> seq{0};
   std::string tmp = absl::StrCat(path, ".tmp-", ::getpid(), "-", seq++);
-  sys::UniqueFd fd(::open(tmp.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, mode));
-  if (!fd) return sys::ErrnoStatus(errno, "create %s", tmp);
+  ASSIGN_OR_RETURN(sys::UniqueFd fd, sys::Open(tmp, O_WRONLY | O_CREAT | O_TRUNC, mode));
   absl::Status st;
   size_t off = 0;
   while (st.ok() && off < contents.size()) {
