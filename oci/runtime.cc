@@ -19,6 +19,7 @@
 #include "oci/linux/sysctl.h"
 #include "oci/linux/terminal.h"
 #include "oci/runtime_internal.h"
+#include "oci/spec_json.h"
 #include "oci/sys/atomic_file.h"
 #include "oci/sys/fds.h"
 #include "oci/sys/log.h"

@@ -20,6 +20,7 @@
 #include "oci/linux/users.h"
 #include "oci/runtime.h"
 #include "oci/runtime_internal.h"
+#include "oci/spec_json.h"
 #include "oci/sys/atomic_file.h"
 #include "oci/sys/fds.h"
 #include "oci/sys/rollback.h"

@@ -15,6 +15,7 @@
 #include "oci/linux/hooks.h"
 #include "oci/runtime.h"
 #include "oci/runtime_internal.h"
+#include "oci/spec_json.h"
 #include "oci/sys/child_process.h"
 #include "oci/sys/fs.h"
 #include "oci/sys/log.h"

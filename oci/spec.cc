@@ -1,8 +1,11 @@
 // config.json → Spec. Every error names the JSON path of the bad value;
-// unknown fields are ignored as the runtime-spec requires.
-#include "oci/spec.h"
+// unknown fields are ignored as the runtime-spec requires (seccomp's are
+// kept, see Seccomp::extras).
+#include <algorithm>
+#include <initializer_list>
 
 #include "oci/json_read.h"
+#include "oci/spec_json.h"
 #include "oci/sys/atomic_file.h"
 #include "oci/sys/status.h"
 
@@ -126,7 +129,9 @@ absl::Status ParseNamespaces(const json& j, const std::string& p, std::vector<Na
   });
 }
 
-absl::Status ParseDevices(const json& j, const std::string& p, std::vector<Device>* out) {
+absl::Status ParseDevices(const json& j, const std::string& p,
+                          std::optional<std::vector<Device>>* out) {
+  if (auto it = j.find("devices"); it != j.end() && !it->is_null()) out->emplace();
   return ForEach(j, p, "devices", [&](const json& e, const std::string& ep) {
     RETURN_IF_ERROR(NeedObject(e, ep));
     Device d;
@@ -142,13 +147,25 @@ absl::Status ParseDevices(const json& j, const std::string& p, std::vector<Devic
     RETURN_IF_ERROR(Opt(e, ep, "fileMode", &d.file_mode));
     RETURN_IF_ERROR(Opt(e, ep, "uid", &d.uid));
     RETURN_IF_ERROR(Opt(e, ep, "gid", &d.gid));
-    out->push_back(d);
+    (*out)->push_back(d);
     return absl::OkStatus();
   });
 }
 
+// The keys of `j` outside `known`, as JSON text (Seccomp::extras).
+JsonExtras Extras(const json& j, std::initializer_list<std::string_view> known) {
+  JsonExtras out;
+  for (auto it = j.begin(); it != j.end(); ++it) {
+    if (std::find(known.begin(), known.end(), it.key()) == known.end()) {
+      out[it.key()] = it.value().dump();
+    }
+  }
+  return out;
+}
+
 absl::Status ParseSeccompSyscall(const json& e, const std::string& ep, SeccompSyscall* s) {
   RETURN_IF_ERROR(NeedObject(e, ep));
+  s->extras = Extras(e, {"names", "action", "errnoRet", "args"});
   RETURN_IF_ERROR(Req(e, ep, "names", &s->names));
   RETURN_IF_ERROR(Req(e, ep, "action", &s->action));
   RETURN_IF_ERROR(Opt(e, ep, "errnoRet", &s->errno_ret));
@@ -165,6 +182,8 @@ absl::Status ParseSeccompSyscall(const json& e, const std::string& ep, SeccompSy
 }
 
 absl::Status ParseSeccomp(const json& j, const std::string& p, Seccomp* s) {
+  s->extras = Extras(j, {"defaultAction", "defaultErrnoRet", "architectures", "flags",
+                         "listenerPath", "syscalls"});
   RETURN_IF_ERROR(Req(j, p, "defaultAction", &s->default_action));
   RETURN_IF_ERROR(Opt(j, p, "defaultErrnoRet", &s->default_errno_ret));
   RETURN_IF_ERROR(Opt(j, p, "architectures", &s->architectures));
@@ -204,7 +223,7 @@ absl::Status ParseLinux(const json& j, const std::string& p, Linux* l) {
   const json* res = nullptr;
   RETURN_IF_ERROR(SubObject(j, p, "resources", &res));
   if (res != nullptr) {
-    auto r = cgroup::ResourcesFromJson(*res);
+    auto r = ResourcesFromJson(*res);
     if (!r.ok()) return r.status();
     l->resources = std::move(*r);
   }
@@ -316,6 +335,16 @@ absl::StatusOr<Spec> ParseSpec(const std::string& text) {
   json j = json::parse(text, nullptr, /*allow_exceptions=*/false);
   if (j.is_discarded()) return absl::InvalidArgumentError("invalid JSON");
   return SpecFromJson(j);
+}
+
+absl::StatusOr<Seccomp> ParseSeccompProfile(const std::string& text, const std::string& path) {
+  json j = json::parse(text, nullptr, /*allow_exceptions=*/false);
+  if (j.is_discarded() || !j.is_object()) {
+    return absl::InvalidArgumentError("seccomp profile " + path + " is not a JSON object");
+  }
+  Seccomp s;
+  RETURN_IF_ERROR(sys::Annotate(ParseSeccomp(j, "", &s), "seccomp profile %s", path));
+  return s;
 }
 
 absl::StatusOr<Spec> LoadSpec(const std::string& bundle, json* doc) {

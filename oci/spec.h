@@ -1,16 +1,14 @@
-// The OCI runtime-spec config.json as plain structs, and its JSON adapter
-// (nlohmann). Parse errors are InvalidArgument and name the JSON path
-// ("process.args: must be an array of strings"); unknown fields are ignored.
+// The OCI runtime-spec config.json as plain structs: the one model of a
+// container's spec. The pod layer fills it (pod/spec), the engine runs it;
+// its JSON form is read and written only by oci/spec_json.h.
 #pragma once
 
 #include <cstdint>
 #include <map>
-#include <nlohmann/json.hpp>
 #include <optional>
 #include <string>
 #include <vector>
 
-#include "absl/status/statusor.h"
 #include "oci/cgroup/resources.h"
 
 namespace cricket::oci {
@@ -101,15 +99,21 @@ struct Device {
 struct SeccompArg {
   uint32_t index = 0;
   uint64_t value = 0;
-  uint64_t value_two = 0;
+  std::optional<uint64_t> value_two;  // unset: 0, and not written
   std::string op;  // SCMP_CMP_EQ ...
 };
+
+// Keys of a seccomp object the model does not know (a Localhost profile in
+// Docker's format has "archMap", "comment", "includes"...), as JSON text by
+// key: the engine ignores them, the writer puts them back for other runtimes.
+using JsonExtras = std::map<std::string, std::string>;
 
 struct SeccompSyscall {
   std::vector<std::string> names;
   std::string action;
   std::optional<uint32_t> errno_ret;
   std::vector<SeccompArg> args;
+  JsonExtras extras;
 };
 
 struct Seccomp {
@@ -119,6 +123,7 @@ struct Seccomp {
   std::vector<std::string> flags;
   std::string listener_path;
   std::vector<SeccompSyscall> syscalls;
+  JsonExtras extras;
 };
 
 struct TimeOffset {
@@ -130,11 +135,13 @@ struct Linux {
   std::vector<Namespace> namespaces;
   std::vector<IdMapping> uid_mappings, gid_mappings;
   std::map<std::string, TimeOffset> time_offsets;  // "monotonic", "boottime"
-  std::vector<Device> devices;
+  // The lists below are written when set, even empty: an empty masked list
+  // is procMount Unmasked as the kubelet sent it, and stays visible as such.
+  std::optional<std::vector<Device>> devices;
   std::string cgroups_path;
   std::optional<cgroup::Resources> resources;
   std::string rootfs_propagation;
-  std::vector<std::string> masked_paths, readonly_paths;
+  std::optional<std::vector<std::string>> masked_paths, readonly_paths;
   std::map<std::string, std::string> sysctl;
   std::optional<Seccomp> seccomp;
   std::string mount_label;
@@ -154,17 +161,6 @@ struct Spec {
   // The namespace entry of `type`, or nullptr when the spec does not list it.
   const Namespace* FindNamespace(const std::string& type) const;
 };
-
-// Parsers. Errors: InvalidArgument naming the JSON path.
-absl::StatusOr<Spec> SpecFromJson(const nlohmann::json& j);
-absl::StatusOr<Spec> ParseSpec(const std::string& text);
-absl::StatusOr<Process> ProcessFromJson(const nlohmann::json& j, const std::string& path);
-// Reads <bundle>/config.json; messages start with "config.json: ". With
-// `doc`, also hands back the parsed document (what state.json keeps).
-absl::StatusOr<Spec> LoadSpec(const std::string& bundle, nlohmann::json* doc = nullptr);
-
-nlohmann::json SpecToJson(const Spec& s);
-nlohmann::json ProcessToJson(const Process& p);
 
 // runc's `spec` default (a sh in a busybox-like rootfs); rootless drops the
 // user-namespace-unfriendly parts and maps the caller's ids.

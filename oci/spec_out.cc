@@ -1,7 +1,9 @@
 // Spec → config.json, and runc's `spec` default configuration.
 #include <unistd.h>
 
-#include "oci/spec.h"
+#include <nlohmann/json.hpp>
+
+#include "oci/spec_json.h"
 
 namespace cricket::oci {
 namespace {
@@ -41,28 +43,25 @@ json IdMappingsToJson(const std::vector<IdMapping>& v) {
   return a;
 }
 
-json SeccompToJson(const Seccomp& s) {
-  json j = {{"defaultAction", s.default_action}};
-  if (s.default_errno_ret) j["defaultErrnoRet"] = *s.default_errno_ret;
-  if (!s.architectures.empty()) j["architectures"] = s.architectures;
-  if (!s.flags.empty()) j["flags"] = s.flags;
-  if (!s.listener_path.empty()) j["listenerPath"] = s.listener_path;
-  json calls = json::array();
-  for (const SeccompSyscall& sc : s.syscalls) {
-    json c = {{"names", sc.names}, {"action", sc.action}};
-    if (sc.errno_ret) c["errnoRet"] = *sc.errno_ret;
-    if (!sc.args.empty()) {
-      json args = json::array();
-      for (const SeccompArg& a : sc.args) {
-        args.push_back(
-            {{"index", a.index}, {"value", a.value}, {"valueTwo", a.value_two}, {"op", a.op}});
-      }
-      c["args"] = args;
+// Puts back the keys the reader kept for other runtimes (Seccomp::extras).
+void PutExtras(const JsonExtras& extras, json& j) {
+  for (const auto& [key, text] : extras) j[key] = json::parse(text);
+}
+
+json SyscallToJson(const SeccompSyscall& sc) {
+  json c = {{"names", sc.names}, {"action", sc.action}};
+  if (sc.errno_ret) c["errnoRet"] = *sc.errno_ret;
+  if (!sc.args.empty()) {
+    json args = json::array();
+    for (const SeccompArg& a : sc.args) {
+      json arg = {{"index", a.index}, {"value", a.value}, {"op", a.op}};
+      if (a.value_two) arg["valueTwo"] = *a.value_two;
+      args.push_back(arg);
     }
-    calls.push_back(c);
+    c["args"] = args;
   }
-  if (!calls.empty()) j["syscalls"] = calls;
-  return j;
+  PutExtras(sc.extras, c);
+  return c;
 }
 
 json DevicesToJson(const std::vector<Device>& v) {
@@ -90,12 +89,12 @@ json LinuxToJson(const Linux& l) {
   if (!l.gid_mappings.empty()) j["gidMappings"] = IdMappingsToJson(l.gid_mappings);
   for (const auto& [k, o] : l.time_offsets)
     j["timeOffsets"][k] = {{"secs", o.secs}, {"nanosecs", o.nanosecs}};
-  if (!l.devices.empty()) j["devices"] = DevicesToJson(l.devices);
+  if (l.devices) j["devices"] = DevicesToJson(*l.devices);
   if (!l.cgroups_path.empty()) j["cgroupsPath"] = l.cgroups_path;
-  if (l.resources) j["resources"] = cgroup::ResourcesToJson(*l.resources);
+  if (l.resources) j["resources"] = ResourcesToJson(*l.resources);
   if (!l.rootfs_propagation.empty()) j["rootfsPropagation"] = l.rootfs_propagation;
-  if (!l.masked_paths.empty()) j["maskedPaths"] = l.masked_paths;
-  if (!l.readonly_paths.empty()) j["readonlyPaths"] = l.readonly_paths;
+  if (l.masked_paths) j["maskedPaths"] = *l.masked_paths;
+  if (l.readonly_paths) j["readonlyPaths"] = *l.readonly_paths;
   if (!l.sysctl.empty()) j["sysctl"] = l.sysctl;
   if (l.seccomp) j["seccomp"] = SeccompToJson(*l.seccomp);
   if (!l.mount_label.empty()) j["mountLabel"] = l.mount_label;
@@ -103,6 +102,19 @@ json LinuxToJson(const Linux& l) {
 }
 
 }  // namespace
+
+json SeccompToJson(const Seccomp& s) {
+  json j = {{"defaultAction", s.default_action}};
+  if (s.default_errno_ret) j["defaultErrnoRet"] = *s.default_errno_ret;
+  if (!s.architectures.empty()) j["architectures"] = s.architectures;
+  if (!s.flags.empty()) j["flags"] = s.flags;
+  if (!s.listener_path.empty()) j["listenerPath"] = s.listener_path;
+  json calls = json::array();
+  for (const SeccompSyscall& sc : s.syscalls) calls.push_back(SyscallToJson(sc));
+  if (!calls.empty()) j["syscalls"] = calls;
+  PutExtras(s.extras, j);
+  return j;
+}
 
 json ProcessToJson(const Process& p) {
   json u = {{"uid", p.user.uid}, {"gid", p.user.gid}};
@@ -128,18 +140,19 @@ json ProcessToJson(const Process& p) {
       a.push_back({{"type", r.type}, {"hard", r.hard}, {"soft", r.soft}});
     j["rlimits"] = a;
   }
-  if (p.no_new_privileges) j["noNewPrivileges"] = true;
+  j["noNewPrivileges"] = p.no_new_privileges;
   if (!p.apparmor_profile.empty()) j["apparmorProfile"] = p.apparmor_profile;
   if (p.oom_score_adj) j["oomScoreAdj"] = *p.oom_score_adj;
   if (!p.selinux_label.empty()) j["selinuxLabel"] = p.selinux_label;
   return j;
 }
 
+std::string SpecToText(const Spec& s) { return SpecToJson(s).dump(2); }
+
 json SpecToJson(const Spec& s) {
   json j = {{"ociVersion", s.oci_version}};
   if (s.process) j["process"] = ProcessToJson(*s.process);
-  j["root"] = {{"path", s.root.path}};
-  if (s.root.readonly) j["root"]["readonly"] = true;
+  j["root"] = {{"path", s.root.path}, {"readonly", s.root.readonly}};
   if (!s.hostname.empty()) j["hostname"] = s.hostname;
   if (!s.domainname.empty()) j["domainname"] = s.domainname;
   json mounts = json::array();
@@ -193,11 +206,12 @@ Spec DefaultSpec(bool rootless) {
   l.resources = r;
   l.namespaces = {{"pid", ""}, {"network", ""}, {"ipc", ""},
                   {"uts", ""}, {"mount", ""},   {"cgroup", ""}};
-  l.masked_paths = {"/proc/acpi",        "/proc/asound",        "/proc/kcore",
-                    "/proc/keys",        "/proc/latency_stats", "/proc/timer_list",
-                    "/proc/timer_stats", "/proc/sched_debug",   "/sys/firmware",
-                    "/proc/scsi"};
-  l.readonly_paths = {"/proc/bus", "/proc/fs", "/proc/irq", "/proc/sys", "/proc/sysrq-trigger"};
+  l.masked_paths = std::vector<std::string>{
+      "/proc/acpi",          "/proc/asound",     "/proc/kcore",       "/proc/keys",
+      "/proc/latency_stats", "/proc/timer_list", "/proc/timer_stats", "/proc/sched_debug",
+      "/sys/firmware",       "/proc/scsi"};
+  l.readonly_paths =
+      std::vector<std::string>{"/proc/bus", "/proc/fs", "/proc/irq", "/proc/sys", "/proc/sysrq-trigger"};
   if (rootless) {
     l.resources.reset();
     l.namespaces = {{"pid", ""}, {"ipc", ""}, {"uts", ""}, {"mount", ""}, {"user", ""}};

@@ -3,6 +3,7 @@
 // bundle → the monitor creates the container → record Created. Every step
 // registers its undo before it can half-succeed.
 #include "absl/strings/str_cat.h"
+#include "oci/spec_json.h"
 #include "oci/state_dir.h"
 #include "oci/sys/fs.h"
 #include "oci/sys/log.h"
@@ -165,7 +166,7 @@ absl::Status ContainerManager::MakeBundleDirs(const Container& c, sys::Rollback&
 
 absl::Status ContainerManager::WriteBundle(const Container& c, const spec::Output& out) {
   // The bundle is in the state dir: atomic, but no fsync (pod/runtime_file.h).
-  RETURN_IF_ERROR(WriteRuntimeFile(cpaths_.Config(c.id), out.spec.dump(2), 0600));
+  RETURN_IF_ERROR(WriteRuntimeFile(cpaths_.Config(c.id), oci::SpecToText(out.spec), 0600));
   // Missing bind sources are made, as the kubelet expects (and stay).
   for (const auto& d : out.host_dirs) RETURN_IF_ERROR(sys::MkdirAll(d, 0755));
   return absl::OkStatus();

@@ -60,9 +60,7 @@ absl::Status ContainerManager::UpdateResources(
   spec::Inputs in = BaseInputs(sb, c);
   spec::Output out;
   RETURN_IF_ERROR(sys::Annotate(spec::ApplyResources(in, out), "update container %s", id));
-  nlohmann::json res = out.spec["linux"]["resources"];
-  if (res.is_null()) res = nlohmann::json::object();
-  ASSIGN_OR_RETURN(oci::cgroup::Resources r, oci::cgroup::ResourcesFromJson(res));
+  const oci::cgroup::Resources& r = *out.spec.linux_spec->resources;
   RETURN_IF_ERROR(sys::Annotate(Engine().Update(id, r), "update container %s", id));
   RETURN_IF_ERROR(Save(c));
   Publish(c);

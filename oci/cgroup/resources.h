@@ -1,5 +1,6 @@
-// The OCI runtime-spec `linux.resources` object as plain structs, plus its JSON
-// adapter. Every field is std::optional so "unset" is distinct from 0.
+// The OCI runtime-spec `linux.resources` object as plain structs (its JSON
+// form: oci/spec_json.h). Every field is std::optional so "unset" is
+// distinct from 0.
 #pragma once
 
 #include <cstdint>
@@ -7,10 +8,6 @@
 #include <optional>
 #include <string>
 #include <vector>
-
-#include <nlohmann/json.hpp>
-
-#include "absl/status/statusor.h"
 
 namespace cricket::oci::cgroup {
 
@@ -117,13 +114,5 @@ struct Resources {
   std::map<std::string, std::string> unified;
   bool operator==(const Resources&) const = default;
 };
-
-// Parses linux.resources. Errors are InvalidArgument and name the JSON path
-// ("linux.resources.memory.limit: must be an integer"). Unknown keys are ignored,
-// as the runtime-spec allows.
-absl::StatusOr<Resources> ResourcesFromJson(const nlohmann::json& j);
-
-// The inverse: only set fields are emitted, with runtime-spec key names.
-nlohmann::json ResourcesToJson(const Resources& r);
 
 }  // namespace cricket::oci::cgroup

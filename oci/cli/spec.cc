@@ -2,7 +2,7 @@
 #include <unistd.h>
 
 #include "oci/cli/command.h"
-#include "oci/spec.h"
+#include "oci/spec_json.h"
 #include "oci/sys/atomic_file.h"
 #include "oci/sys/fs.h"
 

@@ -6,6 +6,7 @@
 
 #include "absl/strings/numbers.h"
 #include "oci/cli/command.h"
+#include "oci/spec_json.h"
 #include "oci/sys/atomic_file.h"
 #include "oci/sys/status.h"
 
@@ -46,7 +47,7 @@ absl::StatusOr<cgroup::Resources> FromFile(const std::string& path) {
   }
   nlohmann::json j = nlohmann::json::parse(text, nullptr, /*allow_exceptions=*/false);
   if (j.is_discarded()) return absl::InvalidArgumentError("--resources: " + path + " is not JSON");
-  return cgroup::ResourcesFromJson(j);
+  return ResourcesFromJson(j);
 }
 
 using R = cgroup::Resources;

@@ -38,9 +38,9 @@ absl::Status SetupMounts(const InitConfig& c) {
   for (const MountStep& m : c.mounts) RETURN_IF_ERROR(DoMount(root.get(), m, c.ns.any_user));
   std::vector<Device> devices;
   if (c.setup_dev) devices = DefaultDevices();
-  if (c.spec->linux_spec) {
-    devices.insert(devices.end(), c.spec->linux_spec->devices.begin(),
-                   c.spec->linux_spec->devices.end());
+  if (c.spec->linux_spec && c.spec->linux_spec->devices) {
+    const std::vector<Device>& listed = *c.spec->linux_spec->devices;
+    devices.insert(devices.end(), listed.begin(), listed.end());
   }
   RETURN_IF_ERROR(CreateDevices(root.get(), devices, c.ns.any_user));
   if (c.setup_dev) RETURN_IF_ERROR(CreateDevLinks(root.get()));
@@ -76,8 +76,8 @@ absl::Status FinishRoot(const InitConfig& c) {
   if (c.spec->linux_spec) {
     const Linux& l = *c.spec->linux_spec;
     RETURN_IF_ERROR(ApplySysctls(l.sysctl));
-    RETURN_IF_ERROR(MaskPaths(l.masked_paths));
-    RETURN_IF_ERROR(ReadonlyPaths(l.readonly_paths, c.ns.any_user));
+    if (l.masked_paths) RETURN_IF_ERROR(MaskPaths(*l.masked_paths));
+    if (l.readonly_paths) RETURN_IF_ERROR(ReadonlyPaths(*l.readonly_paths, c.ns.any_user));
   }
   if (c.spec->root.readonly) RETURN_IF_ERROR(ReadonlyRoot(c.ns.any_user));
   return absl::OkStatus();

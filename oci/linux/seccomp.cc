@@ -101,7 +101,7 @@ absl::Status AddRule(scmp_filter_ctx ctx, const SeccompSyscall& sc, const std::s
   std::vector<scmp_arg_cmp> cmps;
   for (const SeccompArg& a : sc.args) {
     ASSIGN_OR_RETURN(scmp_compare op, SeccompOp(a.op));
-    cmps.push_back(scmp_arg_cmp{a.index, op, a.value, a.value_two});
+    cmps.push_back(scmp_arg_cmp{a.index, op, a.value, a.value_two.value_or(0)});
   }
   int rc = seccomp_rule_add_array(ctx, action, nr, cmps.size(), cmps.data());
   if (rc == -EINVAL && cmps.size() > 1) {

@@ -7,9 +7,9 @@
 
 namespace cricket::pod::spec {
 
-nlohmann::json Annotations(const Inputs& in) {
-  nlohmann::json a = nlohmann::json::object();
-  for (const auto& [k, v] : in.config->annotations()) a[k] = v;
+std::map<std::string, std::string> Annotations(const Inputs& in) {
+  std::map<std::string, std::string> a(in.config->annotations().begin(),
+                                       in.config->annotations().end());
   a["io.kubernetes.cri.container-type"] = "container";
   a["io.kubernetes.cri.container-name"] = in.config->metadata().name();
   a["io.kubernetes.cri.sandbox-id"] = in.sandbox.id;
@@ -23,11 +23,12 @@ nlohmann::json Annotations(const Inputs& in) {
 absl::StatusOr<Output> Build(const Inputs& in) {
   if (in.config == nullptr) return absl::InvalidArgumentError("no container config");
   Output out;
-  out.spec = {{"ociVersion", "1.1.0"}, {"linux", nlohmann::json::object()}};
+  out.spec.oci_version = "1.1.0";
+  out.spec.linux_spec.emplace();
   for (auto step : {ApplyProcess, ApplySecurity, ApplyMounts, ApplyNamespaces, ApplyResources}) {
     RETURN_IF_ERROR(sys::Annotate(step(in, out), "container %s", in.config->metadata().name()));
   }
-  out.spec["annotations"] = Annotations(in);
+  out.spec.annotations = Annotations(in);
   return out;
 }
 

@@ -10,6 +10,6 @@ namespace cricket::pod::spec {
 absl::StatusOr<Output> Build(const Inputs& in);
 
 // The annotations the peers set, so tools that read them work on cricket too.
-nlohmann::json Annotations(const Inputs& in);
+std::map<std::string, std::string> Annotations(const Inputs& in);
 
 }  // namespace cricket::pod::spec

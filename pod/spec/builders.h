@@ -3,6 +3,7 @@
 #pragma once
 
 #include "absl/status/status.h"
+#include "oci/spec.h"
 #include "pod/spec/inputs.h"
 
 namespace cricket::pod::spec {
@@ -13,11 +14,23 @@ absl::Status ApplyMounts(const Inputs& in, Output& out);      // default, pod fi
 absl::Status ApplyNamespaces(const Inputs& in, Output& out);  // pod / node / container / target
 absl::Status ApplyResources(const Inputs& in, Output& out);   // cgroup path and limits
 
+// The parts of the spec a step edits, made when an earlier step has not.
+inline oci::Process& ProcessOf(Output& out) {
+  return out.spec.process ? *out.spec.process : out.spec.process.emplace();
+}
+inline oci::Linux& LinuxOf(Output& out) {
+  return out.spec.linux_spec ? *out.spec.linux_spec : out.spec.linux_spec.emplace();
+}
+inline oci::cgroup::Resources& ResourcesOf(Output& out) {
+  oci::Linux& l = LinuxOf(out);
+  return l.resources ? *l.resources : l.resources.emplace();
+}
+
 // Every capability the kernel knows, "CAP_" form (for privileged and "ALL").
 const std::vector<std::string>& AllCapabilities();
 
-// The built-in RuntimeDefault seccomp profile (an OCI linux.seccomp object)
-// for the given effective capability set.
-nlohmann::json DefaultSeccompProfile(const std::vector<std::string>& caps);
+// The built-in RuntimeDefault seccomp profile for the given effective
+// capability set.
+oci::Seccomp DefaultSeccompProfile(const std::vector<std::string>& caps);
 
 }  // namespace cricket::pod::spec

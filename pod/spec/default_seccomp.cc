@@ -107,44 +107,42 @@ const CapGroup kByCap[] = {
 
 // clone(2) flags that make new namespaces.
 constexpr uint64_t kCloneNamespaceFlags = 0x7E020000;
-constexpr int kAfVsock = 40;
-constexpr int kEnosys = 38;
-constexpr int kEperm = 1;
+constexpr uint64_t kAfVsock = 40;
+constexpr uint32_t kEnosys = 38;
+constexpr uint32_t kEperm = 1;
 
 bool Has(const std::vector<std::string>& caps, const std::string& cap) {
   return std::find(caps.begin(), caps.end(), cap) != caps.end();
 }
 
-nlohmann::json Allow(std::vector<std::string> names) {
-  return {{"names", std::move(names)}, {"action", "SCMP_ACT_ALLOW"}};
+oci::SeccompSyscall Allow(std::vector<std::string> names, std::vector<oci::SeccompArg> args = {}) {
+  return {.names = std::move(names), .action = "SCMP_ACT_ALLOW", .args = std::move(args)};
+}
+
+oci::SeccompSyscall Deny(std::vector<std::string> names, uint32_t err) {
+  return {.names = std::move(names), .action = "SCMP_ACT_ERRNO", .errno_ret = err};
 }
 
 }  // namespace
 
-nlohmann::json DefaultSeccompProfile(const std::vector<std::string>& caps) {
-  nlohmann::json rules = nlohmann::json::array();
+oci::Seccomp DefaultSeccompProfile(const std::vector<std::string>& caps) {
+  std::vector<oci::SeccompSyscall> rules;
   std::vector<std::string> always(std::begin(kAlways), std::end(kAlways));
   always.insert(always.end(), std::begin(kAlways32), std::end(kAlways32));
   rules.push_back(Allow(std::move(always)));
   // personality: only the harmless personas.
   for (uint64_t persona : {0x0ULL, 0x8ULL, 0x20000ULL, 0x20008ULL, 0xffffffffULL}) {
-    nlohmann::json r = Allow({"personality"});
-    r["args"] = {{{"index", 0}, {"value", persona}, {"op", "SCMP_CMP_EQ"}}};
-    rules.push_back(r);
+    rules.push_back(Allow({"personality"}, {{.index = 0, .value = persona, .op = "SCMP_CMP_EQ"}}));
   }
-  nlohmann::json sock = Allow({"socket"});
-  sock["args"] = {{{"index", 0}, {"value", kAfVsock}, {"op", "SCMP_CMP_NE"}}};
-  rules.push_back(sock);
+  rules.push_back(Allow({"socket"}, {{.index = 0, .value = kAfVsock, .op = "SCMP_CMP_NE"}}));
   bool sys_admin = Has(caps, "CAP_SYS_ADMIN");
   if (!sys_admin) {
-    nlohmann::json clone = Allow({"clone"});
-    clone["args"] = {{{"index", 0},
-                      {"value", kCloneNamespaceFlags},
-                      {"valueTwo", 0},
-                      {"op", "SCMP_CMP_MASKED_EQ"}}};
-    rules.push_back(clone);
+    rules.push_back(Allow({"clone"}, {{.index = 0,
+                                       .value = kCloneNamespaceFlags,
+                                       .value_two = 0,
+                                       .op = "SCMP_CMP_MASKED_EQ"}}));
     // clone3 hides its flags in memory seccomp can't read: ENOSYS makes libc fall back to clone.
-    rules.push_back({{"names", {"clone3"}}, {"action", "SCMP_ACT_ERRNO"}, {"errnoRet", kEnosys}});
+    rules.push_back(Deny({"clone3"}, kEnosys));
   }
   for (const auto& g : kByCap) {
     if (Has(caps, g.cap)) rules.push_back(Allow(std::vector<std::string>(g.syscalls.begin(), g.syscalls.end())));
@@ -153,22 +151,18 @@ nlohmann::json DefaultSeccompProfile(const std::vector<std::string>& caps) {
   // default: they are known to the profile, so they stay EPERM and never
   // fall under the ENOSYS of syscalls newer than it.
   std::set<std::string> named;
-  for (const auto& r : rules) {
-    for (const auto& n : r["names"]) named.insert(n.get<std::string>());
-  }
+  for (const auto& r : rules) named.insert(r.names.begin(), r.names.end());
   std::set<std::string> denied;
   for (const auto& g : kByCap) {
     for (const char* n : g.syscalls) {
       if (!named.count(n)) denied.insert(n);
     }
   }
-  if (!denied.empty()) {
-    rules.push_back({{"names", denied}, {"action", "SCMP_ACT_ERRNO"}, {"errnoRet", kEperm}});
-  }
-  return {{"defaultAction", "SCMP_ACT_ERRNO"},
-          {"defaultErrnoRet", kEperm},
-          {"architectures", {"SCMP_ARCH_X86_64", "SCMP_ARCH_X86", "SCMP_ARCH_X32"}},
-          {"syscalls", rules}};
+  if (!denied.empty()) rules.push_back(Deny({denied.begin(), denied.end()}, kEperm));
+  return {.default_action = "SCMP_ACT_ERRNO",
+          .default_errno_ret = kEperm,
+          .architectures = {"SCMP_ARCH_X86_64", "SCMP_ARCH_X86", "SCMP_ARCH_X32"},
+          .syscalls = std::move(rules)};
 }
 
 }  // namespace cricket::pod::spec

@@ -10,10 +10,9 @@
 #include <string>
 #include <vector>
 
-#include <nlohmann/json.hpp>
-
 #include "absl/status/statusor.h"
 #include "cri/api/api.h"
+#include "oci/spec.h"
 
 namespace cricket::pod::spec {
 
@@ -89,7 +88,7 @@ struct Inputs {
 };
 
 struct Output {
-  nlohmann::json spec;                      // OCI config.json
+  oci::Spec spec;                           // written as the bundle's config.json
   std::vector<std::string> host_dirs;       // bind sources the caller must create
   std::vector<std::string> warnings;        // accepted but not enforced (AppArmor, SELinux)
 };

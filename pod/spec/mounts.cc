@@ -11,14 +11,15 @@
 namespace cricket::pod::spec {
 namespace {
 
+using oci::cgroup::DeviceRule;
 using runtime::v1::MountPropagation;
 
-nlohmann::json M(const std::string& dest, const std::string& type, const std::string& src,
-                 std::vector<std::string> opts) {
-  return {{"destination", dest}, {"type", type}, {"source", src}, {"options", std::move(opts)}};
+oci::Mount M(const std::string& dest, const std::string& type, const std::string& src,
+             std::vector<std::string> opts) {
+  return oci::Mount{.destination = dest, .type = type, .source = src, .options = std::move(opts)};
 }
 
-std::vector<nlohmann::json> DefaultMounts(bool privileged) {
+std::vector<oci::Mount> DefaultMounts(bool privileged) {
   return {
       M("/proc", "proc", "proc", {"nosuid", "noexec", "nodev"}),
       M("/dev", "tmpfs", "tmpfs", {"nosuid", "strictatime", "mode=755", "size=65536k"}),
@@ -40,7 +41,7 @@ size_t Depth(const std::string& p) {
   return n;
 }
 
-absl::StatusOr<nlohmann::json> CriMount(const runtime::v1::Mount& m) {
+absl::StatusOr<oci::Mount> CriMount(const runtime::v1::Mount& m) {
   if (m.container_path().empty() || m.container_path()[0] != '/') {
     return absl::InvalidArgumentError(absl::StrCat("mount container_path \"", m.container_path(),
                                                    "\" must be an absolute path"));
@@ -74,22 +75,23 @@ absl::StatusOr<nlohmann::json> CriMount(const runtime::v1::Mount& m) {
   return M(m.container_path(), "bind", m.host_path(), opts);
 }
 
-nlohmann::json Device(const std::string& path, const DeviceInfo& d, const std::string& perms) {
-  nlohmann::json dev = {{"path", path}, {"type", std::string(1, d.type)}, {"major", d.major},
-                        {"minor", d.minor}, {"fileMode", d.file_mode}, {"uid", d.uid}, {"gid", d.gid}};
-  nlohmann::json rule = {{"allow", true}, {"type", std::string(1, d.type)}, {"major", d.major},
-                         {"minor", d.minor}, {"access", perms.empty() ? "rwm" : perms}};
-  return {{"device", dev}, {"rule", rule}};
+oci::Device Device(const std::string& path, const DeviceInfo& d) {
+  return oci::Device{.type = std::string(1, d.type), .path = path, .major = d.major,
+                     .minor = d.minor, .file_mode = d.file_mode, .uid = d.uid, .gid = d.gid};
+}
+
+DeviceRule Allow(const DeviceInfo& d, const std::string& perms) {
+  return DeviceRule{.allow = true, .type = std::string(1, d.type), .major = d.major,
+                    .minor = d.minor, .access = perms.empty() ? "rwm" : perms};
 }
 
 absl::Status ApplyDevices(const Inputs& in, Output& out) {
-  nlohmann::json devices = nlohmann::json::array();
-  nlohmann::json rules = nlohmann::json::array();
-  rules.push_back({{"allow", false}, {"access", "rwm"}});
+  std::vector<oci::Device> devices;
+  std::vector<DeviceRule> rules = {DeviceRule{.allow = false, .access = "rwm"}};
   if (in.config->linux().security_context().privileged()) {
-    rules = nlohmann::json::array({{{"allow", true}, {"access", "rwm"}}});
+    rules = {DeviceRule{.allow = true, .access = "rwm"}};
     if (in.host.all_devices) {
-      for (const auto& [path, d] : in.host.all_devices()) devices.push_back(Device(path, d, "")["device"]);
+      for (const auto& [path, d] : in.host.all_devices()) devices.push_back(Device(path, d));
     }
   }
   for (const auto& d : in.config->devices()) {
@@ -100,12 +102,11 @@ absl::Status ApplyDevices(const Inputs& in, Output& out) {
                           absl::StrCat("device ", d.host_path(), ": ", info.status().message()));
     }
     std::string dest = d.container_path().empty() ? d.host_path() : d.container_path();
-    auto both = Device(dest, *info, d.permissions());
-    devices.push_back(both["device"]);
-    rules.push_back(both["rule"]);
+    devices.push_back(Device(dest, *info));
+    rules.push_back(Allow(*info, d.permissions()));
   }
-  out.spec["linux"]["devices"] = devices;
-  out.spec["linux"]["resources"]["devices"] = rules;
+  LinuxOf(out).devices = std::move(devices);
+  ResourcesOf(out).devices = std::move(rules);
   return absl::OkStatus();
 }
 
@@ -114,7 +115,7 @@ absl::Status ApplyDevices(const Inputs& in, Output& out) {
 absl::Status ApplyMounts(const Inputs& in, Output& out) {
   const auto& c = *in.config;
   bool privileged = c.linux().security_context().privileged();
-  std::vector<nlohmann::json> cri;
+  std::vector<oci::Mount> cri;
   std::set<std::string> taken;
   for (const auto& m : c.mounts()) {
     auto j = CriMount(m);
@@ -123,12 +124,12 @@ absl::Status ApplyMounts(const Inputs& in, Output& out) {
     cri.push_back(*j);
     out.host_dirs.push_back(m.host_path());
   }
-  std::stable_sort(cri.begin(), cri.end(), [](const nlohmann::json& a, const nlohmann::json& b) {
-    return Depth(a["destination"]) < Depth(b["destination"]);
+  std::stable_sort(cri.begin(), cri.end(), [](const oci::Mount& a, const oci::Mount& b) {
+    return Depth(a.destination) < Depth(b.destination);
   });
-  nlohmann::json mounts = nlohmann::json::array();
+  std::vector<oci::Mount> mounts;
   for (auto& m : DefaultMounts(privileged)) {
-    if (!taken.count(m["destination"])) mounts.push_back(m);
+    if (!taken.count(m.destination)) mounts.push_back(std::move(m));
   }
   const auto& sb = in.sandbox;
   // The pod's files, unless the kubelet mounts its own (it does for /etc/hosts).
@@ -147,7 +148,7 @@ absl::Status ApplyMounts(const Inputs& in, Output& out) {
                        {"nosuid", "noexec", "nodev", "mode=1777", "size=65536k"}));
   }
   for (auto& m : cri) mounts.push_back(std::move(m));
-  out.spec["mounts"] = mounts;
+  out.spec.mounts = std::move(mounts);
   return ApplyDevices(in, out);
 }
 

@@ -9,10 +9,8 @@ namespace {
 
 using runtime::v1::NamespaceMode;
 
-nlohmann::json Ns(const std::string& type, const std::string& path = "") {
-  nlohmann::json j = {{"type", type}};
-  if (!path.empty()) j["path"] = path;
-  return j;
+oci::Namespace Ns(const std::string& type, const std::string& path = "") {
+  return oci::Namespace{.type = type, .path = path};
 }
 
 }  // namespace
@@ -20,7 +18,7 @@ nlohmann::json Ns(const std::string& type, const std::string& path = "") {
 absl::Status ApplyNamespaces(const Inputs& in, Output& out) {
   const auto& opts = in.config->linux().security_context().namespace_options();
   const auto& sb = in.sandbox;
-  nlohmann::json ns = nlohmann::json::array({Ns("mount")});
+  std::vector<oci::Namespace> ns = {Ns("mount")};
   // The pod's host network or IPC governs whatever the container's own
   // options say: crictl and the kubelet leave those at POD for such pods.
   const bool host_net = sb.host_network || opts.network() == NamespaceMode::NODE;
@@ -59,8 +57,9 @@ absl::Status ApplyNamespaces(const Inputs& in, Output& out) {
     return absl::UnimplementedError("user namespaces for pods are not supported yet");
   }
   ns.push_back(Ns("cgroup"));
-  out.spec["linux"]["namespaces"] = ns;
-  if (!in.sandbox.sysctls.empty()) out.spec["linux"]["sysctl"] = in.sandbox.sysctls;
+  oci::Linux& l = LinuxOf(out);
+  l.namespaces = std::move(ns);
+  if (!in.sandbox.sysctls.empty()) l.sysctl = in.sandbox.sysctls;
   return absl::OkStatus();
 }
 

@@ -1,9 +1,12 @@
 // The process: command (CRI command/args over the image's entrypoint/cmd as
 // the kubelet defines), environment, working dir, user, terminal, rlimits.
-#include <set>
+#include <sys/resource.h>
+
+#include <utility>
 
 #include "absl/strings/ascii.h"
 #include "absl/strings/str_cat.h"
+#include "oci/sys/status.h"
 #include "pod/spec/builders.h"
 #include "pod/spec/users.h"
 
@@ -42,6 +45,20 @@ void SetEnv(std::vector<std::string>& env, const std::string& kv) {
   env.push_back(kv);
 }
 
+// A node default ulimit; -1 (the config's "unlimited") is RLIM_INFINITY.
+absl::StatusOr<oci::Rlimit> Rlimit(const Defaults::Ulimit& u) {
+  oci::Rlimit r;
+  r.type = "RLIMIT_" + absl::AsciiStrToUpper(u.name);
+  for (auto [from, to] : {std::pair{u.soft, &r.soft}, std::pair{u.hard, &r.hard}}) {
+    if (from < -1) {
+      return absl::InvalidArgumentError(absl::StrCat("ulimit ", u.name, ": ", from,
+                                                     " is neither a limit nor -1 (unlimited)"));
+    }
+    *to = from == -1 ? RLIM_INFINITY : static_cast<uint64_t>(from);
+  }
+  return r;
+}
+
 bool HasEnv(const std::vector<std::string>& env, const std::string& key) {
   for (const auto& e : env) {
     if (e.substr(0, e.find('=')) == key) return true;
@@ -69,20 +86,19 @@ absl::Status ApplyProcess(const Inputs& in, Output& out) {
   if (c.tty() && !HasEnv(env, "TERM")) env.push_back("TERM=xterm");
   if (!HasEnv(env, "HOME")) env.push_back("HOME=" + user->home);
 
-  nlohmann::json p;
-  p["terminal"] = c.tty();
-  p["args"] = argv;
-  p["env"] = env;
+  oci::Process p;
+  p.terminal = c.tty();
+  p.args = std::move(argv);
+  p.env = std::move(env);
   std::string cwd = !c.working_dir().empty() ? c.working_dir() : in.image.working_dir;
-  p["cwd"] = cwd.empty() ? "/" : cwd;
-  p["user"] = {{"uid", user->uid}, {"gid", user->gid}};
-  if (!user->additional_gids.empty()) p["user"]["additionalGids"] = user->additional_gids;
-  nlohmann::json rl = nlohmann::json::array();
+  p.cwd = cwd.empty() ? "/" : cwd;
+  p.user.uid = user->uid;
+  p.user.gid = user->gid;
+  p.user.additional_gids = user->additional_gids;
   for (const auto& u : in.defaults.ulimits) {
-    rl.push_back({{"type", "RLIMIT_" + absl::AsciiStrToUpper(u.name)}, {"soft", u.soft},
-                  {"hard", u.hard}});
+    ASSIGN_OR_RETURN(oci::Rlimit r, Rlimit(u));
+    p.rlimits.push_back(std::move(r));
   }
-  if (!rl.empty()) p["rlimits"] = rl;
   const auto& res = c.linux().resources();
   if (res.oom_score_adj() != 0 || in.defaults.min_oom_score_adj) {
     int64_t adj = res.oom_score_adj();
@@ -92,9 +108,12 @@ absl::Status ApplyProcess(const Inputs& in, Output& out) {
                                           ": the runtime lacks CAP_SYS_RESOURCE"));
       adj = *in.defaults.min_oom_score_adj;
     }
-    p["oomScoreAdj"] = adj;
+    if (!std::in_range<int>(adj)) {
+      return absl::InvalidArgumentError(absl::StrCat("oom_score_adj ", adj, " is out of range"));
+    }
+    p.oom_score_adj = static_cast<int>(adj);
   }
-  out.spec["process"] = std::move(p);
+  out.spec.process = std::move(p);
   return absl::OkStatus();
 }
 

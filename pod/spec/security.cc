@@ -8,6 +8,7 @@
 #include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
 #include "cri/api/proc_mount.h"
+#include "oci/spec_json.h"
 #include "oci/sys/capability_names.h"
 #include "oci/sys/status.h"
 #include "pod/spec/builders.h"
@@ -126,33 +127,29 @@ absl::Status SeccompFromProfile(const SecurityProfile& sp, std::string* type, st
   return absl::OkStatus();
 }
 
-// The profile the request asks for: empty result means unconfined.
-absl::StatusOr<nlohmann::json> Seccomp(const Inputs& in, const std::vector<std::string>& caps) {
+// The profile the request asks for: nullopt means unconfined.
+absl::StatusOr<std::optional<oci::Seccomp>> SeccompProfile(const Inputs& in,
+                                                           const std::vector<std::string>& caps) {
   const auto& sc = in.config->linux().security_context();
   std::string type, path;
   RETURN_IF_ERROR(sc.has_seccomp() ? SeccompFromProfile(sc.seccomp(), &type, &path)
                                    : SeccompFromPath(sc.seccomp_profile_path(), &type, &path));
   if (sc.privileged() && type != "localhost") type = "unconfined";
-  if (type == "unconfined") return nlohmann::json();
+  if (type == "unconfined") return std::nullopt;
   if (type == "default" && in.default_seccomp_path.empty()) return DefaultSeccompProfile(caps);
   if (type == "default") path = in.default_seccomp_path;
   if (!in.host.read_file) return absl::InternalError("no file reader for seccomp profiles");
   auto text = in.host.read_file(path);
   if (!text.ok()) return absl::Status(text.status().code(), absl::StrCat("seccomp profile ", path, ": ", text.status().message()));
-  nlohmann::json j = nlohmann::json::parse(*text, nullptr, false);
-  if (j.is_discarded() || !j.is_object()) {
-    return absl::InvalidArgumentError(absl::StrCat("seccomp profile ", path, " is not a JSON object"));
-  }
-  return j;
+  return oci::ParseSeccompProfile(*text, path);
 }
 
 // The lists as the kubelet sent them: empty ones are procMount Unmasked
 // (cri/api/proc_mount.h), honoured rather than replaced by defaults.
 void ApplyProcMount(const runtime::v1::LinuxContainerSecurityContext& sc, Output& out) {
-  out.spec["linux"]["maskedPaths"] =
-      std::vector<std::string>(sc.masked_paths().begin(), sc.masked_paths().end());
-  out.spec["linux"]["readonlyPaths"] =
-      std::vector<std::string>(sc.readonly_paths().begin(), sc.readonly_paths().end());
+  oci::Linux& l = LinuxOf(out);
+  l.masked_paths.emplace(sc.masked_paths().begin(), sc.masked_paths().end());
+  l.readonly_paths.emplace(sc.readonly_paths().begin(), sc.readonly_paths().end());
   if (cri_api::IsUnmaskedProcMount(sc)) {
     out.warnings.push_back(
         "procMount Unmasked: masked_paths and readonly_paths are empty, so /proc and /sys "
@@ -172,18 +169,20 @@ absl::Status ApplySecurity(const Inputs& in, Output& out) {
   const auto& sc = in.config->linux().security_context();
   auto caps = Capabilities(in);
   if (!caps.ok()) return caps.status();
-  auto& p = out.spec["process"];
+  oci::Process& p = ProcessOf(out);
   std::vector<std::string> ambient;
   for (const auto& a : sc.capabilities().add_ambient_capabilities()) ambient.push_back(CapName(a));
   // Inheritable stays empty (the peers' fix for CVE-2022-24769).
-  p["capabilities"] = {{"bounding", *caps}, {"effective", *caps}, {"permitted", *caps},
-                       {"inheritable", nlohmann::json::array()}, {"ambient", ambient}};
-  p["noNewPrivileges"] = sc.no_new_privs();
-  auto seccomp = Seccomp(in, *caps);
-  if (!seccomp.ok()) return seccomp.status();
-  if (!seccomp->is_null()) out.spec["linux"]["seccomp"] = *seccomp;
+  p.capabilities = oci::Capabilities{.bounding = *caps,
+                                     .effective = *caps,
+                                     .inheritable = {},
+                                     .permitted = *caps,
+                                     .ambient = std::move(ambient)};
+  p.no_new_privileges = sc.no_new_privs();
+  ASSIGN_OR_RETURN(std::optional<oci::Seccomp> seccomp, SeccompProfile(in, *caps));
+  if (seccomp) LinuxOf(out).seccomp = std::move(*seccomp);
   if (!sc.privileged()) ApplyProcMount(sc, out);
-  out.spec["root"] = {{"path", in.rootfs}, {"readonly", sc.readonly_rootfs()}};
+  out.spec.root = oci::Root{.path = in.rootfs, .readonly = sc.readonly_rootfs()};
   bool apparmor = (sc.has_apparmor() && sc.apparmor().profile_type() != SecurityProfile::Unconfined) ||
                   (!sc.apparmor_profile().empty() && sc.apparmor_profile() != "unconfined");
   if (apparmor) out.warnings.push_back("AppArmor profile accepted but not enforced by cricket");

@@ -22,6 +22,7 @@
 #include "oci/cgroup/detect.h"
 #include "oci/cgroup/manager.h"
 #include "oci/cgroup/systemd.h"
+#include "oci/spec_json.h"
 #include "oci/sys/atomic_file.h"
 #include "oci/sys/child_process.h"
 #include "oci/sys/fs.h"

@@ -6,6 +6,7 @@
 #include <unistd.h>
 
 #include "gtest/gtest.h"
+#include "oci/spec_json.h"
 #include "pod/spec/builders.h"
 #include "tests/fixtures/partners.h"
 #include "tests/fixtures/rootfs_builder.h"
@@ -25,7 +26,7 @@ class SeccompDefaultTest : public OciCliTest {
       caps.push_back(c.get<std::string>());
     }
     caps.insert(caps.end(), extra_caps.begin(), extra_caps.end());
-    return pod::spec::DefaultSeccompProfile(caps);
+    return oci::SeccompToJson(pod::spec::DefaultSeccompProfile(caps));
   }
   void UseProfile(const json& p) { bundle_->config()["linux"]["seccomp"] = p; }
 };

@@ -233,7 +233,7 @@ TEST_F(EngineTest, BindMountsFlagsAndSpecDevices) {
   s.mounts.push_back({"/one", "bind", host->Sub("file"), {"bind"}});
   s.mounts.push_back({"/rw", "tmpfs", "tmpfs", {"size=1m"}});
   s.mounts.push_back({"/rro", "bind", host->path(), {"rbind", "rro"}});
-  s.linux_spec->devices.push_back(Device{"c", "/dev/mynull", 1, 3, 0666u, 0u, 0u});
+  s.linux_spec->devices.emplace().push_back(Device{"c", "/dev/mynull", 1, 3, 0666u, 0u, 0u});
   // The devices cgroup must allow it too (the spec's rules come from the user).
   cgroup::DeviceRule allow;
   allow.allow = true;

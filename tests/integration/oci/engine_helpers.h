@@ -15,6 +15,7 @@
 #include "gtest/gtest.h"
 #include "oci/runtime.h"
 #include "oci/spec.h"
+#include "oci/spec_json.h"
 #include "oci/sys/atomic_file.h"
 #include "oci/sys/fs.h"
 #include "oci/sys/temp_dir.h"

@@ -21,6 +21,7 @@
 #include "gtest/gtest.h"
 #include "oci/runtime.h"
 #include "oci/spec.h"
+#include "oci/spec_json.h"
 #include "oci/state_dir.h"
 #include "oci/sys/atomic_file.h"
 #include "oci/sys/child_process.h"

@@ -2,7 +2,10 @@
 // v2, checked against tables (no kernel involved).
 #include <gtest/gtest.h>
 
+#include <nlohmann/json.hpp>
+
 #include "oci/cgroup/plan.h"
+#include "oci/spec_json.h"
 
 namespace cricket::oci::cgroup {
 namespace {

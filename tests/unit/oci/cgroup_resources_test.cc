@@ -2,7 +2,10 @@
 // that name the JSON path.
 #include <gtest/gtest.h>
 
+#include <nlohmann/json.hpp>
+
 #include "oci/cgroup/resources.h"
+#include "oci/spec_json.h"
 
 namespace cricket::oci::cgroup {
 namespace {

@@ -1,7 +1,10 @@
 // config.json parsing: round trips, defaults, and errors that name the JSON path.
 #include "oci/spec.h"
 
+#include <nlohmann/json.hpp>
+
 #include "gtest/gtest.h"
+#include "oci/spec_json.h"
 
 namespace cricket::oci {
 namespace {
@@ -109,6 +112,56 @@ TEST(SpecTest, DefaultSpecRoundTrips) {
   EXPECT_EQ(j["root"]["path"], "rootfs");
   EXPECT_EQ(j["linux"]["resources"]["devices"][0]["allow"], false);
   EXPECT_EQ(j["linux"]["maskedPaths"].size(), 10u);
+}
+
+// What the pod layer writes and an external runtime reads comes back as
+// it went: a seccomp profile's keys the model does not know (a Localhost
+// profile in Docker's format), lists set but empty (procMount Unmasked),
+// and an argument's valueTwo only where it was given.
+TEST(SpecTest, WriterKeepsWhatTheReaderWasGiven) {
+  json j = Minimal();
+  j["process"]["noNewPrivileges"] = false;
+  j["root"]["readonly"] = false;
+  j["linux"]["devices"] = json::array();
+  j["linux"]["maskedPaths"] = json::array();
+  j["linux"]["readonlyPaths"] = json::array();
+  j["linux"]["seccomp"] = json::parse(R"({
+    "defaultAction": "SCMP_ACT_ERRNO",
+    "archMap": [{"architecture": "SCMP_ARCH_X86_64", "subArchitectures": ["SCMP_ARCH_X86"]}],
+    "listenerMetadata": "m",
+    "syscalls": [
+      {"names": ["read"], "action": "SCMP_ACT_ALLOW", "comment": "c", "includes": {"caps": ["X"]}},
+      {"names": ["personality"], "action": "SCMP_ACT_ALLOW",
+       "args": [{"index": 0, "value": 8, "op": "SCMP_CMP_EQ"},
+                {"index": 1, "value": 3, "valueTwo": 0, "op": "SCMP_CMP_MASKED_EQ"}]}]})");
+  auto s = SpecFromJson(j);
+  ASSERT_TRUE(s.ok()) << s.status();
+  EXPECT_EQ(s->linux_spec->masked_paths, std::vector<std::string>());
+  EXPECT_FALSE(s->linux_spec->seccomp->syscalls[1].args[0].value_two.has_value());
+  EXPECT_EQ(s->linux_spec->seccomp->extras.count("archMap"), 1u);
+  json out = SpecToJson(*s);
+  EXPECT_EQ(out["linux"]["seccomp"], j["linux"]["seccomp"]);
+  EXPECT_EQ(out["linux"]["devices"], json::array());
+  EXPECT_EQ(out["linux"]["maskedPaths"], json::array());
+  EXPECT_EQ(out["linux"]["readonlyPaths"], json::array());
+  EXPECT_EQ(out["process"]["noNewPrivileges"], false);
+  EXPECT_EQ(out["root"], j["root"]);
+  // Unset lists stay out.
+  s->linux_spec->masked_paths.reset();
+  s->linux_spec->devices.reset();
+  EXPECT_FALSE(SpecToJson(*s)["linux"].contains("maskedPaths"));
+  EXPECT_FALSE(SpecToJson(*s)["linux"].contains("devices"));
+}
+
+TEST(SpecTest, SeccompProfileFileErrorsNameTheFile) {
+  auto s = ParseSeccompProfile(R"({"defaultAction": "SCMP_ACT_LOG", "flags": ["F"]})", "/p.json");
+  ASSERT_TRUE(s.ok()) << s.status();
+  EXPECT_EQ(s->flags, std::vector<std::string>{"F"});
+  s = ParseSeccompProfile(R"({"syscalls": []})", "/p.json");
+  EXPECT_TRUE(absl::IsInvalidArgument(s.status()));
+  EXPECT_EQ(std::string(s.status().message()), "seccomp profile /p.json: defaultAction: is required");
+  s = ParseSeccompProfile("garbage", "/p.json");
+  EXPECT_EQ(std::string(s.status().message()), "seccomp profile /p.json is not a JSON object");
 }
 
 TEST(SpecTest, RootlessDefaultHasUserNamespaceAndMaps) {

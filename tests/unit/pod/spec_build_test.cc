@@ -1,9 +1,14 @@
 // The OCI spec built from CRI requests: table-style cases per concern.
 #include "pod/spec/build.h"
 
+#include <sys/resource.h>
+
 #include <gtest/gtest.h>
 
+#include <nlohmann/json.hpp>
+
 #include "cri/api/proc_mount.h"
+#include "oci/spec_json.h"
 #include "pod/spec/builders.h"
 #include "pod/spec/users.h"
 
@@ -13,6 +18,9 @@ namespace {
 using runtime::v1::ContainerConfig;
 using runtime::v1::NamespaceMode;
 using runtime::v1::SecurityProfile;
+using Strings = std::vector<std::string>;
+
+const oci::Capabilities& Caps(const Output& out) { return *out.spec.process->capabilities; }
 
 constexpr char kPasswd[] =
     "root:x:0:0:root:/root:/bin/sh\ntester:x:1000:1000:t:/home/tester:/bin/sh\n";
@@ -64,7 +72,7 @@ TEST(SpecCommandTest, KubeletRules) {
     for (const auto& s : c.args) f.config.add_args(s);
     auto out = f.Build();
     ASSERT_TRUE(out.ok()) << out.status();
-    EXPECT_EQ(out->spec["process"]["args"], c.want);
+    EXPECT_EQ(out->spec.process->args, c.want);
   }
   Fixture empty;
   empty.in.image.entrypoint.clear();
@@ -82,14 +90,37 @@ TEST(SpecProcessTest, EnvCwdAndTty) {
   f.config.set_tty(true);
   auto out = f.Build();
   ASSERT_TRUE(out.ok()) << out.status();
-  auto env = out->spec["process"]["env"].get<std::vector<std::string>>();
+  const Strings& env = out->spec.process->env;
   EXPECT_EQ(env[0], "PATH=/img/bin");
   EXPECT_NE(std::find(env.begin(), env.end(), "A=cri"), env.end());
   EXPECT_EQ(std::find(env.begin(), env.end(), "A=image"), env.end());
   EXPECT_NE(std::find(env.begin(), env.end(), "HOSTNAME=web-0"), env.end());
   EXPECT_NE(std::find(env.begin(), env.end(), "TERM=xterm"), env.end());
-  EXPECT_EQ(out->spec["process"]["cwd"], "/srv");
-  EXPECT_TRUE(out->spec["process"]["terminal"]);
+  EXPECT_EQ(out->spec.process->cwd, "/srv");
+  EXPECT_TRUE(out->spec.process->terminal);
+}
+
+// The node's ulimits: -1 is the config's "unlimited" (RLIM_INFINITY in
+// the spec, which is unsigned); anything lower is refused.
+TEST(SpecProcessTest, UlimitsAndUnlimited) {
+  Fixture f;
+  f.in.defaults.ulimits = {{"nofile", 1024, 4096}, {"core", -1, -1}};
+  auto out = f.Build();
+  ASSERT_TRUE(out.ok()) << out.status();
+  const auto& rl = out->spec.process->rlimits;
+  ASSERT_EQ(rl.size(), 2u);
+  EXPECT_EQ(rl[0].type, "RLIMIT_NOFILE");
+  EXPECT_EQ(rl[0].soft, 1024u);
+  EXPECT_EQ(rl[0].hard, 4096u);
+  EXPECT_EQ(rl[1].type, "RLIMIT_CORE");
+  EXPECT_EQ(rl[1].soft, RLIM_INFINITY);
+  EXPECT_EQ(rl[1].hard, RLIM_INFINITY);
+  // What the engine reads back from config.json.
+  auto read = oci::ParseSpec(oci::SpecToText(out->spec));
+  ASSERT_TRUE(read.ok()) << read.status();
+  EXPECT_EQ(read->process->rlimits[1].hard, RLIM_INFINITY);
+  f.in.defaults.ulimits = {{"core", -2, 0}};
+  EXPECT_EQ(f.Build().status().code(), absl::StatusCode::kInvalidArgument);
 }
 
 TEST(SpecUserTest, Table) {
@@ -162,12 +193,12 @@ TEST(SpecSecurityTest, CapabilitiesTable) {
     for (const auto& d : c.drop) caps->add_drop_capabilities(d);
     auto out = f.Build();
     ASSERT_TRUE(out.ok()) << out.status();
-    EXPECT_EQ(out->spec["process"]["capabilities"]["bounding"], c.want);
-    EXPECT_TRUE(out->spec["process"]["capabilities"]["inheritable"].empty());
+    EXPECT_EQ(Caps(*out).bounding, c.want);
+    EXPECT_TRUE(Caps(*out).inheritable.empty());
   }
   Fixture all;
   all.config.mutable_linux()->mutable_security_context()->mutable_capabilities()->add_add_capabilities("ALL");
-  EXPECT_EQ(all.Build()->spec["process"]["capabilities"]["bounding"].size(), AllCapabilities().size());
+  EXPECT_EQ(Caps(*all.Build()).bounding.size(), AllCapabilities().size());
   Fixture unknown;
   unknown.config.mutable_linux()->mutable_security_context()->mutable_capabilities()->add_add_capabilities("FLY");
   EXPECT_EQ(unknown.Build().status().code(), absl::StatusCode::kInvalidArgument);
@@ -181,12 +212,12 @@ TEST(SpecSecurityTest, CapabilitiesComeFromWhatTheRuntimeHolds) {
   for (const auto& c : AllCapabilities()) {
     if (c != "CAP_SYS_RESOURCE") held.push_back(c);
   }
-  auto bounding = [](Fixture& f) { return f.Build()->spec["process"]["capabilities"]["bounding"]; };
+  auto bounding = [](Fixture& f) { return Caps(*f.Build()).bounding; };
   Fixture priv;
   priv.in.defaults.available_capabilities = held;
   priv.config.mutable_linux()->mutable_security_context()->set_privileged(true);
   EXPECT_EQ(bounding(priv), held);
-  EXPECT_EQ(priv.Build()->spec["process"]["capabilities"]["permitted"], held);
+  EXPECT_EQ(Caps(*priv.Build()).permitted, held);
 
   Fixture all;
   all.in.defaults.available_capabilities = held;
@@ -220,12 +251,12 @@ TEST(SpecSecurityTest, PrivilegedDropsConfinement) {
   sc->mutable_seccomp()->set_profile_type(SecurityProfile::RuntimeDefault);
   auto out = f.Build();
   ASSERT_TRUE(out.ok()) << out.status();
-  EXPECT_FALSE(out->spec["linux"].contains("seccomp"));
-  EXPECT_FALSE(out->spec["linux"].contains("maskedPaths"));
-  EXPECT_EQ(out->spec["process"]["capabilities"]["bounding"].size(), AllCapabilities().size());
+  EXPECT_FALSE(out->spec.linux_spec->seccomp.has_value());
+  EXPECT_FALSE(out->spec.linux_spec->masked_paths.has_value());
+  EXPECT_EQ(Caps(*out).bounding.size(), AllCapabilities().size());
   bool sys_rw = false;
-  for (const auto& m : out->spec["mounts"]) {
-    if (m["destination"] == "/sys") sys_rw = m["options"].back() == "rw";
+  for (const auto& m : out->spec.mounts) {
+    if (m.destination == "/sys") sys_rw = m.options.back() == "rw";
   }
   EXPECT_TRUE(sys_rw);
 }
@@ -236,14 +267,14 @@ TEST(SpecSecurityTest, SeccompProfiles) {
       SecurityProfile::RuntimeDefault);
   auto out = def.Build();
   ASSERT_TRUE(out.ok());
-  EXPECT_EQ(out->spec["linux"]["seccomp"]["defaultAction"], "SCMP_ACT_ERRNO");
-  EXPECT_TRUE(out->spec["linux"].contains("maskedPaths"));
-  EXPECT_FALSE(out->spec["process"]["noNewPrivileges"]);
+  EXPECT_EQ(out->spec.linux_spec->seccomp->default_action, "SCMP_ACT_ERRNO");
+  EXPECT_TRUE(out->spec.linux_spec->masked_paths.has_value());
+  EXPECT_FALSE(out->spec.process->no_new_privileges);
 
   Fixture unconfined;
   unconfined.config.mutable_linux()->mutable_security_context()->mutable_seccomp()->set_profile_type(
       SecurityProfile::Unconfined);
-  EXPECT_FALSE(unconfined.Build()->spec["linux"].contains("seccomp"));
+  EXPECT_FALSE(unconfined.Build()->spec.linux_spec->seccomp.has_value());
 
   Fixture local;
   auto* sp = local.config.mutable_linux()->mutable_security_context()->mutable_seccomp();
@@ -257,7 +288,7 @@ TEST(SpecSecurityTest, SeccompProfiles) {
   out = local.Build();
   ASSERT_TRUE(out.ok()) << out.status();
   EXPECT_EQ(asked, "/profiles/p.json");
-  EXPECT_EQ(out->spec["linux"]["seccomp"]["defaultAction"], "SCMP_ACT_LOG");
+  EXPECT_EQ(out->spec.linux_spec->seccomp->default_action, "SCMP_ACT_LOG");
   local.in.host.read_file = [](const std::string&) -> absl::StatusOr<std::string> {
     return std::string("garbage");
   };
@@ -279,16 +310,16 @@ TEST(SpecSecurityTest, SeccompProfileFormsAcceptedAndRefused) {
   for (const char* dflt : {"runtime/default", "docker/default"}) {
     auto out = build(dflt);
     ASSERT_TRUE(out.ok()) << dflt << ": " << out.status();
-    EXPECT_EQ(out->spec["linux"]["seccomp"]["defaultAction"], "SCMP_ACT_ERRNO") << dflt;
+    EXPECT_EQ(out->spec.linux_spec->seccomp->default_action, "SCMP_ACT_ERRNO") << dflt;
   }
   for (const char* none : {"", "unconfined"}) {
     auto out = build(none);
     ASSERT_TRUE(out.ok()) << none << ": " << out.status();
-    EXPECT_FALSE(out->spec["linux"].contains("seccomp")) << none;
+    EXPECT_FALSE(out->spec.linux_spec->seccomp.has_value()) << none;
   }
   auto local = build("localhost/profiles/p.json");
   ASSERT_TRUE(local.ok()) << local.status();
-  EXPECT_EQ(local->spec["linux"]["seccomp"]["defaultAction"], "SCMP_ACT_LOG");
+  EXPECT_EQ(local->spec.linux_spec->seccomp->default_action, "SCMP_ACT_LOG");
   for (const char* bad : {"/profiles/p.json", "profiles/p.json", "localhost/", "runtime/defaults"}) {
     auto out = build(bad);
     EXPECT_EQ(out.status().code(), absl::StatusCode::kInvalidArgument) << bad;
@@ -317,13 +348,36 @@ TEST(SpecSecurityTest, SeccompProfileFormsAcceptedAndRefused) {
   EXPECT_NE(stray.status().message().find("localhost_ref"), std::string::npos) << stray.status();
 }
 
+// A Localhost profile reaches config.json with the keys the engine does not
+// read (Docker's format), for runtimes that do; a broken one fails the build
+// naming the file.
+TEST(SpecSecurityTest, LocalhostProfileKeepsItsOwnKeys) {
+  const char* kProfile = R"({"defaultAction": "SCMP_ACT_ERRNO",
+    "archMap": [{"architecture": "SCMP_ARCH_X86_64", "subArchitectures": ["SCMP_ARCH_X86"]}],
+    "syscalls": [{"names": ["read"], "action": "SCMP_ACT_ALLOW", "comment": "io",
+                  "includes": {"caps": ["CAP_SYS_ADMIN"]}}]})";
+  Fixture f;
+  auto* sp = f.config.mutable_linux()->mutable_security_context()->mutable_seccomp();
+  sp->set_profile_type(SecurityProfile::Localhost);
+  sp->set_localhost_ref("/profiles/docker.json");
+  std::string text = kProfile;
+  f.in.host.read_file = [&](const std::string&) -> absl::StatusOr<std::string> { return text; };
+  auto out = f.Build();
+  ASSERT_TRUE(out.ok()) << out.status();
+  nlohmann::json written = oci::SpecToJson(out->spec)["linux"]["seccomp"];
+  EXPECT_EQ(written, nlohmann::json::parse(kProfile));
+  text = R"({"syscalls": [{"names": ["read"]}]})";
+  out = f.Build();
+  EXPECT_EQ(out.status().code(), absl::StatusCode::kInvalidArgument);
+  EXPECT_NE(out.status().message().find("seccomp profile /profiles/docker.json: defaultAction"),
+            std::string::npos) << out.status();
+}
+
 TEST(SpecSecurityTest, DefaultProfileOpensGroupsByCapability) {
-  auto has = [](const nlohmann::json& p, const std::string& sc) {
-    for (const auto& r : p["syscalls"]) {
-      if (r["action"] != "SCMP_ACT_ALLOW" || r.contains("args")) continue;
-      for (const auto& n : r["names"]) {
-        if (n == sc) return true;
-      }
+  auto has = [](const oci::Seccomp& p, const std::string& sc) {
+    for (const auto& r : p.syscalls) {
+      if (r.action != "SCMP_ACT_ALLOW" || !r.args.empty()) continue;
+      if (std::find(r.names.begin(), r.names.end(), sc) != r.names.end()) return true;
     }
     return false;
   };
@@ -354,18 +408,14 @@ TEST(SpecMountsTest, CriMountsOptionsOrderAndOverrides) {
   ASSERT_TRUE(out.ok()) << out.status();
   std::vector<std::string> dests;
   int hosts = 0;
-  for (const auto& m : out->spec["mounts"]) {
-    dests.push_back(m["destination"]);
-    if (m["destination"] == "/etc/hosts") {
+  for (const auto& m : out->spec.mounts) {
+    dests.push_back(m.destination);
+    if (m.destination == "/etc/hosts") {
       hosts++;
-      EXPECT_EQ(m["source"], "/kubelet/hosts");
+      EXPECT_EQ(m.source, "/kubelet/hosts");
     }
-    if (m["destination"] == "/data") {
-      EXPECT_EQ(m["options"], (std::vector<std::string>{"rbind", "rslave", "ro"}));
-    }
-    if (m["destination"] == "/data/sub") {
-      EXPECT_EQ(m["options"], (std::vector<std::string>{"rbind", "rshared", "rw"}));
-    }
+    if (m.destination == "/data") EXPECT_EQ(m.options, (Strings{"rbind", "rslave", "ro"}));
+    if (m.destination == "/data/sub") EXPECT_EQ(m.options, (Strings{"rbind", "rshared", "rw"}));
   }
   EXPECT_EQ(hosts, 1);
   auto pos = [&](const std::string& d) { return std::find(dests.begin(), dests.end(), d) - dests.begin(); };
@@ -391,10 +441,10 @@ TEST(SpecMountsTest, DevicesLookedUpAndAllowed) {
   };
   auto out = f.Build();
   ASSERT_TRUE(out.ok()) << out.status();
-  EXPECT_EQ(out->spec["linux"]["devices"][0]["major"], 10);
-  auto rules = out->spec["linux"]["resources"]["devices"];
-  EXPECT_EQ(rules[0]["allow"], false);
-  EXPECT_EQ(rules[1]["access"], "rw");
+  EXPECT_EQ(out->spec.linux_spec->devices->at(0).major, 10);
+  const auto& rules = out->spec.linux_spec->resources->devices;
+  EXPECT_EQ(rules[0].allow, false);
+  EXPECT_EQ(rules[1].access, "rw");
 }
 
 TEST(SpecNamespacesTest, Table) {
@@ -423,9 +473,8 @@ TEST(SpecNamespacesTest, Table) {
     auto out = f.Build();
     ASSERT_TRUE(out.ok()) << out.status();
     std::vector<std::string> got;
-    for (const auto& n : out->spec["linux"]["namespaces"]) {
-      got.push_back(n.contains("path") ? n["type"].get<std::string>() + "=" + n["path"].get<std::string>()
-                                       : n["type"].get<std::string>());
+    for (const auto& n : out->spec.linux_spec->namespaces) {
+      got.push_back(n.path.empty() ? n.type : n.type + "=" + n.path);
     }
     EXPECT_EQ(got, c.want);
   }
@@ -446,8 +495,9 @@ TEST(SpecNamespacesTest, HostPodGovernsContainerDefaults) {
   o->set_ipc(NamespaceMode::POD);
   auto out = f.Build();
   ASSERT_TRUE(out.ok()) << out.status();
-  EXPECT_EQ(out->spec["linux"]["namespaces"],
-            nlohmann::json::parse(R"([{"type":"mount"},{"type":"pid"},{"type":"cgroup"}])"));
+  std::vector<std::string> got;
+  for (const auto& n : out->spec.linux_spec->namespaces) got.push_back(n.type + "=" + n.path);
+  EXPECT_EQ(got, (Strings{"mount=", "pid=", "cgroup="}));
   f.in.sandbox.host_network = false;  // a pod that lost its netns is still an error
   EXPECT_EQ(f.Build().status().code(), absl::StatusCode::kFailedPrecondition);
 }
@@ -464,21 +514,29 @@ TEST(SpecResourcesTest, LimitsAndCgroupPath) {
   f.in.defaults.min_oom_score_adj = 0;
   auto out = f.Build();
   ASSERT_TRUE(out.ok()) << out.status();
-  const auto& res = out->spec["linux"]["resources"];
-  EXPECT_EQ(res["cpu"]["shares"], 512);
-  EXPECT_EQ(res["memory"]["limit"], 64 << 20);
-  EXPECT_EQ(res["pids"]["limit"], 1024);
-  EXPECT_EQ(out->spec["linux"]["cgroupsPath"], "/kubepods/podabc/c0ffee");
-  EXPECT_EQ(out->spec["process"]["oomScoreAdj"], 0);
+  const auto& res = *out->spec.linux_spec->resources;
+  EXPECT_EQ(res.cpu->shares, 512u);
+  EXPECT_EQ(res.memory->limit, 64 << 20);
+  EXPECT_EQ(res.pids->limit, 1024);
+  EXPECT_EQ(out->spec.linux_spec->cgroups_path, "/kubepods/podabc/c0ffee");
+  EXPECT_EQ(out->spec.process->oom_score_adj, 0);
   ASSERT_EQ(out->warnings.size(), 1u);
   EXPECT_NE(out->warnings[0].find("CAP_SYS_RESOURCE"), std::string::npos);
 
   Fixture sd;
   sd.in.defaults.systemd_cgroup = true;
   sd.in.sandbox.cgroup_parent = "kubepods-besteffort.slice";
-  EXPECT_EQ(sd.Build()->spec["linux"]["cgroupsPath"], "kubepods-besteffort.slice:cricket:c0ffee");
+  EXPECT_EQ(sd.Build()->spec.linux_spec->cgroups_path, "kubepods-besteffort.slice:cricket:c0ffee");
   sd.in.sandbox.cgroup_parent = "/not/a/slice";
   EXPECT_EQ(sd.Build().status().code(), absl::StatusCode::kInvalidArgument);
+
+  // What the OCI spec holds unsigned: refused when negative (the engine
+  // refused such a config.json before).
+  Fixture negative;
+  negative.config.mutable_linux()->mutable_resources()->set_cpu_shares(-2);
+  auto bad = negative.Build();
+  EXPECT_EQ(bad.status().code(), absl::StatusCode::kInvalidArgument);
+  EXPECT_NE(bad.status().message().find("cpu_shares -2"), std::string::npos) << bad.status();
 
   Fixture swap;
   swap.config.mutable_linux()->mutable_resources()->set_memory_limit_in_bytes(100);
@@ -492,10 +550,10 @@ TEST(SpecBuildTest, AnnotationsAndRoot) {
   f.config.mutable_linux()->mutable_security_context()->set_readonly_rootfs(true);
   auto out = f.Build();
   ASSERT_TRUE(out.ok());
-  EXPECT_EQ(out->spec["annotations"]["team"], "blue");
-  EXPECT_EQ(out->spec["annotations"]["io.kubernetes.cri.sandbox-id"], "pod1");
-  EXPECT_EQ(out->spec["root"]["readonly"], true);
-  EXPECT_EQ(out->spec["root"]["path"], f.in.rootfs);
+  EXPECT_EQ(out->spec.annotations.at("team"), "blue");
+  EXPECT_EQ(out->spec.annotations.at("io.kubernetes.cri.sandbox-id"), "pod1");
+  EXPECT_EQ(out->spec.root.readonly, true);
+  EXPECT_EQ(out->spec.root.path, f.in.rootfs);
 }
 
 }  // namespace

@@ -3,7 +3,10 @@
 // them as given (the old builder put its defaults back for empty lists).
 #include <gtest/gtest.h>
 
+#include <nlohmann/json.hpp>
+
 #include "cri/api/proc_mount.h"
+#include "oci/spec_json.h"
 #include "pod/spec/build.h"
 
 namespace cricket::pod::spec {
@@ -43,9 +46,20 @@ bool HasWarning(const Output& out, const std::string& text) {
 TEST(SpecProcMountTest, UnmaskedLeavesProcAndSysAlone) {
   auto out = BuildWith(Config());  // what the kubelet sends for procMount: Unmasked
   ASSERT_TRUE(out.ok()) << out.status();
-  EXPECT_EQ(out->spec["linux"]["maskedPaths"], nlohmann::json::array());
-  EXPECT_EQ(out->spec["linux"]["readonlyPaths"], nlohmann::json::array());
+  // Set, and empty: written as [] (oci/spec.h), as the kubelet sent them.
+  EXPECT_EQ(out->spec.linux_spec->masked_paths, std::vector<std::string>());
+  EXPECT_EQ(out->spec.linux_spec->readonly_paths, std::vector<std::string>());
   EXPECT_TRUE(HasWarning(*out, "procMount Unmasked"));
+  // config.json says so too, for an external runtime.
+  nlohmann::json written = oci::SpecToJson(out->spec);
+  EXPECT_EQ(written["linux"]["maskedPaths"], nlohmann::json::array());
+  EXPECT_EQ(written["linux"]["readonlyPaths"], nlohmann::json::array());
+  // Privileged containers get neither list.
+  ContainerConfig priv = Config();
+  priv.mutable_linux()->mutable_security_context()->set_privileged(true);
+  out = BuildWith(priv);
+  ASSERT_TRUE(out.ok()) << out.status();
+  EXPECT_FALSE(oci::SpecToJson(out->spec)["linux"].contains("maskedPaths"));
 }
 
 TEST(SpecProcMountTest, DefaultListsAreTakenAsGiven) {
@@ -53,8 +67,8 @@ TEST(SpecProcMountTest, DefaultListsAreTakenAsGiven) {
   cri_api::SetDefaultProcMount(c.mutable_linux()->mutable_security_context());
   auto out = BuildWith(c);
   ASSERT_TRUE(out.ok()) << out.status();
-  EXPECT_EQ(out->spec["linux"]["maskedPaths"], nlohmann::json(cri_api::DefaultMaskedPaths()));
-  EXPECT_EQ(out->spec["linux"]["readonlyPaths"], nlohmann::json(cri_api::DefaultReadonlyPaths()));
+  EXPECT_EQ(out->spec.linux_spec->masked_paths, cri_api::DefaultMaskedPaths());
+  EXPECT_EQ(out->spec.linux_spec->readonly_paths, cri_api::DefaultReadonlyPaths());
   EXPECT_FALSE(HasWarning(*out, "procMount"));
 }
 
@@ -63,8 +77,8 @@ TEST(SpecProcMountTest, OwnListsReplaceTheDefaults) {
   c.mutable_linux()->mutable_security_context()->add_masked_paths("/proc/kcore");
   auto out = BuildWith(c);
   ASSERT_TRUE(out.ok()) << out.status();
-  EXPECT_EQ(out->spec["linux"]["maskedPaths"], nlohmann::json({"/proc/kcore"}));
-  EXPECT_EQ(out->spec["linux"]["readonlyPaths"], nlohmann::json::array());
+  EXPECT_EQ(out->spec.linux_spec->masked_paths, std::vector<std::string>{"/proc/kcore"});
+  EXPECT_EQ(out->spec.linux_spec->readonly_paths, std::vector<std::string>());
 }
 
 TEST(SpecProcMountTest, SetDefaultProcMountLeavesGivenListsAndPrivilegedAlone) {

@@ -1,10 +1,19 @@
-// Resources → linux.resources JSON, emitting only the fields that are set.
-#include "oci/cgroup/resources.h"
+// Resources → linux.resources JSON, emitting only the fields that are set:
+// the spec writer's resources part.
+#include <nlohmann/json.hpp>
 
-namespace cricket::oci::cgroup {
+#include "oci/spec_json.h"
+
+namespace cricket::oci {
 namespace {
 
 using nlohmann::json;
+using cgroup::BlockIO;
+using cgroup::Cpu;
+using cgroup::DeviceRule;
+using cgroup::Memory;
+using cgroup::Network;
+using cgroup::ThrottleDevice;
 
 template <typename T>
 void Put(json& j, const char* key, const std::optional<T>& v) {
@@ -89,7 +98,7 @@ json NetworkJson(const Network& n) {
 
 }  // namespace
 
-nlohmann::json ResourcesToJson(const Resources& r) {
+nlohmann::json ResourcesToJson(const cgroup::Resources& r) {
   json j = json::object();
   if (!r.devices.empty()) {
     json arr = json::array();
@@ -124,4 +133,4 @@ nlohmann::json ResourcesToJson(const Resources& r) {
   return j;
 }
 
-}  // namespace cricket::oci::cgroup
+}  // namespace cricket::oci

@@ -1,16 +1,30 @@
-// linux.resources JSON → Resources. Each reader checks the JSON type and names
-// the offending path, so a bad config.json points at its own key.
+// linux.resources JSON → Resources: the spec reader's resources part. Each
+// reader checks the JSON type and names the offending path, so a bad
+// config.json points at its own key. Unknown keys are ignored, as the
+// runtime-spec allows.
 #include <limits>
+#include <nlohmann/json.hpp>
 #include <type_traits>
 
 #include "absl/strings/str_cat.h"
-#include "oci/cgroup/resources.h"
+#include "oci/spec_json.h"
 #include "oci/sys/status.h"
 
-namespace cricket::oci::cgroup {
+namespace cricket::oci {
 namespace {
 
 using nlohmann::json;
+using cgroup::BlockIO;
+using cgroup::Cpu;
+using cgroup::DeviceRule;
+using cgroup::HugepageLimit;
+using cgroup::InterfacePriority;
+using cgroup::Memory;
+using cgroup::Network;
+using cgroup::Rdma;
+using cgroup::Resources;
+using cgroup::ThrottleDevice;
+using cgroup::WeightDevice;
 
 absl::Status Bad(const std::string& path, const std::string& why) {
   return absl::InvalidArgumentError(absl::StrCat(path, ": ", why));
@@ -222,7 +236,7 @@ absl::StatusOr<Resources> Parse(const json& j) {
 
 }  // namespace
 
-absl::StatusOr<Resources> ResourcesFromJson(const nlohmann::json& j) {
+absl::StatusOr<cgroup::Resources> ResourcesFromJson(const nlohmann::json& j) {
   try {
     return Parse(j);
   } catch (const nlohmann::json::exception& e) {
@@ -230,4 +244,4 @@ absl::StatusOr<Resources> ResourcesFromJson(const nlohmann::json& j) {
   }
 }
 
-}  // namespace cricket::oci::cgroup
+}  // namespace cricket::oci
