@@ -8,8 +8,10 @@
 #include "oci/sys/log.h"
 #include "oci/sys/status.h"
 #include "pod/container_manager.h"
+#include "pod/exit_file.h"
 #include "pod/host_lookups.h"
 #include "pod/ids.h"
+#include "pod/record_store.h"
 #include "pod/runtime_file.h"
 #include "pod/spec/build.h"
 

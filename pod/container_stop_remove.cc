@@ -17,6 +17,8 @@
 #include "oci/sys/log.h"
 #include "oci/sys/status.h"
 #include "pod/container_manager.h"
+#include "pod/exit_file.h"
+#include "pod/record_store.h"
 #include "pod/runtime_file.h"
 
 namespace cricket::pod {

@@ -1,4 +1,5 @@
 // Resources → linux.resources JSON, emitting only the fields that are set.
+#include "nlohmann/json.hpp"
 #include "oci/cgroup/resources.h"
 
 namespace cricket::oci::cgroup {

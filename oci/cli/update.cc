@@ -5,6 +5,7 @@
 #include <cstdio>
 
 #include "absl/strings/numbers.h"
+#include "nlohmann/json.hpp"
 #include "oci/cli/command.h"
 #include "oci/sys/atomic_file.h"
 #include "oci/sys/status.h"

@@ -2,6 +2,7 @@
 // hierarchy (this host runs v1), and the v1/v2 stats readers on sample files.
 #include <gtest/gtest.h>
 
+#include "nlohmann/json.hpp"
 #include "oci/cgroup/stats_read.h"
 #include "oci/cgroup/v2.h"
 #include "oci/sys/atomic_file.h"

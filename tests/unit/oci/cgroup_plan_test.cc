@@ -2,6 +2,7 @@
 // v2, checked against tables (no kernel involved).
 #include <gtest/gtest.h>
 
+#include "nlohmann/json.hpp"
 #include "oci/cgroup/plan.h"
 
 namespace cricket::oci::cgroup {

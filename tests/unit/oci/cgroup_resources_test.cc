@@ -2,6 +2,7 @@
 // that name the JSON path.
 #include <gtest/gtest.h>
 
+#include "nlohmann/json.hpp"
 #include "oci/cgroup/resources.h"
 
 namespace cricket::oci::cgroup {
