@@ -5,6 +5,7 @@
 
 #include "conf/config.h"
 #include "conf/schema.h"
+#include "nlohmann/json.hpp"
 #include "yaml-cpp/yaml.h"
 
 namespace cricket::conf {

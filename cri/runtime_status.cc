@@ -2,6 +2,7 @@
 // `cricketctl version|info` shows. UpdateRuntimeConfig (pod CIDR) waits for CNI.
 #include "conf/config.h"
 #include "cri/runtime_handlers.h"
+#include "nlohmann/json.hpp"
 
 namespace cricket::cri {
 namespace {

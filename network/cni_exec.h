@@ -10,7 +10,7 @@
 
 #include "absl/status/statusor.h"
 #include "network/cni_config.h"
-#include "nlohmann/json.hpp"
+#include "nlohmann/json_fwd.hpp"
 
 namespace cricket::network {
 

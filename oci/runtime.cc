@@ -11,6 +11,7 @@
 #include <unistd.h>
 
 #include "absl/strings/str_cat.h"
+#include "nlohmann/json.hpp"
 #include "oci/linux/caps.h"
 #include "oci/linux/clone.h"
 #include "oci/linux/devices.h"

@@ -11,6 +11,7 @@
 #include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_split.h"
+#include "nlohmann/json.hpp"
 #include "oci/cgroup/cgroup_fs.h"
 #include "oci/linux/caps.h"
 #include "oci/linux/clone.h"

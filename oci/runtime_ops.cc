@@ -12,6 +12,7 @@
 #include <thread>
 
 #include "absl/strings/str_cat.h"
+#include "nlohmann/json.hpp"
 #include "oci/linux/hooks.h"
 #include "oci/runtime.h"
 #include "oci/runtime_internal.h"

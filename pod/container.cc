@@ -4,6 +4,8 @@
 #include <google/protobuf/util/json_util.h>
 
 #include "absl/strings/str_cat.h"
+#include "nlohmann/json.hpp"
+#include "pod/monitor/protocol/exit_file.h"
 
 namespace cricket::pod {
 

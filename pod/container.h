@@ -10,14 +10,15 @@
 #include <optional>
 #include <string>
 
-#include <nlohmann/json.hpp>
+#include <nlohmann/json_fwd.hpp>
 
 #include "absl/status/statusor.h"
 #include "cri/api/api.h"
-#include "pod/monitor/protocol/exit_file.h"
 #include "pod/state.h"
 
 namespace cricket::pod {
+
+struct ExitRecord;  // pod/exit_file.h
 
 struct Container {
   std::string id;

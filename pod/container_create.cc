@@ -9,9 +9,11 @@
 #include "oci/sys/log.h"
 #include "oci/sys/status.h"
 #include "pod/container_manager.h"
+#include "pod/monitor/protocol/exit_file.h"
 #include "pod/host_lookups.h"
 #include "pod/ids.h"
 #include "pod/monitor/protocol/runtime_file.h"
+#include "pod/record_store.h"
 #include "pod/spec/build.h"
 
 namespace cricket::pod {

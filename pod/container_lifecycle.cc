@@ -7,11 +7,13 @@
 #include <thread>
 
 #include "absl/strings/str_cat.h"
+#include "nlohmann/json.hpp"
 #include "oci/cgroup/resources.h"
 #include "oci/sys/child_process.h"
 #include "oci/sys/fs.h"
 #include "oci/sys/status.h"
 #include "pod/container_manager.h"
+#include "pod/monitor/protocol/exit_file.h"
 #include "pod/spec/builders.h"
 
 namespace cricket::pod {

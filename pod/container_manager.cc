@@ -4,6 +4,7 @@
 
 #include "absl/strings/str_cat.h"
 #include "oci/sys/status.h"
+#include "pod/record_store.h"
 
 namespace cricket::pod {
 

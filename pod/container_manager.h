@@ -15,7 +15,7 @@
 #include <string>
 #include <vector>
 
-#include <nlohmann/json.hpp>
+#include <nlohmann/json_fwd.hpp>
 
 #include "absl/status/statusor.h"
 #include "absl/synchronization/mutex.h"
@@ -30,12 +30,13 @@
 #include "pod/image_provider.h"
 #include "pod/monitor_client.h"
 #include "pod/name_index.h"
-#include "pod/record_store.h"
 #include "pod/sandbox_manager.h"
 #include "pod/spec/inputs.h"
 #include "pod/stream_session.h"
 
 namespace cricket::pod {
+
+class RecordStore;
 
 class ContainerManager {
  public:

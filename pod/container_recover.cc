@@ -11,6 +11,7 @@
 #include "oci/sys/log.h"
 #include "oci/sys/status.h"
 #include "pod/container_manager.h"
+#include "pod/record_store.h"
 
 namespace cricket::pod {
 

@@ -4,11 +4,13 @@
 #include <unistd.h>
 
 #include "absl/strings/str_cat.h"
+#include "nlohmann/json.hpp"
 #include "oci/sys/atomic_file.h"
 #include "oci/sys/fs.h"
 #include "oci/sys/log.h"
 #include "oci/sys/status.h"
 #include "pod/container_manager.h"
+#include "pod/monitor/protocol/exit_file.h"
 
 namespace cricket::pod {
 

@@ -17,7 +17,9 @@
 #include "oci/sys/log.h"
 #include "oci/sys/status.h"
 #include "pod/container_manager.h"
+#include "pod/monitor/protocol/exit_file.h"
 #include "pod/monitor/protocol/runtime_file.h"
+#include "pod/record_store.h"
 
 namespace cricket::pod {
 namespace {

@@ -7,7 +7,9 @@
 #include <vector>
 
 #include "absl/status/status.h"
-#include "cri/api/api.h"
+namespace runtime::v1 {
+class DNSConfig;  // cri/api/api.h
+}  // namespace runtime::v1
 
 namespace cricket::pod {
 

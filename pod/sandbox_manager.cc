@@ -7,6 +7,7 @@
 #include <unistd.h>
 
 #include "absl/strings/str_cat.h"
+#include "network/network_manager.h"
 #include "oci/sys/atomic_file.h"
 #include "oci/sys/fs.h"
 #include "oci/sys/log.h"
@@ -17,6 +18,7 @@
 #include "pod/etc_files.h"
 #include "pod/monitor/protocol/exit_file.h"
 #include "pod/ids.h"
+#include "pod/record_store.h"
 
 namespace cricket::pod {
 namespace {

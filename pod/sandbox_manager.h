@@ -13,16 +13,21 @@
 
 #include "absl/status/statusor.h"
 #include "absl/synchronization/mutex.h"
-#include "network/network_manager.h"
 #include "oci/sys/rollback.h"
 #include "oci/sys/unique_fd.h"
 #include "pod/events.h"
 #include "pod/name_index.h"
 #include "pod/paths.h"
-#include "pod/record_store.h"
 #include "pod/sandbox.h"
 
+namespace cricket::network {
+class NetworkManager;
+struct PodNetwork;
+}  // namespace cricket::network
+
 namespace cricket::pod {
+
+class RecordStore;
 
 struct SandboxFilter {
   std::string id_prefix;

@@ -7,6 +7,7 @@
 #include "oci/sys/pinned_ns.h"
 #include "oci/sys/scoped_mount.h"
 #include "oci/sys/status.h"
+#include "pod/record_store.h"
 #include "pod/sandbox_manager.h"
 
 namespace cricket::pod {

@@ -10,6 +10,7 @@
 #include "absl/strings/str_cat.h"
 #include "cri/client/text_table.h"
 #include "cri/ctl/output.h"
+#include "nlohmann/json.hpp"
 #include "oci/sys/atomic_file.h"
 #include "oci/sys/status.h"
 

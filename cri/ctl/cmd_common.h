@@ -11,7 +11,7 @@
 #include "cri/ctl/command.h"
 #include "cri/ctl/flags.h"
 #include "google/protobuf/map.h"
-#include "nlohmann/json.hpp"
+#include "nlohmann/json_fwd.hpp"
 
 namespace cricket::cri::ctl {
 

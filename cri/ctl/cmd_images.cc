@@ -8,6 +8,7 @@
 #include "cri/ctl/cmd_common.h"
 #include "cri/ctl/output.h"
 #include "cri/ctl/pull_progress.h"
+#include "nlohmann/json.hpp"
 #include "oci/sys/status.h"
 
 namespace cricket::cri::ctl {

@@ -4,6 +4,7 @@
 
 #include "cri/ctl/command.h"
 #include "cri/ctl/output.h"
+#include "nlohmann/json.hpp"
 #include "oci/sys/status.h"
 
 namespace cricket::cri::ctl {

@@ -7,6 +7,7 @@
 #include "cri/client/id_prefix.h"
 #include "cri/ctl/cmd_common.h"
 #include "cri/ctl/output.h"
+#include "nlohmann/json.hpp"
 #include "oci/sys/status.h"
 
 namespace cricket::cri::ctl {

@@ -9,6 +9,7 @@
 #include "absl/strings/str_cat.h"
 #include "cri/client/go_template.h"
 #include "google/protobuf/util/json_util.h"
+#include "nlohmann/json.hpp"
 #include "oci/sys/status.h"
 
 namespace cricket::cri::ctl {

@@ -11,7 +11,7 @@
 #include "google/protobuf/message.h"
 #include "cri/client/text_table.h"
 #include "cri/ctl/flags.h"
-#include "nlohmann/json.hpp"
+#include "nlohmann/json_fwd.hpp"
 
 namespace cricket::cri::ctl {
 

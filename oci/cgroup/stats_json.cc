@@ -1,5 +1,6 @@
 // Stats → the JSON runc prints in `runc events --stats` ("data" of a stats
 // event), keeping runc's key names and its omitempty choices.
+#include "nlohmann/json.hpp"
 #include "oci/cgroup/stats.h"
 
 namespace cricket::oci::cgroup {

@@ -9,6 +9,7 @@
 #include <map>
 
 #include "absl/strings/str_cat.h"
+#include "nlohmann/json.hpp"
 #include "oci/cli/command.h"
 #include "oci/cli/state_json.h"
 

@@ -1,6 +1,7 @@
 // `cricket-oci state`: prints the container's state as runc's JSON.
 #include <cstdio>
 
+#include "nlohmann/json.hpp"
 #include "oci/cli/command.h"
 #include "oci/cli/state_json.h"
 

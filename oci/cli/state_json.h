@@ -1,7 +1,7 @@
 // runc's JSON for a container's state, keys in runc's order.
 #pragma once
 
-#include <nlohmann/json.hpp>
+#include <nlohmann/json_fwd.hpp>
 
 #include "oci/runtime.h"
 

@@ -5,6 +5,7 @@
 #include <cstdio>
 
 #include "absl/strings/numbers.h"
+#include "nlohmann/json.hpp"
 #include "oci/cli/command.h"
 #include "oci/spec_json.h"
 #include "oci/sys/atomic_file.h"

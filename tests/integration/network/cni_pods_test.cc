@@ -5,6 +5,7 @@
 #include <chrono>
 #include <thread>
 
+#include "nlohmann/json.hpp"
 #include "oci/sys/atomic_file.h"
 #include "oci/sys/child_process.h"
 #include "oci/sys/fs.h"

@@ -16,6 +16,7 @@
 #include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/strip.h"
+#include "nlohmann/json.hpp"
 #include "oci/cgroup/bpf_devices.h"
 #include "oci/cgroup/cgroup_fs.h"
 #include "oci/cgroup/cgroup_guard.h"

@@ -9,6 +9,7 @@
 #include <cstring>
 
 #include "absl/strings/str_cat.h"
+#include "nlohmann/json.hpp"
 #include "tests/integration/oci/engine_helpers.h"
 
 namespace cricket::oci {

@@ -13,11 +13,13 @@
 #include "absl/strings/str_cat.h"
 #include "cri/wire/cri_log.h"
 #include "gtest/gtest.h"
+#include "network/network_manager.h"
 #include "oci/sys/atomic_file.h"
 #include "oci/sys/status.h"
 #include "oci/sys/fs.h"
 #include "oci/sys/temp_dir.h"
 #include "pod/container_manager.h"
+#include "pod/record_store.h"
 #include "tests/fixtures/partners.h"
 #include "tests/fixtures/rootfs_builder.h"
 

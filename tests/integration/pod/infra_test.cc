@@ -9,10 +9,12 @@
 
 #include "absl/strings/str_cat.h"
 #include "network/network_manager.h"
+#include "nlohmann/json.hpp"
 #include "oci/sys/atomic_file.h"
 #include "oci/sys/fs.h"
 #include "oci/sys/spawn_in_namespaces.h"
 #include "oci/sys/temp_dir.h"
+#include "pod/record_store.h"
 #include "pod/sandbox_manager.h"
 #include "tests/fixtures/leak_check.h"
 #include "tests/fixtures/partners.h"

@@ -11,6 +11,7 @@
 #include "oci/sys/fs.h"
 #include "oci/sys/scoped_mount.h"
 #include "oci/sys/temp_dir.h"
+#include "pod/record_store.h"
 #include "pod/sandbox_manager.h"
 #include "tests/fixtures/cni_fixture.h"
 #include "tests/fixtures/leak_check.h"

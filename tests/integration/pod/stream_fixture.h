@@ -11,8 +11,10 @@
 #include <vector>
 
 #include "gtest/gtest.h"
+#include "network/network_manager.h"
 #include "oci/sys/temp_dir.h"
 #include "pod/container_manager.h"
+#include "pod/record_store.h"
 #include "tests/fixtures/cni_fixture.h"
 #include "tests/fixtures/leak_check.h"
 

@@ -5,6 +5,7 @@
 #include "conf/config.h"
 #include "gmock/gmock.h"
 #include "gtest/gtest.h"
+#include "nlohmann/json.hpp"
 #include "oci/sys/atomic_file.h"
 
 namespace cricket::conf {

@@ -4,6 +4,7 @@
 #include "conf/config.h"
 #include "gmock/gmock.h"
 #include "gtest/gtest.h"
+#include "nlohmann/json.hpp"
 
 namespace cricket::conf {
 namespace {

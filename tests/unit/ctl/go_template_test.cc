@@ -1,5 +1,6 @@
 // The Go template subset cricketctl's -o go-template runs over JSON trees.
 #include "cri/client/go_template.h"
+#include "nlohmann/json.hpp"
 
 #include <gtest/gtest.h>
 

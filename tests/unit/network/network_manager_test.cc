@@ -1,6 +1,7 @@
 // NetworkManager flows against fake plugins (shell scripts that log their
 // calls), so ordering, rollback and the cache are checked without root.
 #include "network/network_manager.h"
+#include "nlohmann/json.hpp"
 
 #include <sys/stat.h>
 

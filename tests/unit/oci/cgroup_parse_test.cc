@@ -2,6 +2,7 @@
 // mountinfo parsing, cgroupsPath resolution, systemd slice expansion.
 #include <gtest/gtest.h>
 
+#include "nlohmann/json.hpp"
 #include "oci/cgroup/cgroup_fs.h"
 #include "oci/cgroup/detect.h"
 #include "oci/cgroup/sd_bus.h"

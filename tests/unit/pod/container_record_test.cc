@@ -3,6 +3,7 @@
 #include <gtest/gtest.h>
 
 #include "absl/strings/escaping.h"
+#include "nlohmann/json.hpp"
 #include "pod/container.h"
 #include "pod/monitor/protocol/exit_file.h"
 #include "pod/exit_watcher.h"

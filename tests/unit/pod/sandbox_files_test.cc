@@ -1,6 +1,7 @@
 // Pod /etc files, sysctl namespacing, and the sandbox record round trip.
 #include <gtest/gtest.h>
 
+#include "nlohmann/json.hpp"
 #include "pod/etc_files.h"
 #include "pod/sandbox.h"
 
