@@ -11,12 +11,13 @@ namespace cricket::cri {
 absl::Status RuntimeHandlers::ContainerStatus(const v1::ContainerStatusRequest& req,
                                               v1::ContainerStatusResponse* resp) {
   if (!ctx().containers) return NotImplemented("ContainerStatus");
-  ASSIGN_OR_RETURN(pod::Container c, ctx().containers->Get(req.container_id()));
+  ASSIGN_OR_RETURN(pod::ContainerId id, ctx().containers->Resolve(req.container_id()));
+  ASSIGN_OR_RETURN(pod::Container c, ctx().containers->Get(id));
   FillContainerStatus(c, resp->mutable_status());
   if (req.verbose()) {
     nlohmann::json info = {{"pid", c.pid}, {"monitor_pid", c.monitor_pid},
                            {"sandbox_id", c.pod_id}, {"rootfs", c.rootfs}};
-    auto spec = ctx().containers->Spec(c.id);
+    auto spec = ctx().containers->Spec(id);
     if (spec.ok()) info["runtimeSpec"] = *spec;
     (*resp->mutable_info())["info"] = info.dump();
   }

@@ -31,7 +31,7 @@ v1::ContainerEventResponse EventToCri(const pod::Event& e, const HandlerContext&
   if (e.sandbox) {
     FillSandboxStatus(*e.sandbox, r.mutable_pod_sandbox_status());
   } else if (ctx.sandboxes) {
-    absl::StatusOr<pod::Sandbox> sb = ctx.sandboxes->Get(e.pod_id);
+    absl::StatusOr<pod::Sandbox> sb = ctx.sandboxes->Get(pod::PodId(e.pod_id));
     if (sb.ok()) FillSandboxStatus(*sb, r.mutable_pod_sandbox_status());
   }
   bool subject_listed = false;

@@ -23,10 +23,11 @@ absl::Status CheckStdio(const char* rpc, bool in, bool out, bool err, bool tty) 
 // The container's full id, once it is known to be running.
 absl::StatusOr<std::string> RunningContainer(const HandlerContext& ctx, const std::string& id) {
   if (id.empty()) return absl::InvalidArgumentError("container_id is required");
-  ASSIGN_OR_RETURN(pod::Container c, ctx.containers->Get(id));
-  if (c.state != pod::ContainerState::kRunning) {
+  ASSIGN_OR_RETURN(pod::ContainerId full, ctx.containers->Resolve(id));
+  ASSIGN_OR_RETURN(pod::Container c, ctx.containers->Get(full));
+  if (c.state() != pod::ContainerState::kRunning) {
     return absl::FailedPreconditionError(absl::StrCat(
-        "container ", c.id, " is not running (", std::string(pod::Name(c.state)), ")"));
+        "container ", c.id, " is not running (", std::string(pod::Name(c.state())), ")"));
   }
   return c.id;
 }
@@ -61,8 +62,9 @@ absl::Status RuntimeHandlers::PortForward(const v1::PortForwardRequest& req,
       return absl::InvalidArgumentError(absl::StrCat("PortForward: port ", p, " is out of range"));
     }
   }
-  ASSIGN_OR_RETURN(pod::Sandbox sb, ctx().sandboxes->Get(req.pod_sandbox_id()));
-  if (sb.state != pod::SandboxState::kReady) {
+  ASSIGN_OR_RETURN(pod::PodId id, ctx().sandboxes->Resolve(req.pod_sandbox_id()));
+  ASSIGN_OR_RETURN(pod::Sandbox sb, ctx().sandboxes->Get(id));
+  if (sb.state() != pod::SandboxState::kReady) {
     return absl::FailedPreconditionError(absl::StrCat("pod sandbox ", sb.id, " is not ready"));
   }
   v1::PortForwardRequest stored = req;

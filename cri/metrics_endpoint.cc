@@ -161,10 +161,10 @@ std::string ScrapeMetrics(const HandlerContext& ctx) {
       ZeroedStates({CS::kCreating, CS::kCreated, CS::kRunning, CS::kExited, CS::kUnknown});
   auto pods = ZeroedStates({SS::kCreating, SS::kReady, SS::kNotReady});
   if (ctx.containers) {
-    for (const auto& c : ctx.containers->List({})) containers[std::string(pod::Name(c.state))]++;
+    for (const auto& c : ctx.containers->List({})) containers[std::string(pod::Name(c.state()))]++;
   }
   if (ctx.sandboxes) {
-    for (const auto& s : ctx.sandboxes->List({})) pods[std::string(pod::Name(s.state))]++;
+    for (const auto& s : ctx.sandboxes->List({})) pods[std::string(pod::Name(s.state()))]++;
   }
   RenderGauge("cricket_containers", "Containers known to cricketd, by state.", "state", containers,
               out);

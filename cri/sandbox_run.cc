@@ -14,8 +14,8 @@ absl::Status RuntimeHandlers::RunPodSandbox(const v1::RunPodSandboxRequest& req,
     return absl::NotFoundError("runtime handler \"" + req.runtime_handler() +
                                "\" is not configured (cricket has one: \"\" or \"cricket\")");
   }
-  ASSIGN_OR_RETURN(std::string id, ctx().sandboxes->Run(req.config(), req.runtime_handler()));
-  resp->set_pod_sandbox_id(id);
+  ASSIGN_OR_RETURN(pod::PodId id, ctx().sandboxes->Run(req.config(), req.runtime_handler()));
+  resp->set_pod_sandbox_id(id.str());
   return absl::OkStatus();
 }
 

@@ -12,7 +12,8 @@ namespace cricket::cri {
 absl::Status RuntimeHandlers::PodSandboxStatus(const v1::PodSandboxStatusRequest& req,
                                                v1::PodSandboxStatusResponse* resp) {
   if (!ctx().sandboxes) return NotImplemented("PodSandboxStatus");
-  ASSIGN_OR_RETURN(pod::Sandbox sb, ctx().sandboxes->Get(req.pod_sandbox_id()));
+  ASSIGN_OR_RETURN(pod::PodId id, ctx().sandboxes->Resolve(req.pod_sandbox_id()));
+  ASSIGN_OR_RETURN(pod::Sandbox sb, ctx().sandboxes->Get(id));
   FillSandboxStatus(sb, resp->mutable_status());
   resp->set_timestamp(pod::RealtimeNs());
   if (req.verbose()) {

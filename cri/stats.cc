@@ -28,7 +28,8 @@ pod::SandboxFilter FromCri(const v1::PodSandboxStatsFilter& f) {
 absl::Status RuntimeHandlers::ContainerStats(const v1::ContainerStatsRequest& req,
                                              v1::ContainerStatsResponse* resp) {
   if (!ctx().stats) return NotImplemented("ContainerStats");
-  ASSIGN_OR_RETURN(pod::ContainerSample s, ctx().stats->SampleContainer(req.container_id()));
+  ASSIGN_OR_RETURN(pod::ContainerId id, ctx().containers->Resolve(req.container_id()));
+  ASSIGN_OR_RETURN(pod::ContainerSample s, ctx().stats->SampleContainer(id));
   FillContainerStats(s, resp->mutable_stats());
   return absl::OkStatus();
 }
@@ -57,7 +58,8 @@ absl::Status RuntimeHandlers::StreamContainerStats(
 absl::Status RuntimeHandlers::PodSandboxStats(const v1::PodSandboxStatsRequest& req,
                                               v1::PodSandboxStatsResponse* resp) {
   if (!ctx().stats) return NotImplemented("PodSandboxStats");
-  ASSIGN_OR_RETURN(pod::PodSample p, ctx().stats->SamplePod(req.pod_sandbox_id()));
+  ASSIGN_OR_RETURN(pod::PodId id, ctx().sandboxes->Resolve(req.pod_sandbox_id()));
+  ASSIGN_OR_RETURN(pod::PodSample p, ctx().stats->SamplePod(id));
   FillPodSandboxStats(p, resp->mutable_stats());
   return absl::OkStatus();
 }
