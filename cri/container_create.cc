@@ -8,7 +8,6 @@ namespace cricket::cri {
 
 absl::Status RuntimeHandlers::CreateContainer(const v1::CreateContainerRequest& req,
                                               v1::CreateContainerResponse* resp) {
-  if (!ctx().containers) return NotImplemented("CreateContainer");
   RETURN_IF_ERROR(ValidateContainerRequest(req));
   absl::StatusOr<pod::PodId> pod = ctx().sandboxes->Resolve(req.pod_sandbox_id());
   if (!pod.ok()) {

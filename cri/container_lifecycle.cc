@@ -14,7 +14,6 @@ absl::Status NeedId(const std::string& id) {
 
 absl::Status RuntimeHandlers::StartContainer(const v1::StartContainerRequest& req,
                                              v1::StartContainerResponse* resp) {
-  if (!ctx().containers) return NotImplemented("StartContainer");
   if (auto st = NeedId(req.container_id()); !st.ok()) return st;
   ASSIGN_OR_RETURN(pod::ContainerId id, ctx().containers->Resolve(req.container_id()));
   return ctx().containers->Start(id);
@@ -22,7 +21,6 @@ absl::Status RuntimeHandlers::StartContainer(const v1::StartContainerRequest& re
 
 absl::Status RuntimeHandlers::StopContainer(const v1::StopContainerRequest& req,
                                             v1::StopContainerResponse* resp) {
-  if (!ctx().containers) return NotImplemented("StopContainer");
   if (auto st = NeedId(req.container_id()); !st.ok()) return st;
   absl::StatusOr<pod::ContainerId> id = ctx().containers->Resolve(req.container_id());
   absl::Status st = id.ok() ? ctx().containers->Stop(*id, req.timeout()) : id.status();
@@ -31,7 +29,6 @@ absl::Status RuntimeHandlers::StopContainer(const v1::StopContainerRequest& req,
 
 absl::Status RuntimeHandlers::RemoveContainer(const v1::RemoveContainerRequest& req,
                                               v1::RemoveContainerResponse* resp) {
-  if (!ctx().containers) return NotImplemented("RemoveContainer");
   if (auto st = NeedId(req.container_id()); !st.ok()) return st;
   absl::StatusOr<pod::ContainerId> id = ctx().containers->Resolve(req.container_id());
   if (absl::IsNotFound(id.status())) return absl::OkStatus();  // already removed

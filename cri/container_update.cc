@@ -7,14 +7,12 @@ namespace cricket::cri {
 
 absl::Status RuntimeHandlers::UpdateContainerResources(
     const v1::UpdateContainerResourcesRequest& req, v1::UpdateContainerResourcesResponse* resp) {
-  if (!ctx().containers) return NotImplemented("UpdateContainerResources");
   ASSIGN_OR_RETURN(pod::ContainerId id, ctx().containers->Resolve(req.container_id()));
   return ctx().containers->UpdateResources(id, req.linux());
 }
 
 absl::Status RuntimeHandlers::ReopenContainerLog(const v1::ReopenContainerLogRequest& req,
                                                  v1::ReopenContainerLogResponse* resp) {
-  if (!ctx().containers) return NotImplemented("ReopenContainerLog");
   ASSIGN_OR_RETURN(pod::ContainerId id, ctx().containers->Resolve(req.container_id()));
   return ctx().containers->ReopenLog(id);
 }

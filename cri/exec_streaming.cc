@@ -35,7 +35,6 @@ absl::StatusOr<std::string> RunningContainer(const HandlerContext& ctx, const st
 }  // namespace
 
 absl::Status RuntimeHandlers::Exec(const v1::ExecRequest& req, v1::ExecResponse* resp) {
-  if (!ctx().containers || !ctx().streaming) return NotImplemented("Exec");
   if (req.cmd().empty()) return absl::InvalidArgumentError("Exec: cmd is required");
   RETURN_IF_ERROR(CheckStdio("Exec", req.stdin(), req.stdout(), req.stderr(), req.tty()));
   v1::ExecRequest stored = req;
@@ -45,7 +44,6 @@ absl::Status RuntimeHandlers::Exec(const v1::ExecRequest& req, v1::ExecResponse*
 }
 
 absl::Status RuntimeHandlers::Attach(const v1::AttachRequest& req, v1::AttachResponse* resp) {
-  if (!ctx().containers || !ctx().streaming) return NotImplemented("Attach");
   RETURN_IF_ERROR(CheckStdio("Attach", req.stdin(), req.stdout(), req.stderr(), req.tty()));
   v1::AttachRequest stored = req;
   ASSIGN_OR_RETURN(*stored.mutable_container_id(), RunningContainer(ctx(), req.container_id()));
@@ -55,7 +53,6 @@ absl::Status RuntimeHandlers::Attach(const v1::AttachRequest& req, v1::AttachRes
 
 absl::Status RuntimeHandlers::PortForward(const v1::PortForwardRequest& req,
                                           v1::PortForwardResponse* resp) {
-  if (!ctx().sandboxes || !ctx().streaming) return NotImplemented("PortForward");
   if (req.pod_sandbox_id().empty()) return absl::InvalidArgumentError("pod_sandbox_id is required");
   for (int32_t p : req.port()) {
     if (p <= 0 || p > 65535) {

@@ -8,7 +8,6 @@ namespace cricket::cri {
 
 absl::Status RuntimeHandlers::RunPodSandbox(const v1::RunPodSandboxRequest& req,
                                             v1::RunPodSandboxResponse* resp) {
-  if (!ctx().sandboxes) return NotImplemented("RunPodSandbox");
   RETURN_IF_ERROR(ValidateSandboxConfig(req.config()));
   if (!req.runtime_handler().empty() && req.runtime_handler() != "cricket") {
     return absl::NotFoundError("runtime handler \"" + req.runtime_handler() +

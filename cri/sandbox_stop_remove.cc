@@ -5,7 +5,6 @@ namespace cricket::cri {
 
 absl::Status RuntimeHandlers::StopPodSandbox(const v1::StopPodSandboxRequest& req,
                                              v1::StopPodSandboxResponse* resp) {
-  if (!ctx().sandboxes) return NotImplemented("StopPodSandbox");
   if (req.pod_sandbox_id().empty()) return absl::InvalidArgumentError("pod_sandbox_id is required");
   absl::StatusOr<pod::PodId> id = ctx().sandboxes->Resolve(req.pod_sandbox_id());
   absl::Status st = id.ok() ? ctx().sandboxes->Stop(*id) : id.status();
@@ -15,7 +14,6 @@ absl::Status RuntimeHandlers::StopPodSandbox(const v1::StopPodSandboxRequest& re
 
 absl::Status RuntimeHandlers::RemovePodSandbox(const v1::RemovePodSandboxRequest& req,
                                                v1::RemovePodSandboxResponse* resp) {
-  if (!ctx().sandboxes) return NotImplemented("RemovePodSandbox");
   if (req.pod_sandbox_id().empty()) return absl::InvalidArgumentError("pod_sandbox_id is required");
   absl::StatusOr<pod::PodId> id = ctx().sandboxes->Resolve(req.pod_sandbox_id());
   if (absl::IsNotFound(id.status())) return absl::OkStatus();  // already removed

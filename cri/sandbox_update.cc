@@ -11,7 +11,6 @@ namespace cricket::cri {
 
 absl::Status RuntimeHandlers::UpdatePodSandboxResources(
     const v1::UpdatePodSandboxResourcesRequest& req, v1::UpdatePodSandboxResourcesResponse* resp) {
-  if (!ctx().sandboxes) return NotImplemented("UpdatePodSandboxResources");
   if (req.pod_sandbox_id().empty()) {
     return absl::InvalidArgumentError("UpdatePodSandboxResources: pod_sandbox_id is required");
   }
