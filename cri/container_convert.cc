@@ -39,7 +39,7 @@ void FillContainer(const pod::Container& c, v1::Container* out) {
   out->mutable_image()->set_image(c.image);
   out->set_image_ref(c.image_ref);
   out->set_image_id(c.image_id);
-  out->set_state(ToCri(c.state));
+  out->set_state(ToCri(c.state()));
   out->set_created_at(c.created_at_ns);
   out->mutable_labels()->insert(c.labels.begin(), c.labels.end());
   out->mutable_annotations()->insert(c.annotations.begin(), c.annotations.end());
@@ -48,7 +48,7 @@ void FillContainer(const pod::Container& c, v1::Container* out) {
 void FillContainerStatus(const pod::Container& c, v1::ContainerStatus* out) {
   out->set_id(c.id);
   *out->mutable_metadata() = c.config.metadata();
-  out->set_state(ToCri(c.state));
+  out->set_state(ToCri(c.state()));
   out->set_created_at(c.created_at_ns);
   out->set_started_at(c.started_at_ns);
   out->set_finished_at(c.finished_at_ns);

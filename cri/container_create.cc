@@ -8,11 +8,14 @@ namespace cricket::cri {
 
 absl::Status RuntimeHandlers::CreateContainer(const v1::CreateContainerRequest& req,
                                               v1::CreateContainerResponse* resp) {
-  if (!ctx().containers) return NotImplemented("CreateContainer");
   RETURN_IF_ERROR(ValidateContainerRequest(req));
-  ASSIGN_OR_RETURN(std::string id, ctx().containers->Create(req.pod_sandbox_id(), req.config(),
-                                                            req.sandbox_config()));
-  resp->set_container_id(id);
+  absl::StatusOr<pod::PodId> pod = ctx().sandboxes->Resolve(req.pod_sandbox_id());
+  if (!pod.ok()) {
+    return sys::Annotate(pod.status(), "create container %s", req.config().metadata().name());
+  }
+  ASSIGN_OR_RETURN(pod::ContainerId id,
+                   ctx().containers->Create(*pod, req.config(), req.sandbox_config()));
+  resp->set_container_id(id.str());
   return absl::OkStatus();
 }
 

@@ -10,13 +10,13 @@ namespace cricket::cri {
 
 absl::Status RuntimeHandlers::ContainerStatus(const v1::ContainerStatusRequest& req,
                                               v1::ContainerStatusResponse* resp) {
-  if (!ctx().containers) return NotImplemented("ContainerStatus");
-  ASSIGN_OR_RETURN(pod::Container c, ctx().containers->Get(req.container_id()));
+  ASSIGN_OR_RETURN(pod::ContainerId id, ctx().containers->Resolve(req.container_id()));
+  ASSIGN_OR_RETURN(pod::Container c, ctx().containers->Get(id));
   FillContainerStatus(c, resp->mutable_status());
   if (req.verbose()) {
     nlohmann::json info = {{"pid", c.pid}, {"monitor_pid", c.monitor_pid},
                            {"sandbox_id", c.pod_id}, {"rootfs", c.rootfs}};
-    auto spec = ctx().containers->Spec(c.id);
+    auto spec = ctx().containers->Spec(id);
     if (spec.ok()) info["runtimeSpec"] = *spec;
     (*resp->mutable_info())["info"] = info.dump();
   }
@@ -25,7 +25,6 @@ absl::Status RuntimeHandlers::ContainerStatus(const v1::ContainerStatusRequest& 
 
 absl::Status RuntimeHandlers::ListContainers(const v1::ListContainersRequest& req,
                                              v1::ListContainersResponse* resp) {
-  if (!ctx().containers) return NotImplemented("ListContainers");
   for (const auto& c : ctx().containers->List(FromCri(req.filter()))) {
     FillContainer(c, resp->add_containers());
   }
@@ -34,7 +33,6 @@ absl::Status RuntimeHandlers::ListContainers(const v1::ListContainersRequest& re
 
 absl::Status RuntimeHandlers::StreamContainers(const v1::StreamContainersRequest& req,
                                                const Sink<v1::StreamContainersResponse>& send) {
-  if (!ctx().containers) return NotImplemented("StreamContainers");
   return SendInChunks(
       ctx().containers->List(FromCri(req.filter())),
       [](v1::StreamContainersResponse& r, const pod::Container& c) {

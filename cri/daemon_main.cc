@@ -93,7 +93,7 @@ int RunDaemon(const conf::Config& config) {
   sigwait(&stop, &sig);
   sys::LogInfo("shutting down", {{"signal", sigabbrev_np(sig) ? sigabbrev_np(sig) : "?"}});
   sd_notify(0, "STOPPING=1");
-  if (ctx->events) ctx->events->Close();  // ends GetContainerEvents streams
+  ctx->events->Close();  // ends GetContainerEvents streams
   (*server)->Shutdown(kShutdownGrace);
   ctx->streaming->Shutdown();  // ends exec/attach/port-forward sessions
   sys::LogInfo("cricketd stopped");

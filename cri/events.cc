@@ -30,21 +30,19 @@ v1::ContainerEventResponse EventToCri(const pod::Event& e, const HandlerContext&
   r.set_created_at(e.created_at_ns);
   if (e.sandbox) {
     FillSandboxStatus(*e.sandbox, r.mutable_pod_sandbox_status());
-  } else if (ctx.sandboxes) {
-    absl::StatusOr<pod::Sandbox> sb = ctx.sandboxes->Get(e.pod_id);
+  } else {
+    absl::StatusOr<pod::Sandbox> sb = ctx.sandboxes->Get(pod::PodId(e.pod_id));
     if (sb.ok()) FillSandboxStatus(*sb, r.mutable_pod_sandbox_status());
   }
   bool subject_listed = false;
-  if (ctx.containers) {
-    pod::ContainerFilter f;
-    f.pod_id_prefix = e.pod_id;
-    for (const pod::Container& c : ctx.containers->List(f)) {
-      if (c.pod_id != e.pod_id) continue;  // a longer id sharing the prefix
-      // The event's own snapshot, so a quick later change does not show early.
-      const pod::Container& shown = (e.container && c.id == e.id) ? *e.container : c;
-      subject_listed = subject_listed || c.id == e.id;
-      FillContainerStatus(shown, r.add_containers_statuses());
-    }
+  pod::ContainerFilter f;
+  f.pod_id_prefix = e.pod_id;
+  for (const pod::Container& c : ctx.containers->List(f)) {
+    if (c.pod_id != e.pod_id) continue;  // a longer id sharing the prefix
+    // The event's own snapshot, so a quick later change does not show early.
+    const pod::Container& shown = (e.container && c.id == e.id) ? *e.container : c;
+    subject_listed = subject_listed || c.id == e.id;
+    FillContainerStatus(shown, r.add_containers_statuses());
   }
   if (e.container && !subject_listed) FillContainerStatus(*e.container, r.add_containers_statuses());
   return r;
@@ -54,7 +52,6 @@ v1::ContainerEventResponse EventToCri(const pod::Event& e, const HandlerContext&
 
 absl::Status RuntimeHandlers::GetContainerEvents(const v1::GetEventsRequest& req,
                                                  const Sink<v1::ContainerEventResponse>& send) {
-  if (!ctx().events) return NotImplemented("GetContainerEvents");
   std::shared_ptr<pod::EventSubscription> sub = ctx().events->Subscribe();
   while (!sub->ended()) {
     std::optional<pod::Event> e = sub->Next(absl::Seconds(1));

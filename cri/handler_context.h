@@ -1,5 +1,6 @@
-// What every CRI handler shares: the effective configuration and the providers
-// that later issues plug in (network readiness now; pod and image managers later).
+// What every CRI handler shares: the effective configuration, the network
+// readiness provider, and the services below cri (pod and image layers, the
+// event bus, stats, the streaming server).
 #pragma once
 
 #include <functional>
@@ -32,13 +33,15 @@ struct NetworkCondition {
 };
 using NetworkStatusProvider = std::function<NetworkCondition()>;
 
-// Until CNI is wired: not ready, reason "NetworkPluginNotReady" (the kubelet's word).
+// Before the network layer is plugged in: not ready, reason
+// "NetworkPluginNotReady" (the kubelet's word).
 NetworkCondition CniNotLoadedYet();
 
 struct HandlerContext {
   conf::Config config;
   NetworkStatusProvider network_status = CniNotLoadedYet;
-  // The pod layer; null in tests that exercise only the runtime status RPCs.
+  // Set by WirePodLayer (and streaming by the daemon). Handlers use them
+  // without checks: Server::Start refuses a context where one is missing.
   std::shared_ptr<network::NetworkManager> network;
   std::shared_ptr<pod::RecordStore> records;
   std::shared_ptr<pod::SandboxManager> sandboxes;
@@ -47,9 +50,14 @@ struct HandlerContext {
   std::shared_ptr<pod::ContainerManager> containers;
   std::shared_ptr<pod::EventBus> events;      // GetContainerEvents
   std::shared_ptr<pod::StatsService> stats;   // *Stats and metrics RPCs
-  // Exec/Attach/PortForward URLs (cri/streaming); null until started.
+  // Exec/Attach/PortForward URLs (cri/streaming).
   std::shared_ptr<streaming::StreamingServer> streaming;
 };
+
+// OK when every service above is set; FailedPrecondition naming the missing
+// ones otherwise. Checked once where the handlers are made (Server::Start),
+// so that no RPC has to test for a service the daemon always wires.
+absl::Status CheckWired(const HandlerContext& ctx);
 
 // Builds the pod layer from the configuration into ctx and recovers the
 // pods recorded before a restart (no CNI ADD is re-run).
@@ -63,7 +71,8 @@ std::string MonitorPath(const conf::Config& config);
 template <typename T>
 using Sink = std::function<bool(const T&)>;
 
-// UNIMPLEMENTED naming the RPC: "RunPodSandbox is not implemented yet".
+// UNIMPLEMENTED naming the RPC, for the RPCs cricket does not offer:
+// "CheckpointContainer is not implemented yet".
 absl::Status NotImplemented(std::string_view rpc);
 
 }  // namespace cricket::cri

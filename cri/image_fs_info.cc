@@ -17,7 +17,6 @@ void Fill(int64_t ts, const image::FsUsage& u, v1::FilesystemUsage* out) {
 
 absl::Status ImageHandlers::ImageFsInfo(const v1::ImageFsInfoRequest& req,
                                         v1::ImageFsInfoResponse* resp) {
-  if (!ctx().images) return NotImplemented("ImageFsInfo");
   ASSIGN_OR_RETURN(image::ImageFsUsage u, ctx().images->FsInfo());
   Fill(u.timestamp_ns, u.images, resp->add_image_filesystems());
   Fill(u.timestamp_ns, u.containers, resp->add_container_filesystems());

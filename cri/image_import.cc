@@ -16,7 +16,6 @@ grpc::Status GrpcCricketImages::ImportImage(grpc::ServerContext*,
 
 absl::Status GrpcCricketImages::Import(const ::cricket::v1::ImportImageRequest& req,
                                        ::cricket::v1::ImportImageResponse* resp) {
-  if (!ctx_->images) return NotImplemented("ImportImage");
   // The daemon's working directory means nothing to the caller.
   if (req.path().empty() || req.path()[0] != '/') {
     return absl::InvalidArgumentError(

@@ -8,7 +8,6 @@ namespace cricket::cri {
 
 absl::Status ImageHandlers::PullImage(const v1::PullImageRequest& req, v1::PullImageResponse* resp,
                                       const std::function<bool()>& cancelled) {
-  if (!ctx().images) return NotImplemented("PullImage");
   if (req.image().image().empty()) return absl::InvalidArgumentError("image.image is required");
   image::registry::Credentials creds;
   creds.username = req.auth().username();

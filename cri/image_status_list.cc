@@ -23,7 +23,6 @@ bool Wanted(const image::Image& img, const std::string& filter) {
 }  // namespace
 
 absl::Status ImageHandlers::ListImages(const v1::ListImagesRequest& req, v1::ListImagesResponse* resp) {
-  if (!ctx().images) return NotImplemented("ListImages");
   ASSIGN_OR_RETURN(auto all, ctx().images->List());
   std::string filter = req.filter().image().image();
   if (!filter.empty()) {
@@ -43,7 +42,6 @@ absl::Status ImageHandlers::StreamImages(const v1::StreamImagesRequest& req,
 
 absl::Status ImageHandlers::ImageStatus(const v1::ImageStatusRequest& req,
                                         v1::ImageStatusResponse* resp) {
-  if (!ctx().images) return NotImplemented("ImageStatus");
   auto img = ctx().images->Status(req.image().image());
   if (img.status().code() == absl::StatusCode::kNotFound) return absl::OkStatus();
   if (!img.ok()) return img.status();

@@ -15,7 +15,6 @@ absl::Status RuntimeHandlers::ListMetricDescriptors(const v1::ListMetricDescript
 
 absl::Status RuntimeHandlers::ListPodSandboxMetrics(const v1::ListPodSandboxMetricsRequest& req,
                                                     v1::ListPodSandboxMetricsResponse* resp) {
-  if (!ctx().stats) return NotImplemented("ListPodSandboxMetrics");
   pod::SandboxFilter f;
   f.state = pod::SandboxState::kReady;
   for (const pod::PodSample& p : ctx().stats->SamplePods(f)) {
@@ -27,7 +26,6 @@ absl::Status RuntimeHandlers::ListPodSandboxMetrics(const v1::ListPodSandboxMetr
 absl::Status RuntimeHandlers::StreamPodSandboxMetrics(
     const v1::StreamPodSandboxMetricsRequest& req,
     const Sink<v1::StreamPodSandboxMetricsResponse>& send) {
-  if (!ctx().stats) return NotImplemented("StreamPodSandboxMetrics");
   pod::SandboxFilter f;
   f.state = pod::SandboxState::kReady;
   return SendInChunks(

@@ -160,12 +160,8 @@ std::string ScrapeMetrics(const HandlerContext& ctx) {
   auto containers =
       ZeroedStates({CS::kCreating, CS::kCreated, CS::kRunning, CS::kExited, CS::kUnknown});
   auto pods = ZeroedStates({SS::kCreating, SS::kReady, SS::kNotReady});
-  if (ctx.containers) {
-    for (const auto& c : ctx.containers->List({})) containers[std::string(pod::Name(c.state))]++;
-  }
-  if (ctx.sandboxes) {
-    for (const auto& s : ctx.sandboxes->List({})) pods[std::string(pod::Name(s.state))]++;
-  }
+  for (const auto& c : ctx.containers->List({})) containers[std::string(pod::Name(c.state()))]++;
+  for (const auto& s : ctx.sandboxes->List({})) pods[std::string(pod::Name(s.state()))]++;
   RenderGauge("cricket_containers", "Containers known to cricketd, by state.", "state", containers,
               out);
   RenderGauge("cricket_pods", "Pod sandboxes known to cricketd, by state.", "state", pods, out);
@@ -178,6 +174,7 @@ absl::StatusOr<std::unique_ptr<MetricsEndpoint>> StartMetricsEndpoint(
     std::shared_ptr<const HandlerContext> ctx) {
   const conf::Config::Metrics& m = ctx->config.metrics;
   if (!m.enabled) return nullptr;
+  RETURN_IF_ERROR(CheckWired(*ctx));  // ScrapeMetrics lists pods and containers
   auto endpoint = MetricsEndpoint::Start(m.address, m.port, [ctx] { return ScrapeMetrics(*ctx); });
   if (!endpoint.ok()) return sys::Annotate(endpoint.status(), "metrics endpoint");
   sys::LogInfo(

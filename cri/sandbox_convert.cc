@@ -35,7 +35,7 @@ runtime::v1::PodSandboxState ToCri(pod::SandboxState s) {
 void FillSandbox(const pod::Sandbox& sb, runtime::v1::PodSandbox* out) {
   out->set_id(sb.id);
   *out->mutable_metadata() = sb.config.metadata();
-  out->set_state(ToCri(sb.state));
+  out->set_state(ToCri(sb.state()));
   out->set_created_at(sb.created_at_ns);
   *out->mutable_labels() = sb.config.labels();
   *out->mutable_annotations() = sb.config.annotations();
@@ -45,7 +45,7 @@ void FillSandbox(const pod::Sandbox& sb, runtime::v1::PodSandbox* out) {
 void FillSandboxStatus(const pod::Sandbox& sb, runtime::v1::PodSandboxStatus* out) {
   out->set_id(sb.id);
   *out->mutable_metadata() = sb.config.metadata();
-  out->set_state(ToCri(sb.state));
+  out->set_state(ToCri(sb.state()));
   out->set_created_at(sb.created_at_ns);
   out->mutable_network()->set_ip(sb.ip);
   for (const auto& ip : sb.additional_ips) out->mutable_network()->add_additional_ips()->set_ip(ip);

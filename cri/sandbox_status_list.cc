@@ -11,8 +11,8 @@ namespace cricket::cri {
 
 absl::Status RuntimeHandlers::PodSandboxStatus(const v1::PodSandboxStatusRequest& req,
                                                v1::PodSandboxStatusResponse* resp) {
-  if (!ctx().sandboxes) return NotImplemented("PodSandboxStatus");
-  ASSIGN_OR_RETURN(pod::Sandbox sb, ctx().sandboxes->Get(req.pod_sandbox_id()));
+  ASSIGN_OR_RETURN(pod::PodId id, ctx().sandboxes->Resolve(req.pod_sandbox_id()));
+  ASSIGN_OR_RETURN(pod::Sandbox sb, ctx().sandboxes->Get(id));
   FillSandboxStatus(sb, resp->mutable_status());
   resp->set_timestamp(pod::RealtimeNs());
   if (req.verbose()) {
@@ -30,7 +30,6 @@ absl::Status RuntimeHandlers::PodSandboxStatus(const v1::PodSandboxStatusRequest
 
 absl::Status RuntimeHandlers::ListPodSandbox(const v1::ListPodSandboxRequest& req,
                                              v1::ListPodSandboxResponse* resp) {
-  if (!ctx().sandboxes) return NotImplemented("ListPodSandbox");
   for (const pod::Sandbox& sb : ctx().sandboxes->List(FromCri(req.filter()))) {
     FillSandbox(sb, resp->add_items());
   }
@@ -39,7 +38,6 @@ absl::Status RuntimeHandlers::ListPodSandbox(const v1::ListPodSandboxRequest& re
 
 absl::Status RuntimeHandlers::StreamPodSandboxes(const v1::StreamPodSandboxesRequest& req,
                                                  const Sink<v1::StreamPodSandboxesResponse>& send) {
-  if (!ctx().sandboxes) return NotImplemented("StreamPodSandboxes");
   return SendInChunks(
       ctx().sandboxes->List(FromCri(req.filter())),
       [](v1::StreamPodSandboxesResponse& r, const pod::Sandbox& sb) {

@@ -11,11 +11,11 @@ namespace cricket::cri {
 
 absl::Status RuntimeHandlers::UpdatePodSandboxResources(
     const v1::UpdatePodSandboxResourcesRequest& req, v1::UpdatePodSandboxResourcesResponse* resp) {
-  if (!ctx().sandboxes) return NotImplemented("UpdatePodSandboxResources");
   if (req.pod_sandbox_id().empty()) {
     return absl::InvalidArgumentError("UpdatePodSandboxResources: pod_sandbox_id is required");
   }
-  ASSIGN_OR_RETURN(pod::Sandbox sb, ctx().sandboxes->Get(req.pod_sandbox_id()));
+  ASSIGN_OR_RETURN(pod::PodId id, ctx().sandboxes->Resolve(req.pod_sandbox_id()));
+  ASSIGN_OR_RETURN(pod::Sandbox sb, ctx().sandboxes->Get(id));
   sys::LogDebug("pod resources updated (kubelet-owned cgroup; nothing to apply)",
                 {{"id", sb.id}, {"cgroup_parent", sb.config.linux().cgroup_parent()}});
   return absl::OkStatus();

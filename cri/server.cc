@@ -20,6 +20,7 @@ constexpr int kMaxMessageBytes = 16 << 20;
 }  // namespace
 
 absl::StatusOr<std::unique_ptr<Server>> Server::Start(std::shared_ptr<const HandlerContext> ctx) {
+  RETURN_IF_ERROR(CheckWired(*ctx));
   std::unique_ptr<Server> s(new Server());
   s->socket_path_ = ctx->config.socket_path;
   RETURN_IF_ERROR(PrepareSocketPath(s->socket_path_));

@@ -15,9 +15,10 @@ namespace cricket::cri {
 
 class Server {
  public:
-  // Clears the socket path (see PrepareSocketPath), binds, secures the socket
-  // (0660 root:root) and starts serving. AlreadyExists when a live daemon
-  // answers on the socket.
+  // Checks that ctx has every service (CheckWired: FailedPrecondition before
+  // touching the socket), clears the socket path (see PrepareSocketPath),
+  // binds, secures the socket (0660 root:root) and starts serving.
+  // AlreadyExists when a live daemon answers on the socket.
   static absl::StatusOr<std::unique_ptr<Server>> Start(std::shared_ptr<const HandlerContext> ctx);
 
   Server(const Server&) = delete;

@@ -27,15 +27,14 @@ pod::SandboxFilter FromCri(const v1::PodSandboxStatsFilter& f) {
 
 absl::Status RuntimeHandlers::ContainerStats(const v1::ContainerStatsRequest& req,
                                              v1::ContainerStatsResponse* resp) {
-  if (!ctx().stats) return NotImplemented("ContainerStats");
-  ASSIGN_OR_RETURN(pod::ContainerSample s, ctx().stats->SampleContainer(req.container_id()));
+  ASSIGN_OR_RETURN(pod::ContainerId id, ctx().containers->Resolve(req.container_id()));
+  ASSIGN_OR_RETURN(pod::ContainerSample s, ctx().stats->SampleContainer(id));
   FillContainerStats(s, resp->mutable_stats());
   return absl::OkStatus();
 }
 
 absl::Status RuntimeHandlers::ListContainerStats(const v1::ListContainerStatsRequest& req,
                                                  v1::ListContainerStatsResponse* resp) {
-  if (!ctx().stats) return NotImplemented("ListContainerStats");
   for (const auto& s : ctx().stats->SampleContainers(FromCri(req.filter()))) {
     FillContainerStats(s, resp->add_stats());
   }
@@ -45,7 +44,6 @@ absl::Status RuntimeHandlers::ListContainerStats(const v1::ListContainerStatsReq
 absl::Status RuntimeHandlers::StreamContainerStats(
     const v1::StreamContainerStatsRequest& req,
     const Sink<v1::StreamContainerStatsResponse>& send) {
-  if (!ctx().stats) return NotImplemented("StreamContainerStats");
   return SendInChunks(
       ctx().stats->SampleContainers(FromCri(req.filter())),
       [](v1::StreamContainerStatsResponse& r, const pod::ContainerSample& s) {
@@ -56,15 +54,14 @@ absl::Status RuntimeHandlers::StreamContainerStats(
 
 absl::Status RuntimeHandlers::PodSandboxStats(const v1::PodSandboxStatsRequest& req,
                                               v1::PodSandboxStatsResponse* resp) {
-  if (!ctx().stats) return NotImplemented("PodSandboxStats");
-  ASSIGN_OR_RETURN(pod::PodSample p, ctx().stats->SamplePod(req.pod_sandbox_id()));
+  ASSIGN_OR_RETURN(pod::PodId id, ctx().sandboxes->Resolve(req.pod_sandbox_id()));
+  ASSIGN_OR_RETURN(pod::PodSample p, ctx().stats->SamplePod(id));
   FillPodSandboxStats(p, resp->mutable_stats());
   return absl::OkStatus();
 }
 
 absl::Status RuntimeHandlers::ListPodSandboxStats(const v1::ListPodSandboxStatsRequest& req,
                                                   v1::ListPodSandboxStatsResponse* resp) {
-  if (!ctx().stats) return NotImplemented("ListPodSandboxStats");
   for (const auto& p : ctx().stats->SamplePods(FromCri(req.filter()))) {
     FillPodSandboxStats(p, resp->add_stats());
   }
@@ -74,7 +71,6 @@ absl::Status RuntimeHandlers::ListPodSandboxStats(const v1::ListPodSandboxStatsR
 absl::Status RuntimeHandlers::StreamPodSandboxStats(
     const v1::StreamPodSandboxStatsRequest& req,
     const Sink<v1::StreamPodSandboxStatsResponse>& send) {
-  if (!ctx().stats) return NotImplemented("StreamPodSandboxStats");
   return SendInChunks(
       ctx().stats->SamplePods(FromCri(req.filter())),
       [](v1::StreamPodSandboxStatsResponse& r, const pod::PodSample& p) {

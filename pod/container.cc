@@ -20,7 +20,7 @@ nlohmann::json Container::ToJson() const {
   (void)google::protobuf::util::MessageToJsonString(config, &cfg);
   nlohmann::json cfg_json = nlohmann::json::parse(cfg, nullptr, false);
   return {{"id", id}, {"pod_id", pod_id}, {"name", name}, {"name_key", name_key},
-          {"state", std::string(Name(state))}, {"created_at_ns", created_at_ns},
+          {"state", std::string(Name(state()))}, {"created_at_ns", created_at_ns},
           {"started_at_ns", started_at_ns}, {"finished_at_ns", finished_at_ns},
           {"exit_code", exit_code}, {"reason", reason}, {"message", message},
           {"image", image}, {"image_ref", image_ref}, {"image_id", image_id}, {"stop_signal", stop_signal},
@@ -32,13 +32,13 @@ nlohmann::json Container::ToJson() const {
 absl::StatusOr<Container> Container::FromJson(const nlohmann::json& j) {
   Container c;
   try {
+    auto st = ParseContainerState(j.at("state").get<std::string>());
+    if (!st.ok()) return st.status();
+    c = Restore(*st);
     c.id = j.at("id").get<std::string>();
     c.pod_id = j.at("pod_id").get<std::string>();
     c.name = j.value("name", "");
     c.name_key = j.at("name_key").get<std::string>();
-    auto st = ParseContainerState(j.at("state").get<std::string>());
-    if (!st.ok()) return st.status();
-    c.state = *st;
     c.created_at_ns = j.value("created_at_ns", int64_t{0});
     c.started_at_ns = j.value("started_at_ns", int64_t{0});
     c.finished_at_ns = j.value("finished_at_ns", int64_t{0});
@@ -66,11 +66,8 @@ absl::StatusOr<Container> Container::FromJson(const nlohmann::json& j) {
 }
 
 bool ApplyExit(const ExitRecord& exit, Container* c) {
-  if (c->state != ContainerState::kCreated && c->state != ContainerState::kRunning &&
-      c->state != ContainerState::kUnknown) {
-    return false;
-  }
-  c->state = ContainerState::kExited;
+  // Created, Running and Unknown may exit; an Exited record keeps its first exit.
+  if (!c->TransitionTo(ContainerState::kExited).ok()) return false;
   c->exit_code = exit.exit_code;
   c->finished_at_ns = exit.finished_at_ns;
   c->reason = exit.reason;
@@ -80,7 +77,7 @@ bool ApplyExit(const ExitRecord& exit, Container* c) {
 
 bool Matches(const ContainerFilter& f, const Container& c) {
   if (!f.id_prefix.empty() && c.id.rfind(f.id_prefix, 0) != 0) return false;
-  if (f.state && c.state != *f.state) return false;
+  if (f.state && c.state() != *f.state) return false;
   if (!f.pod_id_prefix.empty() && c.pod_id.rfind(f.pod_id_prefix, 0) != 0) return false;
   for (const auto& [k, v] : f.labels) {
     auto it = c.labels.find(k);

@@ -18,14 +18,15 @@
 
 namespace cricket::pod {
 
-struct ExitRecord;  // pod/exit_file.h
+struct ExitRecord;  // pod/monitor/protocol/exit_file.h
 
-struct Container {
+struct Container : Stateful<Container, ContainerState> {
+  std::string Describe() const { return "container " + id; }
+
   std::string id;
   std::string pod_id;
   std::string name;      // metadata.name
   std::string name_key;  // <name>_<pod name>_<pod ns>_<pod uid>_<attempt>
-  ContainerState state = ContainerState::kCreating;
   int64_t created_at_ns = 0, started_at_ns = 0, finished_at_ns = 0;
   int exit_code = 0;
   std::string reason, message;

@@ -45,14 +45,14 @@ Container NewRecord(const Sandbox& sb, const std::string& id,
 
 }  // namespace
 
-absl::StatusOr<std::string> ContainerManager::Create(
-    const std::string& pod_id, const runtime::v1::ContainerConfig& config,
+absl::StatusOr<ContainerId> ContainerManager::Create(
+    const PodId& pod_id, const runtime::v1::ContainerConfig& config,
     const runtime::v1::PodSandboxConfig& sandbox_config) {
   const std::string& name = config.metadata().name();
   if (name.empty()) return absl::InvalidArgumentError("create container: metadata.name is empty");
   absl::StatusOr<Sandbox> sb = sandboxes_->Get(pod_id);
   if (!sb.ok()) return sys::Annotate(sb.status(), "create container %s", name);
-  if (sb->state != SandboxState::kReady) {
+  if (sb->state() != SandboxState::kReady) {
     return absl::FailedPreconditionError(
         absl::StrCat("create container ", name, ": pod ", sb->id, " is not ready"));
   }
@@ -61,7 +61,7 @@ absl::StatusOr<std::string> ContainerManager::Create(
   if (absl::Status st = names_.Reserve(key, id); !st.ok()) {
     std::optional<std::string> holder = names_.Holder(key);
     absl::MutexLock l(&mu_);
-    if (holder && containers_.count(*holder)) return *holder;  // a kubelet retry
+    if (holder && containers_.count(*holder)) return ContainerId(*holder);  // a kubelet retry
     return sys::Annotate(st, "create container %s (creation in progress)", name);
   }
   std::shared_ptr<absl::Mutex> op = OpLock(id);
@@ -78,7 +78,7 @@ absl::StatusOr<std::string> ContainerManager::Create(
     return sys::Annotate(made.status(), "create container %s", name);
   }
   rb.Commit();
-  return made;
+  return ContainerId(*std::move(made));
 }
 
 absl::StatusOr<std::string> ContainerManager::CreateLocked(
@@ -102,7 +102,7 @@ absl::StatusOr<std::string> ContainerManager::CreateLocked(
   ASSIGN_OR_RETURN(MonitorStarted started, monitor.Go());
   c.pid = started.pid;
   c.monitor_pid = started.monitor_pid;
-  c.state = ContainerState::kCreated;
+  RETURN_IF_ERROR(c.TransitionTo(ContainerState::kCreated));
   rb.Add("delete record of " + id, [this, id] { return records_->Delete("containers", id); });
   RETURN_IF_ERROR(Save(c));
   Publish(c);
@@ -150,7 +150,7 @@ absl::StatusOr<spec::Output> ContainerManager::BuildSpec(
   in.host = MakeHostLookups([this](const std::string& target) -> pid_t {
     absl::MutexLock l(&mu_);
     auto it = containers_.find(target);
-    if (it == containers_.end() || it->second.state != ContainerState::kRunning) return 0;
+    if (it == containers_.end() || it->second.state() != ContainerState::kRunning) return 0;
     return it->second.pid;
   });
   return spec::Build(in);

@@ -22,16 +22,17 @@ namespace {
 absl::Status NeedState(const Container& c, std::initializer_list<ContainerState> ok,
                        const std::string& what) {
   for (ContainerState s : ok) {
-    if (c.state == s) return absl::OkStatus();
+    if (c.state() == s) return absl::OkStatus();
   }
   return absl::FailedPreconditionError(
-      absl::StrCat(what, " container ", c.id, ": container is ", std::string(Name(c.state))));
+      absl::StrCat(what, " container ", c.id, ": container is ", std::string(Name(c.state()))));
 }
 
 }  // namespace
 
-absl::Status ContainerManager::Start(const std::string& id_or_prefix) {
-  ASSIGN_OR_RETURN(std::string id, ResolveId(id_or_prefix));
+absl::Status ContainerManager::Start(const ContainerId& cid) {
+  RETURN_IF_ERROR(CheckKnown(cid));
+  const std::string& id = cid.str();
   std::shared_ptr<absl::Mutex> op = OpLock(id);
   absl::MutexLock l(op.get());
   RefreshFromExitFile(id);
@@ -40,8 +41,8 @@ absl::Status ContainerManager::Start(const std::string& id_or_prefix) {
   // Taken before the process runs, so a quick exit never precedes its start.
   int64_t started = RealtimeNs();
   RETURN_IF_ERROR(sys::Annotate(Engine().Start(id), "start container %s", id));
+  RETURN_IF_ERROR(c.TransitionTo(ContainerState::kRunning));
   c.started_at_ns = started;
-  c.state = ContainerState::kRunning;
   RETURN_IF_ERROR(Save(c));
   Publish(c);
   RefreshFromExitFile(id);  // it may already have ended
@@ -49,8 +50,9 @@ absl::Status ContainerManager::Start(const std::string& id_or_prefix) {
 }
 
 absl::Status ContainerManager::UpdateResources(
-    const std::string& id_or_prefix, const runtime::v1::LinuxContainerResources& resources) {
-  ASSIGN_OR_RETURN(std::string id, ResolveId(id_or_prefix));
+    const ContainerId& cid, const runtime::v1::LinuxContainerResources& resources) {
+  RETURN_IF_ERROR(CheckKnown(cid));
+  const std::string& id = cid.str();
   std::shared_ptr<absl::Mutex> op = OpLock(id);
   absl::MutexLock l(op.get());
   ASSIGN_OR_RETURN(Container c, Snapshot(id));
@@ -58,7 +60,7 @@ absl::Status ContainerManager::UpdateResources(
   c.config.mutable_linux()->mutable_resources()->CopyFrom(resources);
   // The same builder as at creation turns CRI resources into linux.resources.
   Sandbox sb;
-  if (absl::StatusOr<Sandbox> s = sandboxes_->Get(c.pod_id); s.ok()) sb = *s;
+  if (absl::StatusOr<Sandbox> s = sandboxes_->Get(PodId(c.pod_id)); s.ok()) sb = *s;
   spec::Inputs in = BaseInputs(sb, c);
   spec::Output out;
   RETURN_IF_ERROR(sys::Annotate(spec::ApplyResources(in, out), "update container %s", id));
@@ -69,9 +71,9 @@ absl::Status ContainerManager::UpdateResources(
   return absl::OkStatus();
 }
 
-absl::Status ContainerManager::ReopenLog(const std::string& id_or_prefix) {
-  ASSIGN_OR_RETURN(std::string id, ResolveId(id_or_prefix));
-  ASSIGN_OR_RETURN(Container c, Get(id));
+absl::Status ContainerManager::ReopenLog(const ContainerId& cid) {
+  ASSIGN_OR_RETURN(Container c, Get(cid));
+  const std::string& id = cid.str();
   RETURN_IF_ERROR(NeedState(c, {ContainerState::kRunning}, "reopen log of"));
   if (c.log_path.empty()) return absl::OkStatus();
   RETURN_IF_ERROR(
@@ -85,11 +87,11 @@ absl::Status ContainerManager::ReopenLog(const std::string& id_or_prefix) {
                                              " was not recreated"));
 }
 
-absl::StatusOr<ExecResult> ContainerManager::ExecSync(const std::string& id_or_prefix,
+absl::StatusOr<ExecResult> ContainerManager::ExecSync(const ContainerId& cid,
                                                       const std::vector<std::string>& cmd,
                                                       std::chrono::milliseconds timeout) {
-  ASSIGN_OR_RETURN(std::string id, ResolveId(id_or_prefix));
-  ASSIGN_OR_RETURN(Container c, Get(id));
+  ASSIGN_OR_RETURN(Container c, Get(cid));
+  const std::string& id = cid.str();
   RETURN_IF_ERROR(NeedState(c, {ContainerState::kRunning}, "exec in"));
   if (cmd.empty()) return absl::InvalidArgumentError("exec in container " + id + ": empty command");
   ExecRequest r;

@@ -17,8 +17,8 @@ ContainerManager::ContainerManager(Options opts, SandboxManager* sandboxes,
       records_(records),
       watcher_(cpaths_.Exits()) {
   if (sandboxes_ != nullptr) {
-    sandboxes_->SetContainerHooks([this](const std::string& pod) { return StopAll(pod); },
-                                  [this](const std::string& pod) { return RemoveAll(pod); });
+    sandboxes_->SetContainerHooks([this](const PodId& pod) { return StopAll(pod); },
+                                  [this](const PodId& pod) { return RemoveAll(pod); });
   }
 }
 
@@ -38,10 +38,16 @@ std::shared_ptr<absl::Mutex> ContainerManager::OpLock(const std::string& id) {
   return m;
 }
 
-absl::StatusOr<std::string> ContainerManager::ResolveId(const std::string& id_or_prefix) const {
+absl::StatusOr<ContainerId> ContainerManager::Resolve(const std::string& id_or_prefix) const {
   absl::StatusOr<std::string> id = ids_.Resolve(id_or_prefix);
   if (!id.ok()) return sys::Annotate(id.status(), "container %s", id_or_prefix);
-  return id;
+  return ContainerId(*std::move(id));
+}
+
+absl::Status ContainerManager::CheckKnown(const ContainerId& id) const {
+  absl::MutexLock l(&mu_);
+  if (containers_.count(id.str()) != 0) return absl::OkStatus();
+  return absl::NotFoundError(absl::StrCat("container ", id.str(), " not found"));
 }
 
 absl::StatusOr<Container> ContainerManager::Snapshot(const std::string& id) const {

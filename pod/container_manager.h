@@ -27,6 +27,7 @@
 #include "pod/container_paths.h"
 #include "pod/events.h"
 #include "pod/exit_watcher.h"
+#include "pod/ids.h"
 #include "pod/image_provider.h"
 #include "pod/monitor_client.h"
 #include "pod/name_index.h"
@@ -61,48 +62,53 @@ class ContainerManager {
   // NotFound (pod, image), FailedPrecondition (pod not Ready), InvalidArgument
   // (bad config), or the engine's error. A retry with the same metadata
   // returns the id made by the first call.
-  absl::StatusOr<std::string> Create(const std::string& pod_id,
+  absl::StatusOr<ContainerId> Create(const PodId& pod_id,
                                      const runtime::v1::ContainerConfig& config,
                                      const runtime::v1::PodSandboxConfig& sandbox_config);
+  // The full id of a known container for an id or a unique prefix of one (as
+  // the CRI allows): NotFound, or InvalidArgument when the prefix is ambiguous.
+  absl::StatusOr<ContainerId> Resolve(const std::string& id_or_prefix) const;
+  // The calls below take full ids (from Create or Resolve); NotFound when the
+  // container is gone.
   // FailedPrecondition unless Created.
-  absl::Status Start(const std::string& id_or_prefix);
+  absl::Status Start(const ContainerId& id);
   // Stop signal (image's, else SIGTERM), up to timeout, then SIGKILL. OK when
   // already exited; timeout_seconds <= 0 kills at once.
-  absl::Status Stop(const std::string& id_or_prefix, int64_t timeout_seconds);
+  absl::Status Stop(const ContainerId& id, int64_t timeout_seconds);
   // Stops if needed; OK (idempotent) when the container is unknown.
-  absl::Status Remove(const std::string& id_or_prefix);
+  absl::Status Remove(const ContainerId& id);
   // The record, with a pending exit file applied.
-  absl::StatusOr<Container> Get(const std::string& id_or_prefix);
+  absl::StatusOr<Container> Get(const ContainerId& id);
   std::vector<Container> List(const ContainerFilter& filter);
-  absl::Status UpdateResources(const std::string& id_or_prefix,
+  absl::Status UpdateResources(const ContainerId& id,
                                const runtime::v1::LinuxContainerResources& resources);
   // Asks the monitor to reopen the CRI log (SIGUSR1). FailedPrecondition
   // unless Running.
-  absl::Status ReopenLog(const std::string& id_or_prefix);
+  absl::Status ReopenLog(const ContainerId& id);
   // Runs cmd in the container through `cricket-monitor exec`.
   // DeadlineExceeded on timeout (0 = none).
-  absl::StatusOr<ExecResult> ExecSync(const std::string& id_or_prefix,
+  absl::StatusOr<ExecResult> ExecSync(const ContainerId& id,
                                       const std::vector<std::string>& cmd,
                                       std::chrono::milliseconds timeout);
   // Streaming exec (cri/streaming): cmd in the container's namespaces and
   // cgroup with its security settings, stdio as fds. FailedPrecondition
   // unless Running. container_stream.cc
-  absl::StatusOr<std::unique_ptr<StreamSession>> ExecStream(const std::string& id_or_prefix,
+  absl::StatusOr<std::unique_ptr<StreamSession>> ExecStream(const ContainerId& id,
                                                             const std::vector<std::string>& cmd,
                                                             const StreamOptions& opts);
   // Attaches to the running container's own stdio through its monitor, the
   // log going on undisturbed. tty must match the container's.
-  absl::StatusOr<std::unique_ptr<StreamSession>> Attach(const std::string& id_or_prefix,
+  absl::StatusOr<std::unique_ptr<StreamSession>> Attach(const ContainerId& id,
                                                         const StreamOptions& opts);
   // The OCI spec the container was created with (verbose status).
-  absl::StatusOr<nlohmann::json> Spec(const std::string& id_or_prefix);
+  absl::StatusOr<nlohmann::json> Spec(const ContainerId& id);
   // cgroup statistics of the container (ContainerStats).
-  absl::StatusOr<oci::cgroup::Stats> Stats(const std::string& id_or_prefix);
+  absl::StatusOr<oci::cgroup::Stats> Stats(const ContainerId& id);
   // SandboxManager hooks: stop / remove every container of a pod.
-  absl::Status StopAll(const std::string& pod_id);
-  absl::Status RemoveAll(const std::string& pod_id);
+  absl::Status StopAll(const PodId& pod_id);
+  absl::Status RemoveAll(const PodId& pod_id);
   // Called by the exit watcher; public for tests and Recover.
-  void OnExit(const std::string& id);
+  void OnExit(const ContainerId& id);
 
   const ContainerPaths& paths() const { return cpaths_; }
 
@@ -128,10 +134,11 @@ class ContainerManager {
   absl::Status Cleanup(const Container& c);
   // The exit record when the monitor is gone without writing one.
   absl::Status WriteLostExit(const std::string& id);
-  absl::Status ForEachInPod(const std::string& pod_id,
-                            const std::function<absl::Status(const std::string&)>& fn);
+  absl::Status ForEachInPod(const PodId& pod_id,
+                            const std::function<absl::Status(const ContainerId&)>& fn);
   // container_status.cc / container_recover.cc
-  absl::StatusOr<std::string> ResolveId(const std::string& id_or_prefix) const;
+  // OK when the container is in the map (a full id may name one removed since).
+  absl::Status CheckKnown(const ContainerId& id) const;
   absl::StatusOr<Container> Snapshot(const std::string& id) const;
   absl::Status Save(const Container& c);
   void Publish(const Container& c);

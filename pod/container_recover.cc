@@ -37,18 +37,19 @@ absl::Status ContainerManager::Recover() {
     absl::Status st = Cleanup(orphan);
     if (!st.ok()) sys::LogError("clean up half-made container", {{"id", id}, {"error", st.ToString()}});
   }
-  absl::Status watching = watcher_.Start([this](const std::string& id) { OnExit(id); });
+  absl::Status watching =
+      watcher_.Start([this](const std::string& id) { OnExit(ContainerId(id)); });
   if (!watching.ok() && !absl::IsFailedPrecondition(watching)) return watching;
   // Exits between loading and watching.
   ASSIGN_OR_RETURN(std::vector<std::string> exited, watcher_.Scan());
-  for (const auto& id : exited) OnExit(id);
+  for (const auto& id : exited) OnExit(ContainerId(id));
   return absl::OkStatus();
 }
 
 absl::Status ContainerManager::RecoverOne(Container c) {
   RETURN_IF_ERROR(names_.Reserve(c.name_key, c.id));
   Publish(c);
-  if (c.state == ContainerState::kExited) return absl::OkStatus();
+  if (c.state() == ContainerState::kExited) return absl::OkStatus();
   if (RefreshFromExitFile(c.id)) return absl::OkStatus();
   bool monitor_alive = c.monitor_pid > 0 && oci::ProcAlive(c.monitor_pid);
   bool init_alive = c.pid > 0 && oci::ProcAlive(c.pid);
@@ -59,7 +60,9 @@ absl::Status ContainerManager::RecoverOne(Container c) {
     return absl::OkStatus();
   }
   // Init lives on without its monitor: nobody will report its exit.
-  c.state = ContainerState::kUnknown;
+  if (c.state() != ContainerState::kUnknown) {  // found so before an earlier restart
+    RETURN_IF_ERROR(c.TransitionTo(ContainerState::kUnknown));
+  }
   c.message = "monitor exited while the container runs";
   Publish(c);
   return Save(c);

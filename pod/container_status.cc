@@ -34,7 +34,8 @@ bool ContainerManager::RefreshFromExitFile(const std::string& id) {
   return true;
 }
 
-void ContainerManager::OnExit(const std::string& id) {
+void ContainerManager::OnExit(const ContainerId& cid) {
+  const std::string& id = cid.str();
   std::shared_ptr<absl::Mutex> op = OpLock(id);
   // Whoever holds the lock (Start, Stop) refreshes before releasing it.
   if (!op->TryLock()) return;
@@ -42,10 +43,10 @@ void ContainerManager::OnExit(const std::string& id) {
   op->Unlock();
 }
 
-absl::StatusOr<Container> ContainerManager::Get(const std::string& id_or_prefix) {
-  ASSIGN_OR_RETURN(std::string id, ResolveId(id_or_prefix));
+absl::StatusOr<Container> ContainerManager::Get(const ContainerId& id) {
+  RETURN_IF_ERROR(CheckKnown(id));
   OnExit(id);
-  return Snapshot(id);
+  return Snapshot(id.str());
 }
 
 std::vector<Container> ContainerManager::List(const ContainerFilter& filter) {
@@ -53,13 +54,13 @@ std::vector<Container> ContainerManager::List(const ContainerFilter& filter) {
   {
     absl::MutexLock l(&mu_);
     for (const auto& [id, c] : containers_) {
-      if (c.state == ContainerState::kCreated || c.state == ContainerState::kRunning) {
+      if (c.state() == ContainerState::kCreated || c.state() == ContainerState::kRunning) {
         pending.push_back(id);
       }
     }
   }
   for (const auto& id : pending) {
-    if (sys::PathExists(cpaths_.ExitFile(id))) OnExit(id);
+    if (sys::PathExists(cpaths_.ExitFile(id))) OnExit(ContainerId(id));
   }
   std::vector<Container> out;
   absl::MutexLock l(&mu_);
@@ -69,16 +70,18 @@ std::vector<Container> ContainerManager::List(const ContainerFilter& filter) {
   return out;
 }
 
-absl::StatusOr<nlohmann::json> ContainerManager::Spec(const std::string& id_or_prefix) {
-  ASSIGN_OR_RETURN(std::string id, ResolveId(id_or_prefix));
+absl::StatusOr<nlohmann::json> ContainerManager::Spec(const ContainerId& cid) {
+  RETURN_IF_ERROR(CheckKnown(cid));
+  const std::string& id = cid.str();
   ASSIGN_OR_RETURN(std::string text, sys::ReadFile(cpaths_.Config(id)));
   nlohmann::json j = nlohmann::json::parse(text, nullptr, false);
   if (j.is_discarded()) return absl::DataLossError(absl::StrCat("container ", id, ": bad config.json"));
   return j;
 }
 
-absl::StatusOr<oci::cgroup::Stats> ContainerManager::Stats(const std::string& id_or_prefix) {
-  ASSIGN_OR_RETURN(std::string id, ResolveId(id_or_prefix));
+absl::StatusOr<oci::cgroup::Stats> ContainerManager::Stats(const ContainerId& cid) {
+  RETURN_IF_ERROR(CheckKnown(cid));
+  const std::string& id = cid.str();
   absl::StatusOr<oci::cgroup::Stats> s = Engine().Stats(id);
   if (!s.ok()) return sys::Annotate(s.status(), "stats of container %s", id);
   return s;

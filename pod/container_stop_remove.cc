@@ -50,8 +50,9 @@ bool Ignorable(const absl::Status& st) {
 
 }  // namespace
 
-absl::Status ContainerManager::Stop(const std::string& id_or_prefix, int64_t timeout_seconds) {
-  ASSIGN_OR_RETURN(std::string id, ResolveId(id_or_prefix));
+absl::Status ContainerManager::Stop(const ContainerId& cid, int64_t timeout_seconds) {
+  RETURN_IF_ERROR(CheckKnown(cid));
+  const std::string& id = cid.str();
   std::shared_ptr<absl::Mutex> op = OpLock(id);
   absl::MutexLock l(op.get());
   return sys::Annotate(StopLocked(id, timeout_seconds), "stop container %s", id);
@@ -60,9 +61,9 @@ absl::Status ContainerManager::Stop(const std::string& id_or_prefix, int64_t tim
 absl::Status ContainerManager::StopLocked(const std::string& id, int64_t timeout_seconds) {
   RefreshFromExitFile(id);
   ASSIGN_OR_RETURN(Container c, Snapshot(id));
-  if (c.state == ContainerState::kExited) return absl::OkStatus();
+  if (c.state() == ContainerState::kExited) return absl::OkStatus();
   oci::Runtime rt = Engine();
-  if (c.state == ContainerState::kRunning && timeout_seconds > 0) {
+  if (c.state() == ContainerState::kRunning && timeout_seconds > 0) {
     int sig = SIGTERM;
     if (!c.stop_signal.empty()) {
       absl::StatusOr<int> parsed = oci::ParseSignal(c.stop_signal);
@@ -114,17 +115,16 @@ absl::Status ContainerManager::WriteLostExit(const std::string& id) {
   return WriteRuntimeFile(cpaths_.ExitFile(id), ExitRecordToJson(r));
 }
 
-absl::Status ContainerManager::Remove(const std::string& id_or_prefix) {
-  absl::StatusOr<std::string> id = ResolveId(id_or_prefix);
-  if (absl::IsNotFound(id.status())) return absl::OkStatus();
-  if (!id.ok()) return id.status();
-  std::shared_ptr<absl::Mutex> op = OpLock(*id);
+absl::Status ContainerManager::Remove(const ContainerId& cid) {
+  if (absl::IsNotFound(CheckKnown(cid))) return absl::OkStatus();  // idempotent
+  const std::string& id = cid.str();
+  std::shared_ptr<absl::Mutex> op = OpLock(id);
   absl::MutexLock l(op.get());
-  absl::StatusOr<Container> c = Snapshot(*id);
+  absl::StatusOr<Container> c = Snapshot(id);
   if (absl::IsNotFound(c.status())) return absl::OkStatus();  // removed meanwhile
   if (!c.ok()) return c.status();
-  RETURN_IF_ERROR(sys::Annotate(StopLocked(*id, 0), "remove container %s", *id));
-  return sys::Annotate(Cleanup(*c), "remove container %s", *id);
+  RETURN_IF_ERROR(sys::Annotate(StopLocked(id, 0), "remove container %s", id));
+  return sys::Annotate(Cleanup(*c), "remove container %s", id);
 }
 
 absl::Status ContainerManager::DeleteInEngine(const std::string& id) {
@@ -152,23 +152,23 @@ absl::Status ContainerManager::Cleanup(const Container& c) {
   return absl::OkStatus();
 }
 
-absl::Status ContainerManager::StopAll(const std::string& pod_id) {
-  return ForEachInPod(pod_id, [this](const std::string& id) { return Stop(id, 0); });
+absl::Status ContainerManager::StopAll(const PodId& pod_id) {
+  return ForEachInPod(pod_id, [this](const ContainerId& id) { return Stop(id, 0); });
 }
 
-absl::Status ContainerManager::RemoveAll(const std::string& pod_id) {
-  return ForEachInPod(pod_id, [this](const std::string& id) { return Remove(id); });
+absl::Status ContainerManager::RemoveAll(const PodId& pod_id) {
+  return ForEachInPod(pod_id, [this](const ContainerId& id) { return Remove(id); });
 }
 
 // Runs fn on each container of the pod; returns the first error after trying all.
 absl::Status ContainerManager::ForEachInPod(
-    const std::string& pod_id, const std::function<absl::Status(const std::string&)>& fn) {
+    const PodId& pod_id, const std::function<absl::Status(const ContainerId&)>& fn) {
   ContainerFilter f;
-  f.pod_id_prefix = pod_id;
+  f.pod_id_prefix = pod_id.str();
   absl::Status first;
   for (const Container& c : List(f)) {
-    if (c.pod_id != pod_id) continue;
-    absl::Status st = fn(c.id);
+    if (c.pod_id != pod_id.str()) continue;
+    absl::Status st = fn(ContainerId(c.id));
     if (!st.ok() && first.ok()) first = st;
   }
   return first;

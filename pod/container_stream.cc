@@ -10,18 +10,17 @@ namespace cricket::pod {
 namespace {
 
 absl::Status NeedRunning(const Container& c, const std::string& what) {
-  if (c.state == ContainerState::kRunning) return absl::OkStatus();
+  if (c.state() == ContainerState::kRunning) return absl::OkStatus();
   return absl::FailedPreconditionError(
-      absl::StrCat(what, " container ", c.id, ": container is ", std::string(Name(c.state))));
+      absl::StrCat(what, " container ", c.id, ": container is ", std::string(Name(c.state()))));
 }
 
 }  // namespace
 
 absl::StatusOr<std::unique_ptr<StreamSession>> ContainerManager::ExecStream(
-    const std::string& id_or_prefix, const std::vector<std::string>& cmd,
-    const StreamOptions& opts) {
-  ASSIGN_OR_RETURN(std::string id, ResolveId(id_or_prefix));
-  ASSIGN_OR_RETURN(Container c, Get(id));
+    const ContainerId& cid, const std::vector<std::string>& cmd, const StreamOptions& opts) {
+  ASSIGN_OR_RETURN(Container c, Get(cid));
+  const std::string& id = cid.str();
   RETURN_IF_ERROR(NeedRunning(c, "exec in"));
   ExecStreamRequest r;
   r.monitor_path = opts_.monitor_path;
@@ -36,9 +35,9 @@ absl::StatusOr<std::unique_ptr<StreamSession>> ContainerManager::ExecStream(
 }
 
 absl::StatusOr<std::unique_ptr<StreamSession>> ContainerManager::Attach(
-    const std::string& id_or_prefix, const StreamOptions& opts) {
-  ASSIGN_OR_RETURN(std::string id, ResolveId(id_or_prefix));
-  ASSIGN_OR_RETURN(Container c, Get(id));
+    const ContainerId& cid, const StreamOptions& opts) {
+  ASSIGN_OR_RETURN(Container c, Get(cid));
+  const std::string& id = cid.str();
   RETURN_IF_ERROR(NeedRunning(c, "attach to"));
   AttachRequest r;
   r.id = id;

@@ -88,7 +88,7 @@ std::optional<EventType> EventForState(ContainerState s) {
 }
 
 void EventBus::ContainerSaved(const Container& c) {
-  std::optional<EventType> t = EventForState(c.state);
+  std::optional<EventType> t = EventForState(c.state());
   if (!t) return;
   Emit({*t, c.id, c.pod_id, 0, std::nullopt, c});
 }
@@ -98,11 +98,11 @@ void EventBus::ContainerRemoved(const Container& c) {
 }
 
 void EventBus::SandboxSaved(const Sandbox& sb) {
-  if (sb.state == SandboxState::kReady) {
+  if (sb.state() == SandboxState::kReady) {
     // A sandbox is created and started in one RunPodSandbox, as containerd reports it.
     Emit({EventType::kCreated, sb.id, sb.id, 0, sb, std::nullopt});
     Emit({EventType::kStarted, sb.id, sb.id, 0, sb, std::nullopt});
-  } else if (sb.state == SandboxState::kNotReady) {
+  } else if (sb.state() == SandboxState::kNotReady) {
     Emit({EventType::kStopped, sb.id, sb.id, 0, sb, std::nullopt});
   }
 }

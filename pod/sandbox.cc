@@ -45,7 +45,7 @@ std::string SandboxNameKey(const runtime::v1::PodSandboxMetadata& m) {
 nlohmann::json Sandbox::ToJson() const {
   std::string cfg;
   (void)google::protobuf::util::MessageToJsonString(config, &cfg);
-  return {{"id", id}, {"name_key", name_key}, {"state", std::string(Name(state))},
+  return {{"id", id}, {"name_key", name_key}, {"state", std::string(Name(state()))},
           {"created_at_ns", created_at_ns}, {"runtime_handler", runtime_handler},
           {"config", nlohmann::json::parse(cfg)}, {"netns_path", netns_path},
           {"ipc_ns_path", ipc_ns_path}, {"uts_ns_path", uts_ns_path}, {"shm_path", shm_path},
@@ -60,11 +60,11 @@ nlohmann::json Sandbox::ToJson() const {
 absl::StatusOr<Sandbox> Sandbox::FromJson(const nlohmann::json& j) {
   Sandbox s;
   try {
-    s.id = j.at("id").get<std::string>();
-    s.name_key = j.at("name_key").get<std::string>();
     auto st = ParseSandboxState(j.at("state").get<std::string>());
     if (!st.ok()) return st.status();
-    s.state = *st;
+    s = Restore(*st);
+    s.id = j.at("id").get<std::string>();
+    s.name_key = j.at("name_key").get<std::string>();
     s.created_at_ns = j.at("created_at_ns").get<int64_t>();
     s.runtime_handler = j.value("runtime_handler", "");
     auto cfg = google::protobuf::util::JsonStringToMessage(j.at("config").dump(), &s.config);

@@ -14,10 +14,11 @@
 
 namespace cricket::pod {
 
-struct Sandbox {
+struct Sandbox : Stateful<Sandbox, SandboxState> {
+  std::string Describe() const { return "pod sandbox " + id; }
+
   std::string id;
   std::string name_key;  // reservation key: name_namespace_uid_attempt
-  SandboxState state = SandboxState::kCreating;
   int64_t created_at_ns = 0;
   std::string runtime_handler;
   runtime::v1::PodSandboxConfig config;

@@ -128,10 +128,12 @@ absl::Status SandboxManager::ReleaseInfra(Sandbox& sb) {
 // A Ready pod whose infra process died is reported NotReady (the kubelet then
 // recreates it): its pid namespace cannot take new containers any more.
 Sandbox SandboxManager::WithInfraChecked(Sandbox sb) {
-  if (sb.state == SandboxState::kReady && sb.infra_pid > 0 &&
+  if (sb.state() == SandboxState::kReady && sb.infra_pid > 0 &&
       !InfraAlive(sb.infra_pid, sb.infra_start_time)) {
-    sb.state = SandboxState::kNotReady;
-    sb.not_ready_reason = absl::StrCat("infra process (pid ", sb.infra_pid, ") exited");
+    // Ready → NotReady is an edge of the table (Ready was checked above).
+    if (sb.TransitionTo(SandboxState::kNotReady).ok()) {
+      sb.not_ready_reason = absl::StrCat("infra process (pid ", sb.infra_pid, ") exited");
+    }
   }
   return sb;
 }

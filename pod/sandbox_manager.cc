@@ -58,20 +58,20 @@ void SandboxManager::Publish(const Sandbox& sb) {
   ids_.Add(sb.id);
 }
 
-absl::StatusOr<std::string> SandboxManager::Run(const runtime::v1::PodSandboxConfig& config,
-                                                const std::string& runtime_handler) {
+absl::StatusOr<PodId> SandboxManager::Run(const runtime::v1::PodSandboxConfig& config,
+                                          const std::string& runtime_handler) {
   Sandbox sb;
   sb.id = NewRandomId();
   sb.name_key = SandboxNameKey(config.metadata());
   if (auto st = names_.Reserve(sb.name_key, sb.id); !st.ok()) {
     std::string holder = names_.Holder(sb.name_key).value_or("");
-    auto existing = Get(holder);
-    if (existing.ok() && existing->state == SandboxState::kReady) return holder;  // a kubelet retry
-    if (existing.ok() && existing->state == SandboxState::kCreating) {
+    auto existing = Get(PodId(holder));
+    if (existing.ok() && existing->state() == SandboxState::kReady) return PodId(holder);  // a retry
+    if (existing.ok() && existing->state() == SandboxState::kCreating) {
       return absl::AbortedError(absl::StrCat("pod ", sb.name_key, " is being created as ", holder));
     }
     return absl::AlreadyExistsError(absl::StrCat("pod ", sb.name_key, " already exists as ", holder,
-                                                 " (", existing.ok() ? std::string(Name(existing->state)) : "unknown",
+                                                 " (", existing.ok() ? std::string(Name(existing->state())) : "unknown",
                                                  "): remove it first"));
   }
   auto lock = OpLock(sb.id);
@@ -88,13 +88,18 @@ absl::StatusOr<std::string> SandboxManager::Run(const runtime::v1::PodSandboxCon
   if (st.ok()) {
     rb.Commit();
     sys::LogInfo("pod sandbox ready", {{"id", sb.id}, {"name", sb.name_key}, {"ip", sb.ip}});
-    return sb.id;
+    return PodId(sb.id);
   }
   st = sys::Annotate(st, "run pod sandbox %s", sb.name_key);
   absl::Status undo = rb.Run();
   if (!undo.ok()) {
     // Keep a NotReady record and the name so RemovePodSandbox can finish the job.
-    sb.state = SandboxState::kNotReady;
+    // Creating and Ready both have the edge to NotReady.
+    absl::Status kept = sb.TransitionTo(SandboxState::kNotReady);
+    if (!kept.ok()) {
+      sys::LogError("keep pod record", {{"id", sb.id}, {"error", kept.ToString()}});
+      return st;
+    }
     sb.not_ready_reason = std::string(undo.message());
     names_.Reserve(sb.name_key, sb.id).IgnoreError();
     if (Save(sb).ok()) Publish(sb);
@@ -116,7 +121,7 @@ absl::Status SandboxManager::Prepare(Sandbox& sb, sys::Rollback& rb) {
   RETURN_IF_ERROR(WriteFiles(sb));
   RETURN_IF_ERROR(MakeCgroupParent(sb, rb));
   RETURN_IF_ERROR(StartInfraProcess(sb, rb));
-  sb.state = SandboxState::kReady;
+  RETURN_IF_ERROR(sb.TransitionTo(SandboxState::kReady));
   RETURN_IF_ERROR(Save(sb));
   Publish(sb);
   return absl::OkStatus();

@@ -16,6 +16,7 @@
 #include "oci/sys/rollback.h"
 #include "oci/sys/unique_fd.h"
 #include "pod/events.h"
+#include "pod/ids.h"
 #include "pod/name_index.h"
 #include "pod/paths.h"
 #include "pod/sandbox.h"
@@ -49,26 +50,30 @@ class SandboxManager {
     std::string cgroup_root = "/sys/fs/cgroup";
   };
   // What the container layer does for a pod's containers on Stop / Remove.
-  using ContainerHook = std::function<absl::Status(const std::string& sandbox_id)>;
+  using ContainerHook = std::function<absl::Status(const PodId& sandbox_id)>;
 
   SandboxManager(Options opts, network::NetworkManager* network, RecordStore* records);
 
   // Rebuilds memory from records: Ready and NotReady pods come back with
   // their IPs (no CNI ADD); a pod caught in Creating is rolled back.
   absl::Status Recover();
-  absl::StatusOr<std::string> Run(const runtime::v1::PodSandboxConfig& config,
-                                  const std::string& runtime_handler);
-  absl::Status Stop(const std::string& id_or_prefix);
-  absl::Status Remove(const std::string& id_or_prefix);
-  absl::StatusOr<Sandbox> Get(const std::string& id_or_prefix) const;
+  absl::StatusOr<PodId> Run(const runtime::v1::PodSandboxConfig& config,
+                            const std::string& runtime_handler);
+  // The full id of a known pod for an id or a unique prefix of one (as the
+  // CRI allows): NotFound, or InvalidArgument when the prefix is ambiguous.
+  absl::StatusOr<PodId> Resolve(const std::string& id_or_prefix) const;
+  // The calls below take full ids (from Run or Resolve); NotFound when the
+  // pod is gone. Stop and Remove are idempotent.
+  absl::Status Stop(const PodId& id);
+  absl::Status Remove(const PodId& id);
+  absl::StatusOr<Sandbox> Get(const PodId& id) const;
   std::vector<Sandbox> List(const SandboxFilter& filter) const;
   void SetContainerHooks(ContainerHook stop_all, ContainerHook remove_all);
   // PortForward: a TCP connection made inside the pod's network namespace to
   // its loopback (127.0.0.1, then ::1) on port. NotFound / FailedPrecondition
   // (pod not Ready) / Unavailable naming the port when nothing listens.
   // sandbox_port_forward.cc
-  absl::StatusOr<sys::UniqueFd> PortForwardConnect(const std::string& id_or_prefix,
-                                                   uint16_t port);
+  absl::StatusOr<sys::UniqueFd> PortForwardConnect(const PodId& id, uint16_t port);
 
  private:
   absl::Status Prepare(Sandbox& sb, sys::Rollback& rb);

@@ -68,13 +68,12 @@ absl::StatusOr<sys::UniqueFd> ConnectInNetns(const std::string& netns_path, uint
 
 }  // namespace
 
-absl::StatusOr<sys::UniqueFd> SandboxManager::PortForwardConnect(const std::string& id_or_prefix,
-                                                                 uint16_t port) {
-  ASSIGN_OR_RETURN(Sandbox sb, Get(id_or_prefix));
+absl::StatusOr<sys::UniqueFd> SandboxManager::PortForwardConnect(const PodId& id, uint16_t port) {
+  ASSIGN_OR_RETURN(Sandbox sb, Get(id));
   std::string what = absl::StrCat("port forward to pod ", sb.id, " port ", port);
-  if (sb.state != SandboxState::kReady) {
+  if (sb.state() != SandboxState::kReady) {
     return absl::FailedPreconditionError(
-        absl::StrCat(what, ": pod is ", std::string(Name(sb.state))));
+        absl::StrCat(what, ": pod is ", std::string(Name(sb.state()))));
   }
   if (port == 0) return absl::InvalidArgumentError(what + ": port 0");
   int err = 0;

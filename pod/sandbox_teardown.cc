@@ -17,7 +17,7 @@ constexpr char kKind[] = "sandboxes";
 
 bool Matches(const Sandbox& sb, const SandboxFilter& f) {
   if (!f.id_prefix.empty() && sb.id.compare(0, f.id_prefix.size(), f.id_prefix) != 0) return false;
-  if (f.state && sb.state != *f.state) return false;
+  if (f.state && sb.state() != *f.state) return false;
   for (const auto& [k, v] : f.labels) {
     auto it = sb.config.labels().find(k);
     if (it == sb.config.labels().end() || it->second != v) return false;
@@ -32,11 +32,17 @@ absl::Status UnmountIfMounted(const std::string& path) {
 
 }  // namespace
 
-absl::StatusOr<Sandbox> SandboxManager::Get(const std::string& id_or_prefix) const {
+absl::StatusOr<PodId> SandboxManager::Resolve(const std::string& id_or_prefix) const {
   ASSIGN_OR_RETURN(std::string id, ids_.Resolve(id_or_prefix));
+  return PodId(std::move(id));
+}
+
+absl::StatusOr<Sandbox> SandboxManager::Get(const PodId& id) const {
   absl::MutexLock l(&mu_);
-  auto it = sandboxes_.find(id);
-  if (it == sandboxes_.end()) return absl::NotFoundError(absl::StrCat("pod sandbox ", id, " not found"));
+  auto it = sandboxes_.find(id.str());
+  if (it == sandboxes_.end()) {
+    return absl::NotFoundError(absl::StrCat("pod sandbox ", id.str(), " not found"));
+  }
   return WithInfraChecked(it->second);
 }
 
@@ -50,13 +56,13 @@ std::vector<Sandbox> SandboxManager::List(const SandboxFilter& filter) const {
   return out;
 }
 
-absl::Status SandboxManager::Stop(const std::string& id_or_prefix) {
-  ASSIGN_OR_RETURN(Sandbox sb, Get(id_or_prefix));
+absl::Status SandboxManager::Stop(const PodId& id) {
+  ASSIGN_OR_RETURN(Sandbox sb, Get(id));
   auto lock = OpLock(sb.id);
   absl::MutexLock op(lock.get());
-  ASSIGN_OR_RETURN(sb, Get(sb.id));  // the state may have changed while we waited
+  ASSIGN_OR_RETURN(sb, Get(id));  // the state may have changed while we waited
   if (stop_containers_) {
-    RETURN_IF_ERROR(sys::Annotate(stop_containers_(sb.id), "stop pod %s", sb.id));
+    RETURN_IF_ERROR(sys::Annotate(stop_containers_(id), "stop pod %s", sb.id));
   }
   RETURN_IF_ERROR(sys::Annotate(StopInfraProcess(sb), "stop pod %s", sb.id));
   // As containerd does: the network and its namespace go at stop; the rest at remove.
@@ -65,8 +71,8 @@ absl::Status SandboxManager::Stop(const std::string& id_or_prefix) {
     RETURN_IF_ERROR(sys::RemovePinnedNamespace(sb.netns_path));
     sb.netns_path.clear();
   }
-  if (sb.state != SandboxState::kNotReady) {
-    sb.state = SandboxState::kNotReady;
+  if (sb.state() != SandboxState::kNotReady) {
+    RETURN_IF_ERROR(sb.TransitionTo(SandboxState::kNotReady));
     RETURN_IF_ERROR(Save(sb));
     sys::LogInfo("pod sandbox stopped", {{"id", sb.id}});
   }
@@ -86,14 +92,14 @@ absl::Status SandboxManager::ReleaseResources(Sandbox& sb) {
   return sys::RemoveAll(opts_.paths.SandboxFiles(sb.id));
 }
 
-absl::Status SandboxManager::Remove(const std::string& id_or_prefix) {
-  auto found = Get(id_or_prefix);
+absl::Status SandboxManager::Remove(const PodId& id) {
+  auto found = Get(id);
   if (found.status().code() == absl::StatusCode::kNotFound) return absl::OkStatus();  // idempotent
   ASSIGN_OR_RETURN(Sandbox sb, found);
   auto lock = OpLock(sb.id);
   absl::MutexLock op(lock.get());
   if (remove_containers_) {
-    RETURN_IF_ERROR(sys::Annotate(remove_containers_(sb.id), "remove pod %s", sb.id));
+    RETURN_IF_ERROR(sys::Annotate(remove_containers_(id), "remove pod %s", sb.id));
   }
   RETURN_IF_ERROR(sys::Annotate(ReleaseResources(sb), "remove pod %s", sb.id));
   RETURN_IF_ERROR(records_->Delete(kKind, sb.id));
@@ -117,26 +123,26 @@ absl::Status SandboxManager::Recover() {
       sys::LogError("pod record unreadable", {{"id", rec.id}, {"error", sb.status().ToString()}});
       continue;
     }
-    if (sb->state == SandboxState::kCreating) {
+    if (sb->state() == SandboxState::kCreating) {
       // Cut short by a crash: finish the rollback the crash interrupted.
       absl::Status st = ReleaseResources(*sb);
       if (st.ok()) st = records_->Delete(kKind, sb->id);
       sys::LogInfo("rolled back pod caught mid-creation",
                    {{"id", sb->id}, {"result", st.ok() ? "ok" : st.ToString()}});
       if (st.ok()) continue;
-      sb->state = SandboxState::kNotReady;
+      RETURN_IF_ERROR(sb->TransitionTo(SandboxState::kNotReady));
       sb->not_ready_reason = std::string(st.message());
     }
     // A pinned namespace lost with /run (a reboot) leaves the pod NotReady.
-    if (sb->state == SandboxState::kReady && !sb->netns_path.empty() &&
+    if (sb->state() == SandboxState::kReady && !sb->netns_path.empty() &&
         !sys::PathExists(sb->netns_path)) {
-      sb->state = SandboxState::kNotReady;
+      RETURN_IF_ERROR(sb->TransitionTo(SandboxState::kNotReady));
       sb->not_ready_reason = "network namespace lost (node rebooted?)";
       RETURN_IF_ERROR(Save(*sb));
     }
-    if (sb->state == SandboxState::kReady && sb->infra_pid > 0) {
+    if (sb->state() == SandboxState::kReady && sb->infra_pid > 0) {
       Sandbox checked = WithInfraChecked(*sb);
-      if (checked.state != SandboxState::kReady) {
+      if (checked.state() != SandboxState::kReady) {
         *sb = checked;
         RETURN_IF_ERROR(Save(*sb));
       }

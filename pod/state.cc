@@ -54,12 +54,35 @@ bool CanTransition(ContainerState from, ContainerState to) {
   using S = ContainerState;
   switch (from) {
     case S::kCreating: return to == S::kCreated;
-    case S::kCreated: return to == S::kRunning || to == S::kExited;
-    case S::kRunning: return to == S::kExited;
+    case S::kCreated: return to == S::kRunning || to == S::kExited || to == S::kUnknown;
+    case S::kRunning: return to == S::kExited || to == S::kUnknown;
     case S::kExited: return false;
     case S::kUnknown: return to == S::kRunning || to == S::kExited;
   }
   return false;
+}
+
+namespace {
+
+template <typename State>
+absl::Status Move(std::string_view object, State* state, State to) {
+  if (!CanTransition(*state, to)) {
+    return absl::FailedPreconditionError(absl::StrCat(std::string(object), ": cannot go from ",
+                                                      std::string(Name(*state)), " to ",
+                                                      std::string(Name(to))));
+  }
+  *state = to;
+  return absl::OkStatus();
+}
+
+}  // namespace
+
+absl::Status Transition(std::string_view object, SandboxState* state, SandboxState to) {
+  return Move(object, state, to);
+}
+
+absl::Status Transition(std::string_view object, ContainerState* state, ContainerState to) {
+  return Move(object, state, to);
 }
 
 }  // namespace cricket::pod

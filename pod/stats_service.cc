@@ -39,12 +39,12 @@ void StatsService::PruneSometimes(int64_t now_ns) {
 }
 
 absl::StatusOr<ContainerSample> StatsService::SampleContainer(const Container& c) {
-  if (c.state != ContainerState::kRunning) {
+  if (c.state() != ContainerState::kRunning) {
     return absl::FailedPreconditionError("container " + c.id + " is not running: no stats");
   }
   ContainerSample s;
   s.container = c;
-  ASSIGN_OR_RETURN(s.cgroup, containers_->Stats(c.id));
+  ASSIGN_OR_RETURN(s.cgroup, containers_->Stats(ContainerId(c.id)));
   s.timestamp_ns = RealtimeNs();
   s.nano_cores = cpu_.Update("c/" + c.id, s.cgroup.cpu.usage.total, s.timestamp_ns);
   std::string upper = UpperDirOf(c);
@@ -55,8 +55,8 @@ absl::StatusOr<ContainerSample> StatsService::SampleContainer(const Container& c
   return s;
 }
 
-absl::StatusOr<ContainerSample> StatsService::SampleContainer(const std::string& id_or_prefix) {
-  ASSIGN_OR_RETURN(Container c, containers_->Get(id_or_prefix));
+absl::StatusOr<ContainerSample> StatsService::SampleContainer(const ContainerId& id) {
+  ASSIGN_OR_RETURN(Container c, containers_->Get(id));
   return SampleContainer(c);
 }
 
@@ -93,7 +93,7 @@ PodSample StatsService::SamplePod(const Sandbox& sb) {
     p.cgroup = SumStats(parts);
   }
   p.nano_cores = cpu_.Update("p/" + sb.id, p.cgroup.cpu.usage.total, p.timestamp_ns);
-  if (!sb.host_network() && !sb.netns_path.empty() && sb.state == SandboxState::kReady) {
+  if (!sb.host_network() && !sb.netns_path.empty() && sb.state() == SandboxState::kReady) {
     auto net = ReadNetDevInNetns(sb.netns_path);
     if (net.ok()) {
       p.has_network = true;
@@ -105,8 +105,8 @@ PodSample StatsService::SamplePod(const Sandbox& sb) {
   return p;
 }
 
-absl::StatusOr<PodSample> StatsService::SamplePod(const std::string& id_or_prefix) {
-  ASSIGN_OR_RETURN(Sandbox sb, sandboxes_->Get(id_or_prefix));
+absl::StatusOr<PodSample> StatsService::SamplePod(const PodId& id) {
+  ASSIGN_OR_RETURN(Sandbox sb, sandboxes_->Get(id));
   return SamplePod(sb);
 }
 

@@ -48,10 +48,10 @@ class StatsService {
 
   // FailedPrecondition unless Running; the engine's error otherwise.
   absl::StatusOr<ContainerSample> SampleContainer(const Container& c);
-  absl::StatusOr<ContainerSample> SampleContainer(const std::string& id_or_prefix);
+  absl::StatusOr<ContainerSample> SampleContainer(const ContainerId& id);
   // Running containers matching the filter (ones that exit meanwhile are left out).
   std::vector<ContainerSample> SampleContainers(const ContainerFilter& filter);
-  absl::StatusOr<PodSample> SamplePod(const std::string& id_or_prefix);
+  absl::StatusOr<PodSample> SamplePod(const PodId& id);
   std::vector<PodSample> SamplePods(const SandboxFilter& filter);
 
  private:

@@ -1,4 +1,6 @@
-// The streaming server's runtime backed by the pod layer.
+// The streaming server's runtime backed by the pod layer. The ids come from
+// requests the Exec/Attach/PortForward handlers stored after resolving them,
+// so they are full ids.
 #include "cri/streaming/server.h"
 #include "pod/container_manager.h"
 #include "pod/sandbox_manager.h"
@@ -14,14 +16,14 @@ class PodRuntime : public StreamRuntime {
   absl::StatusOr<std::unique_ptr<pod::StreamSession>> Exec(
       const std::string& id, const std::vector<std::string>& cmd,
       const pod::StreamOptions& opts) override {
-    return containers_->ExecStream(id, cmd, opts);
+    return containers_->ExecStream(pod::ContainerId(id), cmd, opts);
   }
   absl::StatusOr<std::unique_ptr<pod::StreamSession>> Attach(
       const std::string& id, const pod::StreamOptions& opts) override {
-    return containers_->Attach(id, opts);
+    return containers_->Attach(pod::ContainerId(id), opts);
   }
   absl::StatusOr<sys::UniqueFd> PortForward(const std::string& pod_id, uint16_t port) override {
-    return sandboxes_->PortForwardConnect(pod_id, port);
+    return sandboxes_->PortForwardConnect(pod::PodId(pod_id), port);
   }
 
  private:

@@ -19,7 +19,6 @@
 #include "nlohmann/json.hpp"
 #include "oci/cgroup/bpf_devices.h"
 #include "oci/cgroup/cgroup_fs.h"
-#include "oci/cgroup/cgroup_guard.h"
 #include "oci/cgroup/detect.h"
 #include "oci/cgroup/manager.h"
 #include "oci/cgroup/systemd.h"
@@ -300,28 +299,6 @@ TEST_F(CgroupV1, UnknownControllerIsAClearError) {
   EXPECT_NE(std::string(st.message()).find("hugetlb controller is not mounted"), std::string::npos)
       << st;
   ASSERT_TRUE(m->Destroy().ok());
-}
-
-TEST_F(CgroupV1, GuardDestroysUnlessCommitted) {
-  sys::ChildProcess child = Sleeper();
-  {
-    CgroupGuard g(Make("guarded"));
-    ASSERT_NE(g.get(), nullptr);
-    ASSERT_TRUE(g->Create().ok());
-    ASSERT_TRUE(g->AddProcess(child.pid()).ok());
-  }
-  EXPECT_FALSE(sys::PathExists(Dir("pids", "guarded")));
-  absl::StatusOr<sys::ExitInfo> exit = child.Wait();  // killed by the guard
-  ASSERT_TRUE(exit.ok());
-  EXPECT_EQ(exit->signal(), SIGKILL);
-  std::unique_ptr<Manager> kept;
-  {
-    CgroupGuard g(Make("kept"));
-    ASSERT_TRUE(g->Create().ok());
-    kept = g.Commit();
-  }
-  EXPECT_TRUE(sys::PathExists(Dir("pids", "kept")));
-  ASSERT_TRUE(kept->Destroy().ok());
 }
 
 TEST(CgroupHost, SystemdDriverWithoutSystemd) {

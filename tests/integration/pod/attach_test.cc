@@ -23,14 +23,14 @@ class AttachTest : public StreamFixture {
  protected:
   void SetUp() override { SetUpPod(/*own_netns=*/false); }
 
-  std::unique_ptr<StreamSession> Attach(const std::string& id, StreamOptions o) {
+  std::unique_ptr<StreamSession> Attach(const ContainerId& id, StreamOptions o) {
     auto s = manager_->Attach(id, o);
     EXPECT_TRUE(s.ok()) << s.status();
     return s.ok() ? std::move(*s) : nullptr;
   }
 
   // The log's lines of one stream, content only, partial entries joined.
-  std::vector<std::string> LogLines(const std::string& id, const std::string& stream) {
+  std::vector<std::string> LogLines(const ContainerId& id, const std::string& stream) {
     std::vector<std::string> out;
     auto c = manager_->Get(id);
     auto text = sys::ReadFile(c->log_path);
@@ -55,7 +55,7 @@ class AttachTest : public StreamFixture {
 TEST_F(AttachTest, InputAndOutputWhileTheLogGoesOn) {
   ContainerIo io;
   io.stdin = true;
-  std::string id = RunContainer(Config("loop", {"-c", kEchoLoop}, io));
+  ContainerId id = RunContainer(Config("loop", {"-c", kEchoLoop}, io));
   ASSERT_FALSE(id.empty());
   StreamOptions o;
   o.stdin = true;
@@ -72,7 +72,7 @@ TEST_F(AttachTest, InputAndOutputWhileTheLogGoesOn) {
   s->Close();
   EXPECT_EQ(s->Wait().status().code(), absl::StatusCode::kCancelled);
   s.reset();
-  EXPECT_EQ(manager_->Get(id)->state, ContainerState::kRunning);
+  EXPECT_EQ(manager_->Get(id)->state(), ContainerState::kRunning);
   // Input through the FIFO's other writer (a new attach) still works.
   auto again = Attach(id, o);
   ASSERT_TRUE(again);
@@ -113,7 +113,7 @@ TEST_F(AttachTest, StdinOnceClosesTheContainersStdin) {
   ContainerIo io;
   io.stdin = true;
   io.stdin_once = true;
-  std::string id = RunContainer(Config("once", {"-c", kEchoLoop}, io));
+  ContainerId id = RunContainer(Config("once", {"-c", kEchoLoop}, io));
   ASSERT_FALSE(id.empty());
   StreamOptions o;
   o.stdin = true;
@@ -137,7 +137,7 @@ TEST_F(AttachTest, StdinOnceDetachClosesStdinToo) {
   ContainerIo io;
   io.stdin = true;
   io.stdin_once = true;
-  std::string id = RunContainer(Config("detach", {"-c", kEchoLoop}, io));
+  ContainerId id = RunContainer(Config("detach", {"-c", kEchoLoop}, io));
   ASSERT_FALSE(id.empty());
   StreamOptions o;
   o.stdin = true;
@@ -153,7 +153,7 @@ TEST_F(AttachTest, TerminalWithResize) {
   ContainerIo io;
   io.stdin = true;
   io.tty = true;
-  std::string id = RunContainer(Config("term", {}, io));  // an interactive sh
+  ContainerId id = RunContainer(Config("term", {}, io));  // an interactive sh
   ASSERT_FALSE(id.empty());
   StreamOptions o;
   o.stdin = true;
@@ -167,7 +167,7 @@ TEST_F(AttachTest, TerminalWithResize) {
   EXPECT_NE(out.find("33 101\r\n"), std::string::npos) << out;
   s->Close();
   s.reset();
-  EXPECT_EQ(manager_->Get(id)->state, ContainerState::kRunning);
+  EXPECT_EQ(manager_->Get(id)->state(), ContainerState::kRunning);
   auto again = Attach(id, o);
   ASSERT_TRUE(again);
   Write(again->in_fd(), "exit 9\n");
@@ -182,7 +182,7 @@ TEST_F(AttachTest, TerminalWithResize) {
 TEST_F(AttachTest, TerminalWithoutStdinStillResizes) {
   ContainerIo io;
   io.tty = true;
-  std::string id =
+  ContainerId id =
       RunContainer(Config("sizes", {"-c", "while :; do stty size; sleep 0.1; done"}, io));
   ASSERT_FALSE(id.empty());
   StreamOptions o;
@@ -198,7 +198,7 @@ TEST_F(AttachTest, AClientThatDoesNotReadIsDroppedNotWaitedFor) {
   ContainerIo io;
   io.stdin = true;
   // About 8 MiB after "go": more than the monitor keeps for one client.
-  std::string id = RunContainer(Config(
+  ContainerId id = RunContainer(Config(
       "flood",
       {"-c", "read go; s=$(head -c 1000 /dev/zero | tr '\\0' x); i=0; "
              "while [ $i -lt 8000 ]; do echo \"$i $s\"; i=$((i+1)); done; echo done; "
@@ -224,20 +224,20 @@ TEST_F(AttachTest, AClientThatDoesNotReadIsDroppedNotWaitedFor) {
   std::string got = ReadToEof(slow->out_fd());  // EOF: it was dropped
   EXPECT_LT(got.size(), 8000u * 1000u);
   EXPECT_GT(got.size(), 0u);
-  EXPECT_EQ(manager_->Get(id)->state, ContainerState::kRunning);
+  EXPECT_EQ(manager_->Get(id)->state(), ContainerState::kRunning);
   auto fresh = Attach(id, {});
   ASSERT_TRUE(fresh);
 }
 
 TEST_F(AttachTest, RefusalsAreClear) {
-  std::string id = RunContainer(Config("nostdin", {"-c", "exec sleep 100000"}));
+  ContainerId id = RunContainer(Config("nostdin", {"-c", "exec sleep 100000"}));
   ASSERT_FALSE(id.empty());
   StreamOptions o;
   o.stdin = true;
   auto s = manager_->Attach(id, o);
   EXPECT_EQ(s.status().code(), absl::StatusCode::kFailedPrecondition);
-  EXPECT_NE(s.status().message().find(id), absl::string_view::npos) << s.status();
-  EXPECT_EQ(manager_->Attach("nosuch", {}).status().code(), absl::StatusCode::kNotFound);
+  EXPECT_NE(s.status().message().find(id.str()), absl::string_view::npos) << s.status();
+  EXPECT_EQ(manager_->Attach(ContainerId("nosuch"), {}).status().code(), absl::StatusCode::kNotFound);
   auto out_only = Attach(id, {});
   ASSERT_TRUE(out_only);
 }
@@ -245,7 +245,7 @@ TEST_F(AttachTest, RefusalsAreClear) {
 TEST_F(AttachTest, WorksAfterARestart) {
   ContainerIo io;
   io.stdin = true;
-  std::string id = RunContainer(Config("survivor", {"-c", kEchoLoop}, io));
+  ContainerId id = RunContainer(Config("survivor", {"-c", kEchoLoop}, io));
   ASSERT_FALSE(id.empty());
   RestartManager();
   StreamOptions o;

@@ -133,10 +133,10 @@ class ContainerManagerTest : public ::testing::Test {
   }
 
   // Waits (bounded: a hang guard) until the container is Exited.
-  absl::StatusOr<Container> WaitExited(const std::string& id) {
+  absl::StatusOr<Container> WaitExited(const ContainerId& id) {
     for (int i = 0; i < 3000; ++i) {
       absl::StatusOr<Container> c = manager_->Get(id);
-      if (!c.ok() || c->state == ContainerState::kExited) return c;
+      if (!c.ok() || c->state() == ContainerState::kExited) return c;
       std::this_thread::sleep_for(std::chrono::milliseconds(20));
     }
     return absl::DeadlineExceededError("container did not exit");
@@ -151,7 +151,7 @@ class ContainerManagerTest : public ::testing::Test {
   std::unique_ptr<SandboxManager> sandboxes_;
   std::unique_ptr<ContainerManager> manager_;
   runtime::v1::PodSandboxConfig pod_config_;
-  std::string pod_id_;
+  PodId pod_id_;
 };
 
 TEST_F(ContainerManagerTest, LifecycleLogsAndExit) {
@@ -159,7 +159,7 @@ TEST_F(ContainerManagerTest, LifecycleLogsAndExit) {
   ASSERT_TRUE(id.ok()) << id.status();
   auto c = manager_->Get(*id);
   ASSERT_TRUE(c.ok());
-  EXPECT_EQ(c->state, ContainerState::kCreated);
+  EXPECT_EQ(c->state(), ContainerState::kCreated);
   EXPECT_EQ(c->image_ref, "busybox@sha256:0123");
   EXPECT_EQ(c->log_path, tmp_->Sub("logs/echo/0.log"));
   ASSERT_TRUE(manager_->Start(*id).ok());
@@ -179,8 +179,29 @@ TEST_F(ContainerManagerTest, LifecycleLogsAndExit) {
   ASSERT_TRUE(manager_->Remove(*id).ok());
   EXPECT_TRUE(manager_->Remove(*id).ok());
   EXPECT_EQ(manager_->Get(*id).status().code(), absl::StatusCode::kNotFound);
-  EXPECT_FALSE(sys::PathExists(manager_->paths().Bundle(*id)));
-  EXPECT_FALSE(sys::PathExists(tmp_->Sub("rootfs/" + *id)));
+  EXPECT_FALSE(sys::PathExists(manager_->paths().Bundle(id->str())));
+  EXPECT_FALSE(sys::PathExists(tmp_->Sub("rootfs/" + id->str())));
+}
+
+// Exited is final: a Start after the exit is refused, naming the container
+// and its state, and the record (and its exit) stay as they were.
+TEST_F(ContainerManagerTest, StartAfterExitIsRefusedAndKeepsTheRecord) {
+  auto id = manager_->Create(pod_id_, Config("once", {"-c", "exit 3"}), pod_config_);
+  ASSERT_TRUE(id.ok()) << id.status();
+  ASSERT_TRUE(manager_->Start(*id).ok());
+  auto c = WaitExited(*id);
+  ASSERT_TRUE(c.ok()) << c.status();
+  absl::Status again = manager_->Start(*id);
+  EXPECT_EQ(again.code(), absl::StatusCode::kFailedPrecondition);
+  EXPECT_NE(again.message().find(id->str()), absl::string_view::npos) << again;
+  EXPECT_NE(again.message().find("exited"), absl::string_view::npos) << again;
+  auto after = manager_->Get(*id);
+  ASSERT_TRUE(after.ok());
+  EXPECT_EQ(after->state(), ContainerState::kExited);
+  EXPECT_EQ(after->exit_code, 3);
+  EXPECT_EQ(after->started_at_ns, c->started_at_ns);
+  EXPECT_EQ(manager_->Start(ContainerId("nosuch")).code(), absl::StatusCode::kNotFound);
+  ASSERT_TRUE(manager_->Remove(*id).ok());
 }
 
 TEST_F(ContainerManagerTest, StopExecRetryAndFilters) {
@@ -204,7 +225,7 @@ TEST_F(ContainerManagerTest, StopExecRetryAndFilters) {
   f.labels = {{"app", "other"}};
   EXPECT_EQ(manager_->List(f).size(), 0u);
   f = ContainerFilter();
-  f.pod_id_prefix = pod_id_.substr(0, 8);
+  f.pod_id_prefix = pod_id_.str().substr(0, 8);
   EXPECT_EQ(manager_->List(f).size(), 1u);
   EXPECT_TRUE(manager_->ReopenLog(*id).ok());
   runtime::v1::LinuxContainerResources r;
@@ -213,14 +234,14 @@ TEST_F(ContainerManagerTest, StopExecRetryAndFilters) {
   ASSERT_TRUE(manager_->Stop(*id, 30).ok());
   auto c = manager_->Get(*id);
   ASSERT_TRUE(c.ok());
-  EXPECT_EQ(c->state, ContainerState::kExited);
+  EXPECT_EQ(c->state(), ContainerState::kExited);
   EXPECT_EQ(c->exit_code, 0) << "SIGTERM was trapped";
   EXPECT_EQ(manager_->ExecSync(*id, {"true"}, std::chrono::seconds(1)).status().code(),
             absl::StatusCode::kFailedPrecondition);
 }
 
 TEST_F(ContainerManagerTest, BadInputIsRefusedAndLeavesNothing) {
-  EXPECT_EQ(manager_->Create("nosuchpod", Config("x", {}), pod_config_).status().code(),
+  EXPECT_EQ(manager_->Create(PodId("nosuchpod"), Config("x", {}), pod_config_).status().code(),
             absl::StatusCode::kNotFound);
   runtime::v1::ContainerConfig cfg = Config("x", {});
   cfg.mutable_image()->set_image("missing:latest");
@@ -259,9 +280,9 @@ TEST_F(ContainerManagerTest, RecoversRunningAndExitedContainers) {
   ASSERT_TRUE(manager_->Start(*run).ok());
   ASSERT_TRUE(manager_->Start(*done).ok());
   // "cricketd goes away"; while it is down, `done` is told to exit.
-  std::string exit_file = manager_->paths().ExitFile(*done);
+  std::string exit_file = manager_->paths().ExitFile(done->str());
   manager_.reset();
-  ASSERT_TRUE(sys::WriteFileAtomic(tmp_->Sub("rootfs/" + *done + "/go"), "").ok());
+  ASSERT_TRUE(sys::WriteFileAtomic(tmp_->Sub("rootfs/" + done->str() + "/go"), "").ok());
   for (int i = 0; i < 3000 && !sys::PathExists(exit_file); ++i) {
     std::this_thread::sleep_for(std::chrono::milliseconds(20));
   }
@@ -272,11 +293,11 @@ TEST_F(ContainerManagerTest, RecoversRunningAndExitedContainers) {
   ASSERT_EQ(all.size(), 2u);
   auto d = manager_->Get(*done);
   ASSERT_TRUE(d.ok());
-  EXPECT_EQ(d->state, ContainerState::kExited);
+  EXPECT_EQ(d->state(), ContainerState::kExited);
   EXPECT_EQ(d->exit_code, 5);
   auto r = manager_->Get(*run);
   ASSERT_TRUE(r.ok());
-  EXPECT_EQ(r->state, ContainerState::kRunning);
+  EXPECT_EQ(r->state(), ContainerState::kRunning);
   // The recovered container can still be exec'd into and stopped.
   auto res = manager_->ExecSync(*run, {"/bin/echo", "alive"}, std::chrono::seconds(30));
   ASSERT_TRUE(res.ok()) << res.status();
@@ -284,7 +305,7 @@ TEST_F(ContainerManagerTest, RecoversRunningAndExitedContainers) {
   ASSERT_TRUE(manager_->Stop(*run, 1).ok());
   r = manager_->Get(*run);
   ASSERT_TRUE(r.ok());
-  EXPECT_EQ(r->state, ContainerState::kExited);
+  EXPECT_EQ(r->state(), ContainerState::kExited);
   // The same name is held by the recovered container: a retry finds it.
   auto again = manager_->Create(pod_id_, Config("runner", {"-c", "true"}), pod_config_);
   ASSERT_TRUE(again.ok());

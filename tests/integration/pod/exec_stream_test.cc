@@ -26,7 +26,7 @@ class ExecStreamTest : public StreamFixture {
     return s.ok() ? std::move(*s) : nullptr;
   }
 
-  std::string id_;
+  ContainerId id_;
 };
 
 TEST_F(ExecStreamTest, SeparateStdoutAndStderrAndExitCode) {
@@ -133,9 +133,9 @@ TEST_F(ExecStreamTest, TtyCloseStdinSendsEof) {
 TEST_F(ExecStreamTest, ErrorsNameTheContainer) {
   auto bad = manager_->ExecStream(id_, {"/no/such/program"}, {});
   ASSERT_FALSE(bad.ok());
-  EXPECT_NE(bad.status().message().find(id_), absl::string_view::npos) << bad.status();
+  EXPECT_NE(bad.status().message().find(id_.str()), absl::string_view::npos) << bad.status();
   std::cout << "a missing program reads: " << bad.status() << "\n";
-  EXPECT_EQ(manager_->ExecStream("nosuch", {"true"}, {}).status().code(),
+  EXPECT_EQ(manager_->ExecStream(ContainerId("nosuch"), {"true"}, {}).status().code(),
             absl::StatusCode::kNotFound);
   EXPECT_EQ(manager_->ExecStream(id_, {}, {}).status().code(),
             absl::StatusCode::kInvalidArgument);

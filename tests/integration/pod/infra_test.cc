@@ -67,7 +67,7 @@ class InfraTest : public ::testing::Test {
 
   void TearDown() override {
     if (sandboxes_) {
-      for (const auto& sb : sandboxes_->List({})) EXPECT_TRUE(sandboxes_->Remove(sb.id).ok());
+      for (const auto& sb : sandboxes_->List({})) EXPECT_TRUE(sandboxes_->Remove(PodId(sb.id)).ok());
     }
     sandboxes_.reset();
     if (leaks_) leaks_->ExpectNoLeaks();
@@ -107,7 +107,7 @@ TEST_F(InfraTest, Pid1InPodNamespacesAndCgroupRecoveredAndCleanedUp) {
   EXPECT_EQ(Inode(sb->pid_ns_path), Inode(proc + "/ns/pid"));
   EXPECT_EQ(Inode(sb->ipc_ns_path), Inode(proc + "/ns/ipc"));
   EXPECT_NE(Inode("/proc/self/ns/pid"), Inode(proc + "/ns/pid"));
-  std::string cg = absl::StrCat(parent_, "/pod-a/", *id);
+  std::string cg = absl::StrCat(parent_, "/pod-a/", id->str());
   EXPECT_EQ(sb->infra_cgroups_path, cg);
   EXPECT_EQ(sys::ReadFile(absl::StrCat(kCg, "/cpu", cg, "/cpu.shares")).value_or(""), "2\n");
   EXPECT_NE(sys::ReadFile(absl::StrCat(kCg, "/pids", cg, "/cgroup.procs"))->find(
@@ -120,7 +120,7 @@ TEST_F(InfraTest, Pid1InPodNamespacesAndCgroupRecoveredAndCleanedUp) {
   Restart(pause_);
   auto again = sandboxes_->Get(*id);
   ASSERT_TRUE(again.ok());
-  EXPECT_EQ(again->state, SandboxState::kReady);
+  EXPECT_EQ(again->state(), SandboxState::kReady);
   EXPECT_EQ(again->infra_pid, sb->infra_pid);
 
   ASSERT_TRUE(sandboxes_->Stop(*id).ok());
@@ -142,10 +142,10 @@ TEST_F(InfraTest, CrashOfInfraProcessIsReportedNotReady) {
                                        std::chrono::seconds(5)).ok());
   auto after = sandboxes_->Get(*id);
   ASSERT_TRUE(after.ok());
-  EXPECT_EQ(after->state, SandboxState::kNotReady);
+  EXPECT_EQ(after->state(), SandboxState::kNotReady);
   EXPECT_NE(after->not_ready_reason.find("infra process"), std::string::npos);
   Restart(pause_);
-  EXPECT_EQ(sandboxes_->Get(*id)->state, SandboxState::kNotReady);
+  EXPECT_EQ(sandboxes_->Get(*id)->state(), SandboxState::kNotReady);
   ASSERT_TRUE(sandboxes_->Remove(*id).ok());
 }
 

@@ -25,16 +25,16 @@ TEST_F(PortForwardTest, ConnectsInsideThePodAndRefusesClearly) {
   auto refused = sandboxes_->PortForwardConnect(pod_id_, kPort);
   ASSERT_FALSE(refused.ok());
   EXPECT_EQ(refused.status().code(), absl::StatusCode::kUnavailable) << refused.status();
-  EXPECT_NE(refused.status().message().find(pod_id_), absl::string_view::npos);
+  EXPECT_NE(refused.status().message().find(pod_id_.str()), absl::string_view::npos);
   EXPECT_NE(refused.status().message().find("18080"), absl::string_view::npos);
   std::cout << "refusal reads: " << refused.status() << "\n";
   // An echo server in the pod's netns (busybox nc runs cat per connection).
-  std::string id = RunContainer(
+  ContainerId id = RunContainer(
       Config("echo", {"-c", "exec nc -ll -p 18080 -e /bin/cat"}));
   ASSERT_FALSE(id.empty());
   absl::StatusOr<sys::UniqueFd> fd = absl::UnavailableError("not tried");
   for (int i = 0; i < 500 && !fd.ok(); ++i) {  // until nc listens (hang guard)
-    fd = sandboxes_->PortForwardConnect(pod_id_.substr(0, 12), kPort);
+    fd = sandboxes_->PortForwardConnect(*sandboxes_->Resolve(pod_id_.str().substr(0, 12)), kPort);
     if (!fd.ok()) std::this_thread::sleep_for(std::chrono::milliseconds(20));
   }
   ASSERT_TRUE(fd.ok()) << fd.status();
@@ -42,7 +42,7 @@ TEST_F(PortForwardTest, ConnectsInsideThePodAndRefusesClearly) {
   EXPECT_EQ(ReadUntil(fd->get(), "ping\n"), "ping\n");
   ::shutdown(fd->get(), SHUT_WR);
   EXPECT_EQ(ReadToEof(fd->get()), "");
-  EXPECT_EQ(sandboxes_->PortForwardConnect("nosuchpod", kPort).status().code(),
+  EXPECT_EQ(sandboxes_->PortForwardConnect(PodId("nosuchpod"), kPort).status().code(),
             absl::StatusCode::kNotFound);
   ASSERT_TRUE(sandboxes_->Stop(pod_id_).ok());
   EXPECT_EQ(sandboxes_->PortForwardConnect(pod_id_, kPort).status().code(),

@@ -76,7 +76,7 @@ class SandboxTest : public ::testing::Test {
 
   void TearDown() override {
     if (sandboxes_) {
-      for (const auto& sb : sandboxes_->List({})) EXPECT_TRUE(sandboxes_->Remove(sb.id).ok());
+      for (const auto& sb : sandboxes_->List({})) EXPECT_TRUE(sandboxes_->Remove(PodId(sb.id)).ok());
     }
     sandboxes_.reset();
     if (cni_) {
@@ -107,9 +107,9 @@ TEST_F(SandboxTest, RunReachStopRemove) {
   cfg.mutable_dns_config()->add_searches("default.svc.cluster.local");
   auto id = sandboxes_->Run(cfg, "");
   ASSERT_TRUE(id.ok()) << id.status();
-  auto sb = sandboxes_->Get(id->substr(0, 12));  // prefixes resolve
+  auto sb = sandboxes_->Get(*sandboxes_->Resolve(id->str().substr(0, 12)));  // prefixes resolve
   ASSERT_TRUE(sb.ok());
-  EXPECT_EQ(sb->state, SandboxState::kReady);
+  EXPECT_EQ(sb->state(), SandboxState::kReady);
   EXPECT_EQ(sb->ip.rfind(cni_->subnet().substr(0, cni_->subnet().size() - 4), 0), 0u) << sb->ip;
   EXPECT_TRUE(Ping("", sb->ip));
   auto hn = CniFixture::RunOnHost({"nsenter", "--uts=" + sb->uts_ns_path, "hostname"});
@@ -122,13 +122,13 @@ TEST_F(SandboxTest, RunReachStopRemove) {
 
   ASSERT_TRUE(sandboxes_->Stop(*id).ok());
   ASSERT_TRUE(sandboxes_->Stop(*id).ok());  // idempotent
-  EXPECT_EQ(sandboxes_->Get(*id)->state, SandboxState::kNotReady);
+  EXPECT_EQ(sandboxes_->Get(*id)->state(), SandboxState::kNotReady);
   EXPECT_FALSE(sys::PathExists(sb->netns_path));
   EXPECT_TRUE(cni_->AllocatedIps().empty());
   ASSERT_TRUE(sandboxes_->Remove(*id).ok());
   ASSERT_TRUE(sandboxes_->Remove(*id).ok());  // idempotent
   EXPECT_EQ(sandboxes_->Get(*id).status().code(), absl::StatusCode::kNotFound);
-  EXPECT_FALSE(sys::PathExists(dir_.Sub("state/pods/" + *id)));
+  EXPECT_FALSE(sys::PathExists(dir_.Sub("state/pods/" + id->str())));
 }
 
 TEST_F(SandboxTest, RetryFindsThePodAndNewAttemptMakesAnother) {
@@ -142,7 +142,7 @@ TEST_F(SandboxTest, RetryFindsThePodAndNewAttemptMakesAnother) {
   ASSERT_TRUE(sandboxes_->Stop(*a).ok());
   auto d = sandboxes_->Run(PodConfig("retry"), "");
   EXPECT_EQ(d.status().code(), absl::StatusCode::kAlreadyExists);
-  EXPECT_NE(d.status().message().find(*a), absl::string_view::npos);
+  EXPECT_NE(d.status().message().find(a->str()), absl::string_view::npos);
 }
 
 TEST_F(SandboxTest, TwoPodsReachEachOther) {
@@ -156,7 +156,7 @@ TEST_F(SandboxTest, TwoPodsReachEachOther) {
   SandboxFilter f;
   f.labels = {{"app", "a"}};
   ASSERT_EQ(sandboxes_->List(f).size(), 1u);
-  EXPECT_EQ(sandboxes_->List(f)[0].id, *a);
+  EXPECT_EQ(sandboxes_->List(f)[0].id, a->str());
 }
 
 TEST_F(SandboxTest, FailingPluginLeavesNothingAndRetrySucceeds) {
@@ -180,7 +180,7 @@ TEST_F(SandboxTest, RestartRecoversPodsWithoutNewAdd) {
   Restart();
   auto sb = sandboxes_->Get(*id);
   ASSERT_TRUE(sb.ok()) << sb.status();
-  EXPECT_EQ(sb->state, SandboxState::kReady);
+  EXPECT_EQ(sb->state(), SandboxState::kReady);
   EXPECT_EQ(sb->ip, ip);
   EXPECT_TRUE(Ping("", ip));
   EXPECT_EQ(*sandboxes_->Run(PodConfig("survivor"), ""), *id);  // the name survived too
@@ -218,7 +218,7 @@ TEST_F(SandboxTest, BadRequestsFailCleanly) {
 TEST_F(SandboxTest, ThirtyPodsAtOnce) {
   constexpr int kPods = 30;
   std::vector<std::thread> threads;
-  std::vector<absl::StatusOr<std::string>> ids(kPods, absl::UnknownError("not run"));
+  std::vector<absl::StatusOr<PodId>> ids(kPods, absl::UnknownError("not run"));
   for (int i = 0; i < kPods; i++) {
     threads.emplace_back([&, i] { ids[i] = sandboxes_->Run(PodConfig("many" + std::to_string(i)), ""); });
   }

@@ -49,9 +49,9 @@ class StreamFixture : public ::testing::Test {
   runtime::v1::ContainerConfig Config(const std::string& name, std::vector<std::string> args,
                                       ContainerIo io = {});
   // Create + Start; "" and a test failure on error.
-  std::string RunContainer(const runtime::v1::ContainerConfig& cfg);
+  ContainerId RunContainer(const runtime::v1::ContainerConfig& cfg);
   // Bounded waits (hang guards, not timings under test).
-  absl::StatusOr<Container> WaitExited(const std::string& id);
+  absl::StatusOr<Container> WaitExited(const ContainerId& id);
   // Reads fd until `needle` shows up in what was read (returns all of it),
   // or EOF/EIO (returns what there was), or the guard expires.
   static std::string ReadUntil(int fd, const std::string& needle,
@@ -59,7 +59,7 @@ class StreamFixture : public ::testing::Test {
   static std::string ReadToEof(int fd) { return ReadUntil(fd, std::string()); }
   static void Write(int fd, const std::string& data);
   // Whether pid (in the container's pid namespace) is alive and no zombie.
-  bool AliveIn(const std::string& id, const std::string& pid);
+  bool AliveIn(const ContainerId& id, const std::string& pid);
 
   std::string monitor_;
   std::optional<sys::TempDir> tmp_;
@@ -72,7 +72,7 @@ class StreamFixture : public ::testing::Test {
   std::unique_ptr<SandboxManager> sandboxes_;
   std::unique_ptr<ContainerManager> manager_;
   runtime::v1::PodSandboxConfig pod_config_;
-  std::string pod_id_;
+  PodId pod_id_;
   bool own_netns_ = false;
 };
 

@@ -149,24 +149,24 @@ runtime::v1::ContainerConfig StreamFixture::Config(const std::string& name,
   return c;
 }
 
-std::string StreamFixture::RunContainer(const runtime::v1::ContainerConfig& cfg) {
+ContainerId StreamFixture::RunContainer(const runtime::v1::ContainerConfig& cfg) {
   auto id = manager_->Create(pod_id_, cfg, pod_config_);
   if (!id.ok()) {
     ADD_FAILURE() << id.status();
-    return "";
+    return {};
   }
   absl::Status st = manager_->Start(*id);
   if (!st.ok()) {
     ADD_FAILURE() << st;
-    return "";
+    return {};
   }
   return *id;
 }
 
-absl::StatusOr<Container> StreamFixture::WaitExited(const std::string& id) {
+absl::StatusOr<Container> StreamFixture::WaitExited(const ContainerId& id) {
   for (int i = 0; i < 3000; ++i) {
     absl::StatusOr<Container> c = manager_->Get(id);
-    if (!c.ok() || c->state == ContainerState::kExited) return c;
+    if (!c.ok() || c->state() == ContainerState::kExited) return c;
     std::this_thread::sleep_for(std::chrono::milliseconds(20));
   }
   return absl::DeadlineExceededError("container did not exit");
@@ -200,7 +200,7 @@ void StreamFixture::Write(int fd, const std::string& data) {
   }
 }
 
-bool StreamFixture::AliveIn(const std::string& id, const std::string& pid) {
+bool StreamFixture::AliveIn(const ContainerId& id, const std::string& pid) {
   // A zombie counts as gone: orphans go to the container's init, which may never reap.
   std::string script = absl::StrCat("[ -e /proc/", pid, " ] && ! grep -q '^State:.*Z' /proc/", pid,
                                     "/status");

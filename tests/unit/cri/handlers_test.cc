@@ -1,10 +1,14 @@
 // The RuntimeService handlers without gRPC: Version, Status (with a plugged-in
-// network provider), RuntimeConfig, and the UNIMPLEMENTED answers.
+// network provider), RuntimeConfig, the UNIMPLEMENTED answers, and the one
+// check that the services are wired before any handler serves.
 #include "cri/image_handlers.h"
 #include "cri/instrumented.h"
 #include "cri/runtime_handlers.h"
+#include "cri/server.h"
 #include "gtest/gtest.h"
 #include "nlohmann/json.hpp"
+#include "oci/sys/fs.h"
+#include "oci/sys/temp_dir.h"
 
 namespace cricket::cri {
 namespace {
@@ -66,17 +70,36 @@ TEST(RuntimeHandlers, RuntimeConfigFollowsCgroupDriver) {
 
 TEST(RuntimeHandlers, UnimplementedRpcsNameThemselves) {
   RuntimeHandlers h(Context());
-  v1::RunPodSandboxResponse run;
-  absl::Status st = h.RunPodSandbox({}, &run);
+  v1::CheckpointContainerResponse checkpoint;
+  absl::Status st = h.CheckpointContainer({}, &checkpoint);
   EXPECT_EQ(st.code(), absl::StatusCode::kUnimplemented);
-  EXPECT_EQ(st.message(), "RunPodSandbox is not implemented yet");
-  st = h.GetContainerEvents({}, [](const v1::ContainerEventResponse&) { return true; });
-  EXPECT_EQ(st.message(), "GetContainerEvents is not implemented yet");
+  EXPECT_EQ(st.message(), "CheckpointContainer is not implemented yet");
+  v1::UpdateRuntimeConfigResponse update;
+  EXPECT_EQ(h.UpdateRuntimeConfig({}, &update).message(),
+            "UpdateRuntimeConfig is not implemented yet");
   ImageHandlers images(Context());
-  v1::PullImageResponse pull;
-  st = images.PullImage({}, &pull);
+  st = images.StreamImages({}, [](const v1::StreamImagesResponse&) { return true; });
   EXPECT_EQ(st.code(), absl::StatusCode::kUnimplemented);
-  EXPECT_EQ(st.message(), "PullImage is not implemented yet");
+  EXPECT_EQ(st.message(), "StreamImages is not implemented yet");
+}
+
+// The handlers use the services without testing them per RPC: a context
+// without them is refused once, before the server touches its socket.
+TEST(CheckWired, NamesEveryMissingServiceAndServerStartRefuses) {
+  auto ctx = Context();
+  absl::Status st = CheckWired(*ctx);
+  EXPECT_EQ(st.code(), absl::StatusCode::kFailedPrecondition);
+  EXPECT_EQ(st.message(),
+            "CRI handlers need every service wired; missing: network, records, sandboxes, images, "
+            "rootfs, containers, events, stats, streaming");
+  ctx->events = std::make_shared<pod::EventBus>();
+  EXPECT_EQ(CheckWired(*ctx).message().find("events"), absl::string_view::npos);
+  auto dir = sys::TempDir::Make();
+  ASSERT_TRUE(dir.ok());
+  ctx->config.socket_path = dir->Sub("cri.sock");
+  auto server = Server::Start(ctx);
+  EXPECT_EQ(server.status().code(), absl::StatusCode::kFailedPrecondition);
+  EXPECT_FALSE(sys::PathExists(ctx->config.socket_path));
 }
 
 TEST(Instrumented, MapsTheHandlersStatus) {

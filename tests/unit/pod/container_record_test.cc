@@ -12,13 +12,12 @@
 namespace cricket::pod {
 namespace {
 
-Container Sample() {
-  Container c;
+Container Sample(ContainerState state = ContainerState::kRunning) {
+  Container c = Container::Restore(state);
   c.id = "c0ffee";
   c.pod_id = "beef01";
   c.name = "web";
   c.name_key = "web_nginx_default_uid1_0";
-  c.state = ContainerState::kRunning;
   c.created_at_ns = 1;
   c.started_at_ns = 2;
   c.image = "busybox:latest";
@@ -43,7 +42,7 @@ TEST(ContainerRecordTest, JsonRoundTrip) {
   EXPECT_EQ(back->ToJson(), c.ToJson());
   EXPECT_EQ(back->config.command(0), "/bin/sh");
   EXPECT_EQ(back->config.linux().resources().memory_limit_in_bytes(), 1 << 20);
-  EXPECT_EQ(back->state, ContainerState::kRunning);
+  EXPECT_EQ(back->state(), ContainerState::kRunning);
   EXPECT_EQ(back->labels.at("tier"), "front");
 }
 
@@ -93,7 +92,7 @@ TEST(ExitFileTest, ApplyExitOnlyToLiveContainers) {
   r.finished_at_ns = 5;
   r.reason = "Error";
   EXPECT_TRUE(ApplyExit(r, &c));
-  EXPECT_EQ(c.state, ContainerState::kExited);
+  EXPECT_EQ(c.state(), ContainerState::kExited);
   EXPECT_EQ(c.exit_code, 1);
   EXPECT_EQ(c.finished_at_ns, 5);
   EXPECT_EQ(c.reason, "Error");
@@ -101,8 +100,7 @@ TEST(ExitFileTest, ApplyExitOnlyToLiveContainers) {
   later.finished_at_ns = 9;
   EXPECT_FALSE(ApplyExit(later, &c));  // the first exit wins
   EXPECT_EQ(c.exit_code, 1);
-  Container created = Sample();
-  created.state = ContainerState::kCreated;
+  Container created = Sample(ContainerState::kCreated);
   ExitRecord killed;
   killed.exit_code = 137;
   killed.signal = 9;

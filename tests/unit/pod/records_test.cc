@@ -1,12 +1,18 @@
 // Records, states, name reservation and id prefixes.
 #include <gtest/gtest.h>
 
+#include <set>
+#include <utility>
+#include <vector>
+
 #include "oci/sys/atomic_file.h"
 #include "oci/sys/fs.h"
 #include "oci/sys/temp_dir.h"
+#include "pod/container.h"
 #include "pod/ids.h"
 #include "pod/name_index.h"
 #include "pod/record_store.h"
+#include "pod/sandbox.h"
 #include "pod/state.h"
 
 namespace cricket::pod {
@@ -61,6 +67,62 @@ TEST(StateTest, TransitionsFollowTheDiagram) {
     EXPECT_EQ(*ParseContainerState(Name(s)), s);
   }
   EXPECT_FALSE(ParseSandboxState("bogus").ok());
+}
+
+// The whole table, edge by edge, as the diagrams in state.h draw it.
+TEST(StateTest, TableHasExactlyTheDiagramsEdges) {
+  using C = ContainerState;
+  const std::vector<C> cs = {C::kCreating, C::kCreated, C::kRunning, C::kExited, C::kUnknown};
+  const std::set<std::pair<C, C>> c_edges = {
+      {C::kCreating, C::kCreated}, {C::kCreated, C::kRunning}, {C::kCreated, C::kExited},
+      {C::kCreated, C::kUnknown},  {C::kRunning, C::kExited},  {C::kRunning, C::kUnknown},
+      {C::kUnknown, C::kRunning},  {C::kUnknown, C::kExited}};
+  for (C from : cs) {
+    for (C to : cs) {
+      EXPECT_EQ(CanTransition(from, to), c_edges.count({from, to}) == 1)
+          << Name(from) << " -> " << Name(to);
+    }
+  }
+  using S = SandboxState;
+  const std::vector<S> ss = {S::kCreating, S::kReady, S::kNotReady};
+  const std::set<std::pair<S, S>> s_edges = {
+      {S::kCreating, S::kReady}, {S::kCreating, S::kNotReady}, {S::kReady, S::kNotReady}};
+  for (S from : ss) {
+    for (S to : ss) {
+      EXPECT_EQ(CanTransition(from, to), s_edges.count({from, to}) == 1)
+          << Name(from) << " -> " << Name(to);
+    }
+  }
+}
+
+TEST(StateTest, RecordsMoveOnlyAlongTheTable) {
+  Container c;
+  c.id = "c0ffee";
+  EXPECT_EQ(c.state(), ContainerState::kCreating);
+  absl::Status refused = c.TransitionTo(ContainerState::kRunning);
+  EXPECT_EQ(refused.code(), absl::StatusCode::kFailedPrecondition);
+  EXPECT_EQ(refused.message(), "container c0ffee: cannot go from creating to running");
+  EXPECT_EQ(c.state(), ContainerState::kCreating);  // unchanged
+  ASSERT_TRUE(c.TransitionTo(ContainerState::kCreated).ok());
+  ASSERT_TRUE(c.TransitionTo(ContainerState::kRunning).ok());
+  ASSERT_TRUE(c.TransitionTo(ContainerState::kExited).ok());
+  EXPECT_FALSE(c.TransitionTo(ContainerState::kRunning).ok());
+  EXPECT_EQ(c.state(), ContainerState::kExited);
+
+  Sandbox sb;
+  sb.id = "beef01";
+  ASSERT_TRUE(sb.TransitionTo(SandboxState::kReady).ok());
+  ASSERT_TRUE(sb.TransitionTo(SandboxState::kNotReady).ok());
+  refused = sb.TransitionTo(SandboxState::kReady);
+  EXPECT_EQ(refused.code(), absl::StatusCode::kFailedPrecondition);
+  EXPECT_EQ(refused.message(), "pod sandbox beef01: cannot go from notready to ready");
+  EXPECT_EQ(sb.state(), SandboxState::kNotReady);
+}
+
+// A record read from disk keeps its saved state without walking the table.
+TEST(StateTest, RestoreKeepsTheSavedState) {
+  EXPECT_EQ(Container::Restore(ContainerState::kExited).state(), ContainerState::kExited);
+  EXPECT_EQ(Sandbox::Restore(SandboxState::kNotReady).state(), SandboxState::kNotReady);
 }
 
 TEST(NameIndexTest, ReserveIsIdempotentPerIdAndNamesTheHolder) {

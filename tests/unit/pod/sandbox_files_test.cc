@@ -63,7 +63,7 @@ TEST(SandboxRecordTest, JsonRoundTrip) {
   sb.config.mutable_metadata()->set_attempt(2);
   (*sb.config.mutable_labels())["app"] = "web";
   sb.name_key = SandboxNameKey(sb.config.metadata());
-  sb.state = SandboxState::kReady;
+  ASSERT_TRUE(sb.TransitionTo(SandboxState::kReady).ok());
   sb.created_at_ns = 123;
   sb.netns_path = "/run/cricket/pods/abc/ns/net";
   sb.ip = "10.88.0.5";
@@ -71,7 +71,7 @@ TEST(SandboxRecordTest, JsonRoundTrip) {
   auto back = Sandbox::FromJson(sb.ToJson());
   ASSERT_TRUE(back.ok()) << back.status();
   EXPECT_EQ(back->name_key, "web_default_u1_2");
-  EXPECT_EQ(back->state, SandboxState::kReady);
+  EXPECT_EQ(back->state(), SandboxState::kReady);
   EXPECT_EQ(back->config.labels().at("app"), "web");
   EXPECT_EQ(back->additional_ips, sb.additional_ips);
   EXPECT_EQ(back->netns_path, sb.netns_path);

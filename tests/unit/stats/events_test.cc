@@ -7,10 +7,9 @@ namespace cricket::pod {
 namespace {
 
 Container MakeContainer(const std::string& id, ContainerState s) {
-  Container c;
+  Container c = Container::Restore(s);
   c.id = id;
   c.pod_id = "pod1";
-  c.state = s;
   return c;
 }
 
@@ -43,7 +42,7 @@ TEST(EventBus, EventCarriesSubjectAndTime) {
   EXPECT_EQ(e->pod_id, "pod1");
   EXPECT_GT(e->created_at_ns, 0);
   ASSERT_TRUE(e->container.has_value());
-  EXPECT_EQ(e->container->state, ContainerState::kRunning);
+  EXPECT_EQ(e->container->state(), ContainerState::kRunning);
   EXPECT_FALSE(e->sandbox.has_value());
 }
 
@@ -53,9 +52,9 @@ TEST(EventBus, SandboxUsesItsIdAndIsCreatedThenStarted) {
   Sandbox sb;
   sb.id = "pod1";
   bus.SandboxSaved(sb);  // Creating: nothing
-  sb.state = SandboxState::kReady;
+  ASSERT_TRUE(sb.TransitionTo(SandboxState::kReady).ok());
   bus.SandboxSaved(sb);
-  sb.state = SandboxState::kNotReady;
+  ASSERT_TRUE(sb.TransitionTo(SandboxState::kNotReady).ok());
   bus.SandboxSaved(sb);
   bus.SandboxSaved(sb);
   bus.SandboxRemoved(sb);
