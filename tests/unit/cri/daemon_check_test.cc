@@ -1,6 +1,6 @@
 // `cricketd check` against fake /proc trees and temp CNI dirs: each problem
 // gives a FAIL (or warn) line naming it; the command line knows `check`.
-#include "cri/daemon_check.h"
+#include "cri/daemon/check.h"
 
 #include <sys/stat.h>
 

@@ -1,8 +1,8 @@
 // The RuntimeService handlers without gRPC: Version, Status (with a plugged-in
 // network provider), RuntimeConfig, and the UNIMPLEMENTED answers.
-#include "cri/image_handlers.h"
-#include "cri/instrumented.h"
-#include "cri/runtime_handlers.h"
+#include "cri/service/image_handlers.h"
+#include "cri/service/instrumented.h"
+#include "cri/service/runtime_handlers.h"
 #include "gtest/gtest.h"
 #include "nlohmann/json.hpp"
 
