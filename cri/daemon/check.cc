@@ -1,5 +1,5 @@
 // `cricketd check`: the config, CNI, dirs and files part, the runner and the
-// output (kernel and cgroup checks are in daemon_check_kernel.cc).
+// output (kernel and cgroup checks are in check_kernel.cc).
 #include "cri/daemon/check.h"
 
 #include <sys/stat.h>
@@ -12,7 +12,7 @@
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_format.h"
 #include "absl/strings/str_join.h"
-#include "cri/service/handler_context.h"
+#include "cri/daemon/pod_layer.h"
 #include "network/cni_config.h"
 #include "network/cni_exec.h"
 #include "oci/sys/fs.h"

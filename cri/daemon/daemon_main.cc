@@ -16,6 +16,7 @@
 #include "cri/daemon/check.h"
 #include "cri/daemon/metrics_endpoint.h"
 #include "cri/daemon/options.h"
+#include "cri/daemon/pod_layer.h"
 #include "cri/daemon/server.h"
 #include "cri/streaming/server.h"
 #include "oci/sys/fs.h"

@@ -1,6 +1,8 @@
 // Start-up wiring of the layers below cri: CNI network, records, images,
 // sandboxes and containers (recovered from disk in that order), and the
 // NetworkReady condition from the network layer.
+#include "cri/daemon/pod_layer.h"
+
 #include <limits.h>
 #include <linux/capability.h>
 #include <unistd.h>
@@ -9,7 +11,6 @@
 
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_join.h"
-#include "cri/service/handler_context.h"
 #include "oci/linux/caps.h"
 #include "oci/sys/atomic_file.h"
 #include "oci/sys/capability_names.h"

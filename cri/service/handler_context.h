@@ -51,14 +51,6 @@ struct HandlerContext {
   std::shared_ptr<streaming::StreamingServer> streaming;
 };
 
-// Builds the pod layer from the configuration into ctx and recovers the
-// pods recorded before a restart (no CNI ADD is re-run).
-absl::Status WirePodLayer(HandlerContext& ctx);
-
-// The cricket-monitor binary cricketd starts: runtime.monitor_path, else the
-// one next to cricketd (installed) or in the build tree's pod/ dir.
-std::string MonitorPath(const conf::Config& config);
-
 // A stream writer for server-streaming RPCs: false once the client has gone.
 template <typename T>
 using Sink = std::function<bool(const T&)>;
