@@ -10,6 +10,7 @@
 #include "absl/strings/str_join.h"
 #include "absl/strings/str_split.h"
 #include "cri/daemon/check.h"
+#include "oci/cgroup/detect.h"
 #include "oci/linux/caps.h"
 #include "oci/sys/atomic_file.h"
 #include "oci/sys/fs.h"
@@ -125,8 +126,8 @@ struct Controllers {
   std::vector<std::string> required, optional;
 };
 
-CheckResult CheckControllers(conf::CgroupVersion v, const NodePaths& p) {
-  const bool v2 = v == conf::CgroupVersion::kV2;
+CheckResult CheckControllers(oci::cgroup::CgroupMode v, const NodePaths& p) {
+  const bool v2 = v == oci::cgroup::CgroupMode::kV2;
   Controllers want =
       v2 ? Controllers{{"cpu", "memory", "pids"}, {"cpuset", "io", "hugetlb"}}
          : Controllers{{"cpu", "cpuacct", "cpuset", "memory", "pids", "devices", "freezer"},
@@ -153,7 +154,7 @@ CheckResult CheckControllers(conf::CgroupVersion v, const NodePaths& p) {
     return m;
   };
   const std::string layout =
-      absl::StrCat(std::string(conf::CgroupVersionName(v)), " at ", p.cgroup_root);
+      absl::StrCat(oci::cgroup::ModeName(v), " at ", p.cgroup_root);
   if (auto m = missing(want.required); !m.empty()) {
     return Fail("cgroups", absl::StrCat(layout, ": controllers missing: ", absl::StrJoin(m, " ")));
   }
@@ -177,19 +178,19 @@ std::vector<CheckResult> CheckKernel(const NodePaths& paths) {
 
 std::vector<CheckResult> CheckCgroups(const conf::Config::Cgroup& cgroup, const NodePaths& paths) {
   std::vector<CheckResult> out;
-  auto detected = conf::DetectCgroupVersion(paths.cgroup_root);
+  auto detected = oci::cgroup::DetectMode(paths.cgroup_root);
   if (!detected.ok()) {
     out.push_back(Fail(
         "cgroups", absl::StrCat("cannot tell the cgroup layout: ", detected.status().message())));
     return out;
   }
   // Hybrid counts as v1 (the engine drives the v1 controllers there).
-  const bool host_v2 = *detected == conf::CgroupVersion::kV2;
+  const bool host_v2 = *detected == oci::cgroup::CgroupMode::kV2;
   if ((cgroup.version == "v2" && !host_v2) || (cgroup.version == "v1" && host_v2)) {
     out.push_back(Fail(
         "cgroups",
         absl::StrCat("cgroup.version is ", cgroup.version, " but the host mounts ",
-                     std::string(conf::CgroupVersionName(*detected)), " at ", paths.cgroup_root)));
+                     oci::cgroup::ModeName(*detected), " at ", paths.cgroup_root)));
     return out;
   }
   out.push_back(CheckControllers(*detected, paths));

@@ -1,14 +1,14 @@
-// DetectCgroupVersion against this machine, cross-checked with /proc/mounts
+// oci::cgroup::DetectMode against this machine, cross-checked with /proc/mounts
 // (the test asserts only what the mount table shows).
 #include <fstream>
 #include <sstream>
 #include <string>
 
-#include "conf/config.h"
 #include "gtest/gtest.h"
+#include "oci/cgroup/detect.h"
 #include "oci/sys/temp_dir.h"
 
-namespace cricket::conf {
+namespace cricket::oci::cgroup {
 namespace {
 
 // The file system type mounted at `target` (the last mount wins), or "".
@@ -26,16 +26,16 @@ std::string MountType(const std::string& target) {
 TEST(CgroupDetect, MatchesTheMountTable) {
   const std::string root_type = MountType("/sys/fs/cgroup");
   if (root_type.empty()) GTEST_SKIP() << "nothing mounted at /sys/fs/cgroup";
-  auto v = DetectCgroupVersion();
+  auto v = DetectMode("/sys/fs/cgroup");
   ASSERT_TRUE(v.ok()) << v.status();
   if (root_type == "cgroup2") {
-    EXPECT_EQ(*v, CgroupVersion::kV2);
+    EXPECT_EQ(*v, CgroupMode::kV2);
   } else if (root_type == "tmpfs" && MountType("/sys/fs/cgroup/unified") == "cgroup2") {
-    EXPECT_EQ(*v, CgroupVersion::kHybrid);  // this build machine: v1 plus unified
+    EXPECT_EQ(*v, CgroupMode::kHybrid);  // this build machine: v1 plus unified
   } else {
-    EXPECT_EQ(*v, CgroupVersion::kV1) << "root is " << root_type;
+    EXPECT_EQ(*v, CgroupMode::kV1) << "root is " << root_type;
   }
-  EXPECT_FALSE(CgroupVersionName(*v).empty());
+  EXPECT_FALSE(ModeName(*v).empty());
 }
 
 TEST(CgroupDetect, RefusesADirThatIsNoCgroupMount) {
@@ -45,24 +45,20 @@ TEST(CgroupDetect, RefusesADirThatIsNoCgroupMount) {
       MountType("/") == "tmpfs") {
     GTEST_SKIP() << "/var/tmp is on tmpfs here";
   }
-  auto v = DetectCgroupVersion(dir->path());
+  auto v = DetectMode(dir->path());
   EXPECT_EQ(v.status().code(), absl::StatusCode::kFailedPrecondition) << v.status();
 }
 
 TEST(CgroupDetect, MissingRootIsNotFound) {
-  auto v = DetectCgroupVersion("/nonexistent/cgroup/root");
+  auto v = DetectMode("/nonexistent/cgroup/root");
   EXPECT_EQ(v.status().code(), absl::StatusCode::kNotFound) << v.status();
 }
 
-TEST(CgroupDetect, ConfiguredVersionWinsOverDetection) {
-  Config::Cgroup cg;
-  cg.version = "v2";
-  EXPECT_EQ(*EffectiveCgroupVersion(cg, "/nonexistent"), CgroupVersion::kV2);
-  cg.version = "v1";
-  EXPECT_EQ(*EffectiveCgroupVersion(cg, "/nonexistent"), CgroupVersion::kV1);
-  cg.version = "auto";
-  EXPECT_FALSE(EffectiveCgroupVersion(cg, "/nonexistent").ok());
+TEST(CgroupDetect, NamesAsTheConfigDoes) {
+  EXPECT_EQ(ModeName(CgroupMode::kV1), "v1");
+  EXPECT_EQ(ModeName(CgroupMode::kHybrid), "hybrid");
+  EXPECT_EQ(ModeName(CgroupMode::kV2), "v2");
 }
 
 }  // namespace
-}  // namespace cricket::conf
+}  // namespace cricket::oci::cgroup
