@@ -1,6 +1,8 @@
-// `cricketd check`: what would stop this node from running pods — the config,
-// kernel features, cgroups, CNI config and plugins, the monitor binary and the
-// daemon's dirs — one line per check. Reads only; never creates anything.
+// `cricketd check`: what would stop this node from running pods, one line per
+// finding. Each layer reports the host facts it owns through its CheckHost()
+// (oci: privileges, kernel features, cgroups; image: overlayfs, auth file;
+// network: CNI; pod: monitor, seccomp profile); the daemon adds the config and
+// its own dirs and prints them. Reads only; never creates anything.
 #pragma once
 
 #include <ostream>
@@ -9,20 +11,14 @@
 
 #include "conf/config.h"
 #include "cri/daemon/options.h"
+#include "oci/sys/host_check.h"
 
 namespace cricket::cri {
 
-// kFail: the node cannot run pods (or cricketd cannot start) until fixed.
-// kWarn: works, but something an operator should know.
-enum class CheckLevel { kOk, kWarn, kFail };
+using CheckLevel = sys::CheckLevel;
+using CheckResult = sys::CheckResult;
 
-struct CheckResult {
-  CheckLevel level = CheckLevel::kOk;
-  std::string name;    // "overlayfs", "cni.plugins", ...
-  std::string detail;  // what was found, or why it fails and what to do
-};
-
-// Where the kernel checks look; tests point them at fake trees.
+// Where the host checks look; tests point them at fake trees.
 struct NodePaths {
   std::string proc = "/proc";
   std::string cgroup_root = "/sys/fs/cgroup";
@@ -30,18 +26,10 @@ struct NodePaths {
   std::string modules = "/lib/modules";             // <modules>/<release>/kernel/...
 };
 
-// Kernel features: privileges, overlayfs, namespaces, seccomp, pivot_root.
-std::vector<CheckResult> CheckKernel(const NodePaths& paths);
-// The cgroup layout against cgroup.version and .driver, and the controllers.
-std::vector<CheckResult> CheckCgroups(const conf::Config::Cgroup& cgroup, const NodePaths& paths);
-// The CNI conf dir (the network cricketd would use) and its plugin binaries.
-std::vector<CheckResult> CheckCni(const conf::Config::Cni& cni);
-// root_dir, state_dir and the CNI cache dir: writable (or creatable).
+// root_dir and state_dir: writable (or creatable).
 std::vector<CheckResult> CheckDirs(const conf::Config& config);
-// Files the config names: the monitor binary, a seccomp profile, auth file.
-std::vector<CheckResult> CheckFiles(const conf::Config& config, const std::string& monitor_path);
 
-// Every check above, in that order.
+// The layers' CheckHost() in order (oci, image, network, pod), then CheckDirs.
 std::vector<CheckResult> CheckNode(const conf::Config& config, const NodePaths& paths,
                                    const std::string& monitor_path);
 
