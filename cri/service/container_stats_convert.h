@@ -3,7 +3,6 @@
 #pragma once
 
 #include "cri/api/api.h"
-#include "oci/cgroup/stats.h"
 #include "pod/stats_service.h"
 
 namespace cricket::cri {
