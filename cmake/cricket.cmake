@@ -21,10 +21,15 @@ function(cricket_library name)
   target_link_libraries(${name} PUBLIC ${A_LIBS})
 endfunction()
 
-# cricket_program(NAME DIRS d1 [d2...] LIBS ...)
+# cricket_program(NAME DIRS d1 [d2...] | SOURCES f1 [f2...] LIBS ...)
+# SOURCES (paths from the source root) for a main that shares its dir with
+# the program's library.
 function(cricket_program name)
-  cmake_parse_arguments(A "" "" "DIRS;LIBS" ${ARGN})
+  cmake_parse_arguments(A "" "" "DIRS;SOURCES;LIBS" ${ARGN})
   set(srcs)
+  foreach(f ${A_SOURCES})
+    list(APPEND srcs ${CMAKE_SOURCE_DIR}/${f})
+  endforeach()
   foreach(d ${A_DIRS})
     file(GLOB s CONFIGURE_DEPENDS ${CMAKE_SOURCE_DIR}/${d}/*.cc)
     list(APPEND srcs ${s})

@@ -159,19 +159,4 @@ absl::Status Validate(const Config& config);
 std::string ToYaml(const Config& config);
 nlohmann::json ToJson(const Config& config);
 
-// Which cgroup layout the host mounted. Hybrid is v1 controllers plus an
-// (almost empty) v2 hierarchy at <root>/unified; the engine treats it as v1.
-enum class CgroupVersion { kV1, kV2, kHybrid };
-
-std::string_view CgroupVersionName(CgroupVersion v);  // "v1", "v2", "hybrid"
-
-// statfs(2) magic: cgroup2 at the root → v2; tmpfs root with cgroup2 at
-// <root>/unified → hybrid; tmpfs (or a cgroup v1 fs) otherwise → v1.
-absl::StatusOr<CgroupVersion> DetectCgroupVersion(const std::string& mount_root = "/sys/fs/cgroup");
-
-// The layout to drive: cgroup.version "v1" or "v2" as configured (the
-// operator's word wins), "auto" → DetectCgroupVersion(mount_root).
-absl::StatusOr<CgroupVersion> EffectiveCgroupVersion(
-    const Config::Cgroup& cgroup, const std::string& mount_root = "/sys/fs/cgroup");
-
 }  // namespace cricket::conf

@@ -7,6 +7,7 @@
 #include <set>
 
 #include "absl/strings/match.h"
+#include "absl/strings/str_format.h"
 #include "absl/strings/str_split.h"
 #include "oci/cgroup/cgroup_fs.h"
 #include "oci/sys/status.h"
@@ -29,11 +30,32 @@ absl::StatusOr<CgroupMode> DetectMode(const std::string& root) {
   struct statfs fs;
   if (::statfs(root.c_str(), &fs) != 0) return sys::ErrnoStatus(errno, "statfs %s", root);
   if (fs.f_type == CGROUP2_SUPER_MAGIC) return CgroupMode::kV2;
+  // A single v1 hierarchy mounted straight at the root (rare, but runc accepts it).
+  if (fs.f_type == CGROUP_SUPER_MAGIC) return CgroupMode::kV1;
+  if (fs.f_type != TMPFS_MAGIC) {
+    return absl::FailedPreconditionError(absl::StrFormat(
+        "%s is not a cgroup mount (file system magic 0x%x, expected cgroup2 or tmpfs)", root,
+        static_cast<int64_t>(fs.f_type)));
+  }
+  // systemd's hybrid layout puts a v2 hierarchy at <root>/unified; if it is
+  // missing or not cgroup2 the host is plain v1.
   const std::string unified = root + "/unified";
   if (::statfs(unified.c_str(), &fs) == 0 && fs.f_type == CGROUP2_SUPER_MAGIC) {
     return CgroupMode::kHybrid;
   }
   return CgroupMode::kV1;
+}
+
+std::string ModeName(CgroupMode mode) {
+  switch (mode) {
+    case CgroupMode::kV1:
+      return "v1";
+    case CgroupMode::kHybrid:
+      return "hybrid";
+    case CgroupMode::kV2:
+      return "v2";
+  }
+  return "unknown";
 }
 
 std::map<std::string, std::string> ParseCgroupMounts(const std::string& mountinfo,

@@ -15,9 +15,15 @@ enum class CgroupMode {
   kV2,      // the unified hierarchy at <root>
 };
 
-// statfs(root) is CGROUP2_SUPER_MAGIC → kV2; else kHybrid when <root>/unified
-// is a cgroup2 mount; else kV1.
+// The one detector of the host's layout (the engine, the pod layer, the
+// monitor and `cricketd check` use it), from the file system magic as runc's
+// and systemd's detection do: cgroup2 at root → kV2; a v1 hierarchy straight
+// at root → kV1; tmpfs at root → kHybrid when <root>/unified is cgroup2, else
+// kV1. Anything else at root is FailedPrecondition, a missing root NotFound.
 absl::StatusOr<CgroupMode> DetectMode(const std::string& root);
+
+// "v1", "hybrid", "v2" (as cricket.yaml's cgroup.version and logs name them).
+std::string ModeName(CgroupMode mode);
 
 // /proc/self/mountinfo text → v1 controller ("cpu", "name=systemd") → mount
 // point, for `cgroup` mounts under root.

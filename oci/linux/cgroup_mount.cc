@@ -6,6 +6,7 @@
 
 #include "absl/strings/match.h"
 #include "absl/strings/str_split.h"
+#include "oci/cgroup/detect.h"
 #include "oci/linux/rootfs.h"
 #include "oci/sys/atomic_file.h"
 #include "oci/sys/safe_path.h"
@@ -77,8 +78,15 @@ absl::Status MountCgroups(int root_fd, const MountStep& step) {
     if (absl::StartsWith(h.mount_point, "/sys/fs/cgroup")) hs.push_back(h);
   }
   bool ro = (step.opts.flags & MS_RDONLY) != 0;
-  if (hs.size() == 1 && hs[0].fstype == "cgroup2" && hs[0].mount_point == "/sys/fs/cgroup") {
-    return BindInto(root_fd, HostDir(hs[0], proc_cgroup), step.destination, ro);
+  // On v2 (cgroup/detect.h decides, as for the engine's manager) the unified
+  // hierarchy at /sys/fs/cgroup is the one to bind; else a tmpfs of binds.
+  auto mode = cgroup::DetectMode("/sys/fs/cgroup");
+  if (mode.ok() && *mode == cgroup::CgroupMode::kV2) {
+    for (const CgroupHierarchy& h : hs) {
+      if (h.mount_point == "/sys/fs/cgroup") {
+        return BindInto(root_fd, HostDir(h, proc_cgroup), step.destination, ro);
+      }
+    }
   }
   ASSIGN_OR_RETURN(sys::UniqueFd target, MountPointInRoot(root_fd, step.destination, false));
   RETURN_IF_ERROR(sys::Mount("tmpfs", sys::FdPath(target.get()), "tmpfs",

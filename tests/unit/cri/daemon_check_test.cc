@@ -1,6 +1,7 @@
 // `cricketd check` against fake /proc trees and temp CNI dirs: each problem
-// gives a FAIL (or warn) line naming it; the command line knows `check`.
-#include "cri/daemon_check.h"
+// gives a FAIL (or warn) line naming it, found by the CheckHost() of the layer
+// that owns the fact; the command line knows `check`.
+#include "cri/daemon/check.h"
 
 #include <sys/stat.h>
 
@@ -8,9 +9,14 @@
 
 #include "gmock/gmock.h"
 #include "gtest/gtest.h"
+#include "image/host_check.h"
+#include "network/host_check.h"
+#include "oci/cgroup/host_check.h"
+#include "oci/host_check.h"
 #include "oci/sys/atomic_file.h"
 #include "oci/sys/fs.h"
 #include "oci/sys/temp_dir.h"
+#include "pod/host_check.h"
 
 namespace cricket::cri {
 namespace {
@@ -41,9 +47,12 @@ class FakeProc : public ::testing::Test {
     ASSERT_TRUE(sys::WriteFileAtomic(paths_.proc + "/" + rel, text).ok());
   }
   // The result named `name` other than the privileges line (which depends on
-  // who runs us).
+  // who runs us), from the checks that need no config: oci's and image's.
   CheckResult Find(const std::string& name) {
-    for (const CheckResult& r : CheckKernel(paths_)) {
+    std::vector<CheckResult> all =
+        oci::CheckHost({paths_.proc, paths_.cgroup_root, paths_.systemd_run}, std::nullopt);
+    for (auto& r : image::CheckHost({paths_.proc, paths_.modules, ""})) all.push_back(r);
+    for (const CheckResult& r : all) {
       if (r.name == name) return r;
     }
     ADD_FAILURE() << "no check named " << name;
@@ -94,11 +103,9 @@ TEST_F(FakeProc, InitramfsRootFailsPivotRoot) {
 }
 
 TEST_F(FakeProc, SystemdDriverWithoutSystemdFails) {
-  conf::Config::Cgroup c;
-  c.driver = "systemd";
-  paths_.systemd_run = dir_.Sub("no-systemd");
   bool failed = false;
-  for (const CheckResult& r : CheckCgroups(c, paths_)) {
+  for (const CheckResult& r :
+       oci::cgroup::CheckHost(paths_.cgroup_root, "auto", "systemd", dir_.Sub("no-systemd"))) {
     if (r.level == CheckLevel::kFail && r.detail.find("driver is systemd") != std::string::npos) {
       failed = true;
     }
@@ -129,7 +136,7 @@ class CniCheck : public ::testing::Test {
     return R"({"cniVersion":"1.0.0","name":"net","plugins":[{"type":")" + type + R"("}]})";
   }
   bool Has(CheckLevel level, const std::string& name, const std::string& text) {
-    for (const CheckResult& r : CheckCni(cni_)) {
+    for (const CheckResult& r : network::CheckHost(cni_)) {
       if (r.level == level && r.name == name && r.detail.find(text) != std::string::npos) {
         return true;
       }
@@ -169,26 +176,31 @@ TEST_F(CniCheck, ConfDirThatIsAFileFails) {
   EXPECT_TRUE(Has(CheckLevel::kFail, "cni.conf_dir", "is not a directory"));
 }
 
+TEST_F(CniCheck, CacheDirThatIsAFileFails) {
+  cni_.cache_dir = dir_.path();
+  EXPECT_TRUE(Has(CheckLevel::kOk, "cni.cache_dir", "writable"));
+  cni_.cache_dir = cni_.bin_dirs[0] + "/bridge";
+  EXPECT_TRUE(Has(CheckLevel::kFail, "cni.cache_dir", "not a directory"));
+}
+
 TEST(CheckDirs, FileInPlaceOfADirFails) {
   auto d = sys::TempDir::Make("check-dirs-");
   ASSERT_TRUE(d.ok());
   conf::Config c;
   c.root_dir = d->Sub("file");
   c.state_dir = d->Sub("new/state");
-  c.cni.cache_dir = d->path();
   ASSERT_TRUE(sys::WriteFileAtomic(c.root_dir, "x").ok());
   auto r = CheckDirs(c);
-  ASSERT_EQ(r.size(), 3u);
+  ASSERT_EQ(r.size(), 2u);
   EXPECT_EQ(r[0].level, CheckLevel::kFail);
   EXPECT_THAT(r[0].detail, HasSubstr("not a directory"));
   EXPECT_EQ(r[1].level, CheckLevel::kOk);
   EXPECT_THAT(r[1].detail, HasSubstr("created at start"));
-  EXPECT_EQ(r[2].level, CheckLevel::kOk);
 }
 
 TEST(CheckFiles, MissingMonitorFails) {
   conf::Config c;
-  auto r = CheckFiles(c, "/nonexistent/cricket-monitor");
+  auto r = pod::CheckHost(c, "/nonexistent/cricket-monitor");
   ASSERT_FALSE(r.empty());
   EXPECT_EQ(r[0].level, CheckLevel::kFail);
   EXPECT_THAT(r[0].detail, HasSubstr("/nonexistent/cricket-monitor"));

@@ -1,10 +1,10 @@
 // The RuntimeService handlers without gRPC: Version, Status (with a plugged-in
 // network provider), RuntimeConfig, the UNIMPLEMENTED answers, and the one
 // check that the services are wired before any handler serves.
-#include "cri/image_handlers.h"
-#include "cri/instrumented.h"
-#include "cri/runtime_handlers.h"
-#include "cri/server.h"
+#include "cri/service/image_handlers.h"
+#include "cri/service/instrumented.h"
+#include "cri/service/runtime_handlers.h"
+#include "cri/daemon/server.h"
 #include "gtest/gtest.h"
 #include "nlohmann/json.hpp"
 #include "oci/sys/fs.h"

@@ -3,8 +3,8 @@
 // old code too (which let every case below through).
 #include <gtest/gtest.h>
 
-#include "cri/container_convert.h"
-#include "cri/sandbox_convert.h"
+#include "cri/service/container_convert.h"
+#include "cri/service/sandbox_convert.h"
 
 namespace cricket::cri {
 namespace {

@@ -1,11 +1,11 @@
 // The Prometheus text cricketd serves: counters, histograms, gauges, label
 // escaping, and the HTTP answers of the scrape endpoint to good and bad
 // requests.
-#include "cri/metrics_registry.h"
+#include "cri/service/metrics_registry.h"
 
 #include <string>
 
-#include "cri/metrics_endpoint.h"
+#include "cri/daemon/metrics_endpoint.h"
 #include "gmock/gmock.h"
 #include "gtest/gtest.h"
 

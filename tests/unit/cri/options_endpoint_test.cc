@@ -2,7 +2,7 @@
 #include <cstdlib>
 
 #include "cri/client/endpoint.h"
-#include "cri/daemon_options.h"
+#include "cri/daemon/options.h"
 #include "gtest/gtest.h"
 
 namespace cricket::cri {

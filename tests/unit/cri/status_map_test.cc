@@ -1,5 +1,5 @@
 // absl → gRPC status mapping: every code, message kept, OK stays OK.
-#include "cri/status_map.h"
+#include "cri/service/status_map.h"
 
 #include "gtest/gtest.h"
 

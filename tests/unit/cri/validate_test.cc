@@ -1,6 +1,6 @@
 // Request validation at the CRI boundary: what the kubelet relies on being
 // refused with InvalidArgument and the field named.
-#include "cri/sandbox_convert.h"
+#include "cri/service/sandbox_convert.h"
 #include "gtest/gtest.h"
 
 namespace cricket::cri {

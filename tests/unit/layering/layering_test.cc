@@ -1,5 +1,7 @@
 // Static checks over the source tree (CRICKET_SOURCE_DIR):
-//  1. no #include points up the layer graph of STYLE.md §1;
+//  1. no #include points up the layer graph of STYLE.md §1, every product
+//     folder included (cri/ by its subfolders: api, client, ctl, streaming,
+//     service, daemon), and pod names cri/api only in a listed set of files;
 //  2. only cri/ (and tests) include gRPC; the CRI messages come through
 //     cri/api/api.h, never the generated header (see api.h for why);
 //  3. no raw close()/umount()/umount2()/kill()/rmdir() in product code outside oci/sys and
@@ -25,10 +27,22 @@ namespace fs = std::filesystem;
 // The layer a repository path belongs to; "" for paths outside the graph
 // (third-party headers, cmake/, contrib/).
 std::string LayerOf(const std::string& path) {
+  // cri/ has one folder per program or role and no sources of its own: a file
+  // at cri/'s top level has no layer, and EveryProductFileHasALayer fails.
   static const std::vector<std::pair<std::string, std::string>> kPrefixes = {
-      {"oci/sys/", "sys"},     {"oci/", "oci"},     {"conf/", "conf"},
-      {"network/", "network"}, {"image/", "image"}, {"cri/api/", "cri/api"},
-      {"cri/wire/", "cri/wire"}, {"pod/", "pod"},   {"cri/", "cri"},
+      {"oci/sys/", "sys"},
+      {"oci/", "oci"},
+      {"conf/", "conf"},
+      {"network/", "network"},
+      {"image/", "image"},
+      {"cri/api/", "cri/api"},
+      {"cri/wire/", "cri/wire"},
+      {"pod/", "pod"},
+      {"cri/client/", "cri/client"},
+      {"cri/ctl/", "cri/ctl"},
+      {"cri/streaming/", "cri/streaming"},
+      {"cri/service/", "cri/service"},
+      {"cri/daemon/", "cri/daemon"},
       {"tests/", "tests"}};
   for (const auto& [prefix, layer] : kPrefixes) {
     if (path.rfind(prefix, 0) == 0) return layer;
@@ -36,8 +50,9 @@ std::string LayerOf(const std::string& path) {
   return "";
 }
 
-// Who may include whom (each layer may always include itself).
-bool MayInclude(const std::string& from, const std::string& to) {
+// Who may include whom (each layer may always include itself). "cri/wire" is
+// the codec library the streaming server, the client and the monitor share.
+const std::map<std::string, std::set<std::string>>& AllowedIncludes() {
   static const std::map<std::string, std::set<std::string>> kAllowed = {
       {"sys", {}},
       {"conf", {"sys"}},
@@ -46,12 +61,38 @@ bool MayInclude(const std::string& from, const std::string& to) {
       {"image", {"sys", "conf"}},
       {"cri/api", {}},
       {"cri/wire", {}},
+      // Only the files in kPodFilesUsingCriApi include cri/api.
       {"pod", {"oci", "network", "image", "conf", "sys", "cri/api", "cri/wire"}},
+      // The CRI client library and cricketctl work against any CRI runtime:
+      // nothing of cricket's own layers below the API.
+      {"cri/client", {"cri/api", "cri/wire", "sys"}},
+      {"cri/ctl", {"cri/client", "cri/api", "cri/wire", "sys"}},
+      // The exec/attach/port-forward server runs pod's stream sessions.
+      {"cri/streaming", {"pod", "conf", "sys", "cri/api", "cri/wire"}},
+      // The RPC handlers and their converters: the pod and image managers
+      // (engine types come through pod's API), and the streaming server's URLs.
+      {"cri/service", {"pod", "image", "network", "conf", "sys", "cri/api", "cri/streaming"}},
+      // cricketd's start-up, checks and endpoints wire every product layer.
+      {"cri/daemon",
+       {"cri/service", "cri/streaming", "cri/api", "pod", "oci", "network", "image", "conf",
+        "sys"}},
   };
-  if (from == to || from == "cri" || from == "tests") return true;
-  auto it = kAllowed.find(from);
-  return it != kAllowed.end() && it->second.count(to) > 0;
+  return kAllowed;
 }
+
+bool MayInclude(const std::string& from, const std::string& to) {
+  if (from == to || from == "tests") return true;
+  auto it = AllowedIncludes().find(from);
+  return it != AllowedIncludes().end() && it->second.count(to) > 0;
+}
+
+// The pod layer takes CRI messages where they are its input as they come
+// (pod and container configs, the security context); these files name them,
+// the rest of pod works on its own types.
+const std::set<std::string> kPodFilesUsingCriApi = {
+    "pod/container.h", "pod/container_manager.h", "pod/etc_files.h",
+    "pod/sandbox.h",   "pod/spec/inputs.h",       "pod/spec/security.cc",
+};
 
 // Blanks comments and string/char literals (keeping newlines) so that the
 // call check sees only code.
@@ -139,7 +180,8 @@ std::vector<std::string> IncludeProblems(const SourceFile& f) {
     const std::string where = f.rel + ":" + std::to_string(n) + ": ";
     const bool grpc = target.rfind("grpcpp/", 0) == 0 || target.rfind("grpc/", 0) == 0 ||
                       target == "cri/api/api_grpc.h" || target == "cri/api/api.grpc.pb.h";
-    if (grpc && from != "cri" && from != "tests" && f.rel != "cri/api/api_grpc.h") {
+    const bool cri = from.rfind("cri/", 0) == 0;
+    if (grpc && !cri && from != "tests" && f.rel != "cri/api/api_grpc.h") {
       problems.push_back(where + "only cri/ may use gRPC: " + target);
     }
     if ((target == "cri/api/api.pb.h" || target == "cri/api/api.grpc.pb.h") && from != "cri/api") {
@@ -150,6 +192,8 @@ std::vector<std::string> IncludeProblems(const SourceFile& f) {
     if (!to.empty() && !MayInclude(from, to)) {
       problems.push_back(where + "layer " + from + " must not include " + target + " (layer " + to +
                          ")");
+    } else if (from == "pod" && to == "cri/api" && kPodFilesUsingCriApi.count(f.rel) == 0) {
+      problems.push_back(where + "pod uses cri/api only in kPodFilesUsingCriApi: " + target);
     }
   }
   return problems;
@@ -218,19 +262,52 @@ TEST(RawCalls, SeesRealCallsOnly) {
 
 TEST(Layering, RulesMatchStyleGuide) {
   EXPECT_TRUE(MayInclude("pod", "oci"));
-  EXPECT_TRUE(MayInclude("cri", "pod"));
-  EXPECT_TRUE(MayInclude("tests", "cri"));
+  EXPECT_TRUE(MayInclude("cri/service", "pod"));
+  EXPECT_TRUE(MayInclude("cri/daemon", "oci"));
+  EXPECT_TRUE(MayInclude("cri/ctl", "cri/client"));
+  EXPECT_TRUE(MayInclude("tests", "cri/daemon"));
   EXPECT_FALSE(MayInclude("oci", "pod"));
   EXPECT_FALSE(MayInclude("sys", "conf"));
   EXPECT_FALSE(MayInclude("image", "pod"));
   EXPECT_FALSE(MayInclude("network", "image"));
   EXPECT_FALSE(MayInclude("cri/api", "sys"));
-  EXPECT_FALSE(MayInclude("pod", "cri"));
+  EXPECT_FALSE(MayInclude("pod", "cri/service"));
+  EXPECT_FALSE(MayInclude("cri/service", "cri/daemon"));
+  EXPECT_FALSE(MayInclude("cri/service", "oci"));
+  EXPECT_FALSE(MayInclude("cri/streaming", "cri/service"));
+  EXPECT_FALSE(MayInclude("cri/ctl", "pod"));
+  EXPECT_FALSE(MayInclude("cri/client", "oci"));
+  EXPECT_FALSE(MayInclude("cri/client", "cri/ctl"));
   EXPECT_EQ(LayerOf("oci/sys/fs.h"), "sys");
   EXPECT_EQ(LayerOf("oci/linux/init.cc"), "oci");
   EXPECT_EQ(LayerOf("cri/api/api.h"), "cri/api");
-  EXPECT_EQ(LayerOf("cri/ctl/main.cc"), "cri");
+  EXPECT_EQ(LayerOf("cri/ctl/main.cc"), "cri/ctl");
+  EXPECT_EQ(LayerOf("cri/daemon/check.cc"), "cri/daemon");
+  EXPECT_EQ(LayerOf("cri/handlers.cc"), "");  // no layer: EveryProductFileHasALayer fails
   EXPECT_EQ(LayerOf("absl/status/status.h"), "");
+}
+
+TEST(Layering, PodUsesCriApiOnlyInItsListedFiles) {
+  const std::string text = "#include \"cri/api/api.h\"\n";
+  EXPECT_TRUE(IncludeProblems({"pod/sandbox.h", text}).empty());
+  EXPECT_EQ(IncludeProblems({"pod/stats_service.h", text}).size(), 1u);
+}
+
+// Every product source sits in a folder with a row in AllowedIncludes(): no
+// folder is exempt from the include rules.
+TEST(Layering, EveryProductFileHasALayer) {
+  std::vector<std::string> problems;
+  for (const auto& f : Sources()) {
+    const std::string top = f.rel.substr(0, f.rel.find('/'));
+    if (top != "oci" && top != "conf" && top != "network" && top != "image" && top != "pod" &&
+        top != "cri") {
+      continue;
+    }
+    if (AllowedIncludes().count(LayerOf(f.rel)) == 0) {
+      problems.push_back(f.rel + ": in no layer of LayerOf(); give its folder a row");
+    }
+  }
+  EXPECT_TRUE(problems.empty()) << Join(problems);
 }
 
 TEST(Layering, NoIncludePointsUp) {

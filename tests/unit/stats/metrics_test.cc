@@ -3,9 +3,9 @@
 
 #include <gtest/gtest.h>
 
-#include "cri/container_stats_convert.h"
-#include "cri/metrics_table.h"
-#include "cri/stream_chunks.h"
+#include "cri/service/container_stats_convert.h"
+#include "cri/service/metrics_table.h"
+#include "cri/service/stream_chunks.h"
 
 namespace cricket::cri {
 namespace {
