@@ -1,7 +1,9 @@
 #!/usr/bin/env bash
 # The whole test suite, from a clean clone, as root: installs dependencies,
-# builds, and runs every ctest label (unit, integration, e2e). Integration and
-# e2e tests run one at a time (they share the kernel); extra args go to ctest.
+# builds, and runs every ctest label (unit, integration, e2e, and vm: one
+# Debian 12 guest booted with qemu for the checks that need systemd as PID 1,
+# cgroup v2 and AppArmor, see tests/vm/). Integration and e2e tests run one
+# at a time (they share the kernel); extra args go to ctest.
 # Then the fuzz, ASan+UBSan and TSan lanes (contrib/run-sanitizers.sh), each a
 # clang build of only the targets it needs in its own dir.
 set -euo pipefail

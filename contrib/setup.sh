@@ -22,6 +22,9 @@ test_deps=(
   gcc-multilib
   # systemd-analyze verify of the unit (systemd need not be init).
   systemd
+  # The VM lane (contrib/vm/, ctest label vm): a Debian 12 guest built with
+  # mmdebstrap (its root disk by mke2fs -d) and booted with qemu.
+  qemu-system-x86 qemu-utils mmdebstrap e2fsprogs
   # The fuzz and sanitizer lanes (contrib/run-sanitizers.sh): clang with its
   # libFuzzer and sanitizer runtimes, ccache for their separate build dirs.
   clang libclang-rt-14-dev ccache

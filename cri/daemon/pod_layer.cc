@@ -17,6 +17,7 @@
 #include "oci/sys/fs.h"
 #include "oci/sys/log.h"
 #include "oci/sys/status.h"
+#include "pod/apparmor.h"
 
 namespace cricket::cri {
 namespace {
@@ -71,6 +72,18 @@ pod::spec::Defaults SpecDefaults(const conf::Config& c) {
   for (const auto& u : c.runtime.default_ulimits) d.ulimits.push_back({u.name, u.soft, u.hard});
   d.pids_limit = c.runtime.pids_limit;
   d.systemd_cgroup = c.cgroup.driver == "systemd";
+  // RuntimeDefault is cricket-default where the kernel enforces AppArmor;
+  // it is (re)loaded at each start, so an upgrade brings its new text.
+  if (pod::AppArmorEnabled()) {
+    absl::Status st = pod::LoadAppArmorDefaultProfile();
+    if (st.ok()) {
+      d.apparmor_default_profile = pod::kAppArmorDefaultProfile;
+      sys::LogInfo("AppArmor profile loaded", {{"profile", d.apparmor_default_profile}});
+    } else {
+      sys::LogWarn("AppArmor is on but its default profile did not load: RuntimeDefault confines nothing",
+                   {{"error", st.ToString()}});
+    }
+  }
   // Without CAP_SYS_RESOURCE no child may go below our own score: clamp
   // there, as containerd's restrict_oom_score_adj does, instead of failing.
   bool restrict = c.runtime.restrict_oom_score_adj || !oci::linux::HasEffectiveCap(CAP_SYS_RESOURCE);

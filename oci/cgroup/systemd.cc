@@ -4,8 +4,11 @@
 
 #include <unistd.h>
 
+#include <limits>
+
 #include "absl/strings/match.h"
 #include "absl/strings/str_split.h"
+#include "oci/cgroup/plan.h"
 #include "oci/cgroup/sd_bus.h"
 #include "oci/sys/status.h"
 
@@ -61,7 +64,17 @@ absl::Status CallManager(const char* method, const std::string& unit, Fill fill)
   return st;
 }
 
-absl::Status StartScope(const SystemdUnit& u, pid_t pid) {
+int AppendProperties(const SdBus& sd, sd_bus_message* m, const Resources* r) {
+  if (r == nullptr) return 0;
+  int rc = 0;
+  for (const auto& [name, value] : SystemdResourceProperties(*r)) {
+    if (rc >= 0) rc = sd.message_append(m, "(sv)", name.c_str(), "t", value);
+  }
+  return rc;
+}
+
+absl::Status StartScope(const SystemdUnit& u, pid_t pid, const Resources* r) {
+  const Resources* res = r;
   return CallManager("StartTransientUnit", u.unit, [&](const SdBus& sd, sd_bus_message* m) {
     int r = sd.message_append(m, "ss", u.unit.c_str(), "replace");
     if (r >= 0) r = sd.message_open_container(m, 'a', "(sv)");
@@ -74,10 +87,34 @@ absl::Status StartScope(const SystemdUnit& u, pid_t pid) {
     if (r >= 0) r = sd.message_append(m, "(sv)", "Delegate", "b", 1);
     if (r >= 0) r = sd.message_append(m, "(sv)", "DefaultDependencies", "b", 0);
     if (r >= 0) r = sd.message_append(m, "(sv)", "PIDs", "au", 1, static_cast<uint32_t>(pid));
+    if (r >= 0) r = AppendProperties(sd, m, res);
     if (r >= 0) r = sd.message_close_container(m);
     if (r >= 0) r = sd.message_append(m, "a(sa(sv))", 0);
     return r;
   });
+}
+
+// A started unit's limits, changed at run time (UpdateContainerResources).
+absl::Status SetProperties(const SystemdUnit& u, const Resources& r) {
+  if (SystemdResourceProperties(r).empty()) return absl::OkStatus();
+  return CallManager("SetUnitProperties", u.unit, [&](const SdBus& sd, sd_bus_message* m) {
+    int rc = sd.message_append(m, "sb", u.unit.c_str(), 1);  // runtime: gone at reboot
+    if (rc >= 0) rc = sd.message_open_container(m, 'a', "(sv)");
+    if (rc >= 0) rc = AppendProperties(sd, m, &r);
+    if (rc >= 0) rc = sd.message_close_container(m);
+    return rc;
+  });
+}
+
+// Whether systemd has the unit: a manager attached to a running container
+// (update, stats) finds its scope started by the process that created it.
+absl::StatusOr<bool> UnitExists(const SystemdUnit& u) {
+  absl::Status st = CallManager("GetUnit", u.unit, [&](const SdBus& sd, sd_bus_message* m) {
+    return sd.message_append(m, "s", u.unit.c_str());
+  });
+  if (st.ok()) return true;
+  if (absl::StrContains(st.message(), "NoSuchUnit")) return false;
+  return st;
 }
 
 class SystemdManager : public Manager {
@@ -88,7 +125,7 @@ class SystemdManager : public Manager {
   absl::Status Create() override { return absl::OkStatus(); }  // the scope needs a pid first
   absl::Status AddProcess(pid_t pid) override {
     if (!started_) {
-      RETURN_IF_ERROR(StartScope(unit_, pid));
+      RETURN_IF_ERROR(StartScope(unit_, pid, pending_ ? &*pending_ : nullptr));
       started_ = true;
       // systemd made the dirs it manages; make the rest and join every hierarchy.
       RETURN_IF_ERROR(fs_->Create());
@@ -99,9 +136,13 @@ class SystemdManager : public Manager {
   }
   absl::Status Set(const Resources& r) override {
     if (!started_) {
+      ASSIGN_OR_RETURN(started_, UnitExists(unit_));
+    }
+    if (!started_) {
       pending_ = r;  // applied once the scope exists
       return absl::OkStatus();
     }
+    RETURN_IF_ERROR(SetProperties(unit_, r));
     return fs_->Set(r);
   }
   absl::Status Freeze() override { return fs_->Freeze(); }
@@ -129,6 +170,38 @@ class SystemdManager : public Manager {
 };
 
 }  // namespace
+
+std::vector<std::pair<std::string, uint64_t>> SystemdResourceProperties(const Resources& r) {
+  std::vector<std::pair<std::string, uint64_t>> p;
+  constexpr uint64_t kInfinity = std::numeric_limits<uint64_t>::max();
+  if (r.memory && r.memory->limit) {
+    int64_t limit = *r.memory->limit;
+    p.emplace_back("MemoryMax", limit > 0 ? static_cast<uint64_t>(limit) : kInfinity);
+    // OCI's swap is memory+swap; systemd's MemorySwapMax is the swap alone.
+    if (r.memory->swap && *r.memory->swap > 0 && limit > 0 && *r.memory->swap >= limit) {
+      p.emplace_back("MemorySwapMax", static_cast<uint64_t>(*r.memory->swap - limit));
+    }
+  }
+  if (r.cpu && r.cpu->shares && *r.cpu->shares > 0) {
+    p.emplace_back("CPUWeight", CpuSharesToWeight(*r.cpu->shares));
+  }
+  if (r.cpu && r.cpu->quota) {
+    uint64_t period = r.cpu->period.value_or(100000);
+    if (*r.cpu->quota > 0 && period > 0) {
+      // systemd keeps the quota per second in 10 ms steps: round up, as runc.
+      uint64_t per_sec = static_cast<uint64_t>(*r.cpu->quota) * 1000000 / period;
+      per_sec = (per_sec + 9999) / 10000 * 10000;
+      p.emplace_back("CPUQuotaPerSecUSec", per_sec);
+      p.emplace_back("CPUQuotaPeriodUSec", period);
+    } else {
+      p.emplace_back("CPUQuotaPerSecUSec", kInfinity);
+    }
+  }
+  if (r.pids && r.pids->limit) {
+    p.emplace_back("TasksMax", *r.pids->limit > 0 ? static_cast<uint64_t>(*r.pids->limit) : kInfinity);
+  }
+  return p;
+}
 
 absl::StatusOr<std::string> ExpandSlice(const std::string& slice) {
   const std::string suffix = ".slice";

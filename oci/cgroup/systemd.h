@@ -3,8 +3,11 @@
 // files inside are then managed by the cgroupfs manager for that path.
 #pragma once
 
+#include <cstdint>
 #include <memory>
 #include <string>
+#include <utility>
+#include <vector>
 
 #include "absl/status/statusor.h"
 #include "oci/cgroup/manager.h"
@@ -26,11 +29,19 @@ absl::StatusOr<std::string> ExpandSlice(const std::string& slice);
 absl::StatusOr<SystemdUnit> ParseSystemdCgroupsPath(const std::string& cgroups_path,
                                                     const std::string& container_id);
 
+// The limits systemd itself writes into a unit's cgroup files, as unit
+// properties (name, value): MemoryMax, MemorySwapMax, CPUWeight,
+// CPUQuotaPerSecUSec with CPUQuotaPeriodUSec, TasksMax. systemd rewrites those
+// files from the unit's properties at every daemon-reload, so a limit written
+// only to the file would fall back to "max" (runc and crun set them too).
+std::vector<std::pair<std::string, uint64_t>> SystemdResourceProperties(const Resources& r);
+
 // Whether systemd is the init system (as sd_booted(): /run/systemd/system/ exists).
 bool SystemdRunning();
 
 // Wraps `fs` (a cgroupfs manager for unit.path): the first AddProcess starts the
-// scope with that pid, Destroy stops the unit. FailedPrecondition when systemd
+// scope with that pid and the limits as properties, Set on a started scope
+// updates them (SetUnitProperties) and the files, Destroy stops the unit. FailedPrecondition when systemd
 // is not running.
 absl::StatusOr<std::unique_ptr<Manager>> NewSystemdManager(const SystemdUnit& unit,
                                                            std::unique_ptr<Manager> fs);

@@ -114,6 +114,22 @@ absl::Status SetupStdio(const ProcessSetup& p) {
   return absl::OkStatus();
 }
 
+// process.apparmorProfile: the kernel confines us in it from the execve on
+// (runc's order: before no_new_privs, seccomp and the user switch).
+absl::Status ApplyAppArmor(const std::string& profile) {
+  const std::string cmd = "exec " + profile;
+  for (const char* attr : {"/proc/self/attr/apparmor/exec", "/proc/self/attr/exec"}) {
+    sys::UniqueFd fd(::open(attr, O_WRONLY | O_CLOEXEC));
+    if (!fd && errno == ENOENT) continue;  // kernels before 5.8 have only the second
+    if (!fd) return sys::ErrnoStatus(errno, "apparmor profile %s: open %s", profile, attr);
+    if (::write(fd.get(), cmd.data(), cmd.size()) < 0) {
+      return sys::ErrnoStatus(errno, "apparmor profile %s: write %s", profile, attr);
+    }
+    return absl::OkStatus();
+  }
+  return absl::FailedPreconditionError("apparmor profile " + profile + ": the kernel has no AppArmor");
+}
+
 absl::Status ApplyIdentity(const Process& pr, const Seccomp* seccomp) {
   // Without no_new_privs, loading seccomp needs CAP_SYS_ADMIN: do it while
   // we still have it (runc's order). With it, as late as possible.
@@ -164,6 +180,7 @@ absl::StatusOr<std::string> FinalizeProcess(const ProcessSetup& p) {
   RETURN_IF_ERROR(ApplyRlimits(pr.rlimits));
   if (pr.oom_score_adj) RETURN_IF_ERROR(ApplyOomScoreAdj(*pr.oom_score_adj));
   RETURN_IF_ERROR(SetupStdio(p));
+  if (!pr.apparmor_profile.empty()) RETURN_IF_ERROR(ApplyAppArmor(pr.apparmor_profile));
   RETURN_IF_ERROR(ApplyIdentity(pr, p.seccomp));
   if (::chdir(pr.cwd.c_str()) != 0) return sys::ErrnoStatus(errno, "chdir to cwd %s", pr.cwd);
   if (pr.args.empty()) return absl::InvalidArgumentError("process.args: must not be empty");

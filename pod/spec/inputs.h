@@ -50,6 +50,9 @@ struct Defaults {
   std::vector<Ulimit> ulimits;
   int64_t pids_limit = 0;           // 0: no limit
   bool systemd_cgroup = false;
+  // The AppArmor profile RuntimeDefault (and an unset profile of an
+  // unprivileged container) gets; empty: AppArmor is off on this node.
+  std::string apparmor_default_profile;
   // The lowest oom_score_adj a child of ours can get without
   // CAP_SYS_RESOURCE (our own); values below are raised to it.
   std::optional<int> min_oom_score_adj;

@@ -1,7 +1,7 @@
 // The security context: capabilities (defaults, add/drop, "ALL"),
 // privileged, no_new_privs, seccomp (RuntimeDefault, Unconfined, Localhost),
-// masked and read-only paths, read-only rootfs. AppArmor and SELinux are
-// accepted and reported as not enforced.
+// masked and read-only paths, read-only rootfs, AppArmor (RuntimeDefault,
+// Localhost, Unconfined). SELinux is accepted and reported as not enforced.
 #include <algorithm>
 
 #include "absl/strings/ascii.h"
@@ -157,6 +157,50 @@ void ApplyProcMount(const runtime::v1::LinuxContainerSecurityContext& sc, Output
   }
 }
 
+// The AppArmor profile for process.apparmorProfile ("" = none), as
+// containerd chooses it: RuntimeDefault, or nothing asked of an unprivileged
+// container, gets the node's default; Localhost a profile the node has loaded.
+absl::StatusOr<std::string> AppArmorProfile(const Inputs& in, Output& out) {
+  const auto& sc = in.config->linux().security_context();
+  std::string want;  // "runtime/default", "localhost/<name>" or "unconfined"
+  if (sc.has_apparmor()) {
+    switch (sc.apparmor().profile_type()) {
+      case SecurityProfile::RuntimeDefault: want = "runtime/default"; break;
+      case SecurityProfile::Localhost: want = "localhost/" + sc.apparmor().localhost_ref(); break;
+      default: want = "unconfined";
+    }
+  } else if (!sc.apparmor_profile().empty()) {
+    want = sc.apparmor_profile();
+  } else {
+    want = sc.privileged() ? "unconfined" : "runtime/default";
+  }
+  const std::string& def = in.defaults.apparmor_default_profile;
+  if (want == "unconfined") return std::string();
+  if (want == "runtime/default") {
+    if (def.empty() && (sc.has_apparmor() || !sc.apparmor_profile().empty())) {
+      out.warnings.push_back("AppArmor RuntimeDefault asked, but AppArmor is off on this node");
+    }
+    return def;
+  }
+  if (!absl::StartsWith(want, "localhost/") || want.size() == 10) {
+    return absl::InvalidArgumentError(absl::StrCat("apparmor profile \"", want,
+                                                   "\": want runtime/default, localhost/<name> or unconfined"));
+  }
+  std::string name = want.substr(10);
+  if (def.empty()) {
+    return absl::FailedPreconditionError(absl::StrCat(
+        "apparmor profile \"", name, "\": AppArmor is off on this node"));
+  }
+  // Loaded profiles, one "name (mode)" a line.
+  if (!in.host.read_file) return absl::InternalError("no file reader for AppArmor profiles");
+  auto loaded = in.host.read_file("/sys/kernel/security/apparmor/profiles");
+  if (!loaded.ok() || !absl::StrContains("\n" + *loaded, absl::StrCat("\n", name, " ("))) {
+    return absl::FailedPreconditionError(absl::StrCat(
+        "apparmor profile \"", name, "\" is not loaded on this node (load it with apparmor_parser)"));
+  }
+  return name;
+}
+
 }  // namespace
 
 const std::vector<std::string>& AllCapabilities() {
@@ -183,9 +227,8 @@ absl::Status ApplySecurity(const Inputs& in, Output& out) {
   if (seccomp) LinuxOf(out).seccomp = std::move(*seccomp);
   if (!sc.privileged()) ApplyProcMount(sc, out);
   out.spec.root = oci::Root{.path = in.rootfs, .readonly = sc.readonly_rootfs()};
-  bool apparmor = (sc.has_apparmor() && sc.apparmor().profile_type() != SecurityProfile::Unconfined) ||
-                  (!sc.apparmor_profile().empty() && sc.apparmor_profile() != "unconfined");
-  if (apparmor) out.warnings.push_back("AppArmor profile accepted but not enforced by cricket");
+  ASSIGN_OR_RETURN(std::string apparmor, AppArmorProfile(in, out));
+  p.apparmor_profile = std::move(apparmor);
   if (sc.has_selinux_options() && !sc.selinux_options().type().empty()) {
     out.warnings.push_back("SELinux options accepted but not enforced by cricket");
   }

@@ -148,6 +148,33 @@ TEST(CgroupSystemd, CgroupsPath) {
 
 // libsystemd is loaded, not linked: every call the driver makes must resolve
 // (libsystemd0 is there wherever libsystemd-dev built us).
+// The limits a scope carries as properties, so that a daemon-reload (which
+// rewrites the files from them) keeps them; values as runc sends them.
+TEST(CgroupSystemd, ResourceProperties) {
+  using Props = std::vector<std::pair<std::string, uint64_t>>;
+  const uint64_t inf = ~uint64_t{0};
+  Resources r;
+  r.memory = Memory{.limit = 64 << 20, .swap = 96 << 20};
+  r.cpu = Cpu{.shares = 512, .quota = 25000, .period = 100000};
+  r.pids = Pids{.limit = 99};
+  EXPECT_EQ(SystemdResourceProperties(r),
+            (Props{{"MemoryMax", 64 << 20}, {"MemorySwapMax", 32 << 20}, {"CPUWeight", 59},
+                   {"CPUQuotaPerSecUSec", 250000}, {"CPUQuotaPeriodUSec", 100000},
+                   {"TasksMax", 99}}));
+  // systemd keeps the quota in 10 ms steps a second: rounded up.
+  Resources odd;
+  odd.cpu = Cpu{.quota = 12345, .period = 100000};
+  EXPECT_EQ(SystemdResourceProperties(odd),
+            (Props{{"CPUQuotaPerSecUSec", 130000}, {"CPUQuotaPeriodUSec", 100000}}));
+  Resources unlimited;
+  unlimited.memory = Memory{.limit = -1};
+  unlimited.cpu = Cpu{.quota = -1};
+  unlimited.pids = Pids{.limit = 0};
+  EXPECT_EQ(SystemdResourceProperties(unlimited),
+            (Props{{"MemoryMax", inf}, {"CPUQuotaPerSecUSec", inf}, {"TasksMax", inf}}));
+  EXPECT_TRUE(SystemdResourceProperties(Resources{}).empty());
+}
+
 TEST(CgroupSystemd, SdBusLoadsEverySymbol) {
   absl::StatusOr<const SdBus*> sd = LoadSdBus();
   ASSERT_TRUE(sd.ok()) << sd.status();

@@ -1,0 +1,35 @@
+# cgroup v2 for real: a pod and a container with cpu (weight, max), memory
+# max and the node's pids limit (runtime.pids_limit, 99 in the suite's
+# config), each read back from the container's cgroup files; live
+# UpdateContainerResources; an OOM kill reported as OOMKilled.
+. "$(dirname "$0")/../lib.sh"
+trap remove_pods EXIT
+
+expect_eq "/sys/fs/cgroup" cgroup2fs "$(stat -fc %T /sys/fs/cgroup)"
+expect_match "root controllers" "cpu .*memory .*pids" "$(cat /sys/fs/cgroup/cgroup.controllers)"
+
+pod=$(new_pod cg vm-cg)
+ctr=$(new_ctr "$pod" cg limited '["sleep", "1000"]' \
+  '"resources": {"cpu_shares": 512, "cpu_quota": 50000, "cpu_period": 100000, "memory_limit_in_bytes": 67108864}')
+dir=$(ctr_cgroup "$ctr")
+echo "container cgroup: $dir"
+# 512 shares: weight 59 by the mapping crun and runc >= 1.3 use.
+expect_eq "cpu.weight" 59 "$(cat "$dir/cpu.weight" 2>&1)"
+expect_eq "cpu.max" "50000 100000" "$(cat "$dir/cpu.max" 2>&1)"
+expect_eq "memory.max" 67108864 "$(cat "$dir/memory.max" 2>&1)"
+expect_eq "pids.max" 99 "$(cat "$dir/pids.max" 2>&1)"
+
+out=$(cricketctl update --memory 100663296 --cpu-quota 20000 "$ctr" 2>&1) || bad "update: $out"
+expect_eq "memory.max after update" 100663296 "$(cat "$dir/memory.max" 2>&1)"
+expect_eq "cpu.max after update" "20000 100000" "$(cat "$dir/cpu.max" 2>&1)"
+expect_eq "still running after update" CONTAINER_RUNNING "$(cfield "$ctr" .status.state)"
+
+# dd's 256 MiB buffer, filled from /dev/zero, cannot fit in 32 MiB.
+hog=$(new_ctr "$pod" cg hog \
+  '["sh", "-c", "echo memory.max $(cat /sys/fs/cgroup/memory.max); dd if=/dev/zero of=/dev/null bs=256M count=1"]' \
+  '"resources": {"memory_limit_in_bytes": 33554432}')
+wait_state "$hog" CONTAINER_EXITED 120 || bad "hog still $(cfield "$hog" .status.state) after 120 s"
+expect_eq "hog's reason" OOMKilled "$(cfield "$hog" .status.reason)"
+expect_eq "hog's exit code" 137 "$(cfield "$hog" .status.exitCode)"
+[ "$fails" = 0 ] || { echo "hog's log:"; cricketctl logs "$hog" 2>&1; }
+finish
