@@ -1,6 +1,7 @@
 // `cricket-oci spec`: writes runc's default config.json into the bundle.
 #include <unistd.h>
 
+#include "nlohmann/json.hpp"
 #include "oci/cli/command.h"
 #include "oci/spec_json.h"
 #include "oci/sys/atomic_file.h"

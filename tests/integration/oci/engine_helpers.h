@@ -13,6 +13,7 @@
 #include <vector>
 
 #include "gtest/gtest.h"
+#include "nlohmann/json.hpp"
 #include "oci/runtime.h"
 #include "oci/spec.h"
 #include "oci/spec_json.h"
