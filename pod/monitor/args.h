@@ -18,7 +18,7 @@ struct RunArgs {
   std::string log_path;   // CRI log file; "" = output discarded
   std::string exit_file;  // written atomically when init ends
   std::string pid_file;   // the monitor's own pid, once detached
-  std::string attach_dir; // stdin FIFO lives here when `stdin` (attach: issue 7)
+  std::string attach_dir; // the stdin FIFO (and attach socket) live here when `stdin`
   int sync_fd = -1;       // one JSON line: {"pid":N,"monitor_pid":M} or {"error":"..."}
   // cricketd writes one byte here once the bundle is complete (it prepares
   // the rootfs and spec while we start up); EOF instead: give up. -1: no wait.

@@ -1,6 +1,6 @@
 // The container's stdio as the monitor owns it: pipes for stdout/stderr (or a
 // pty master received over a console socket pair), and stdin from /dev/null or a
-// FIFO in the attach dir that attach (issue 7) will write into.
+// FIFO in the attach dir that attach sessions write into.
 #pragma once
 
 #include <string>
