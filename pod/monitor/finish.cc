@@ -13,12 +13,12 @@
 namespace cricket::pod::monitor {
 namespace {
 
-absl::Status WriteExit(const Supervised& s, int status) {
+absl::Status WriteExit(const Supervised& s, int status, bool oom_seen) {
   ExitRecord r;
   r.exit_code = ExitCodeOf(status);
   if (WIFSIGNALED(status)) r.signal = WTERMSIG(status);
   r.finished_at_ns = RealtimeNs();
-  r.reason = ExitReason(r.exit_code, OomKilled(s.oom_fd));
+  r.reason = ExitReason(r.exit_code, oom_seen || OomKilled(s.oom_fd));
   return WriteRuntimeFile(s.exit_file, ExitRecordToJson(r), 0644);
 }
 
@@ -26,14 +26,15 @@ absl::Status WriteExit(const Supervised& s, int status) {
 
 int SuperviseToExit(const Supervised& s, Stdio& stdio, LogWriter& log, AttachServer& attach) {
   absl::Status st = BlockSignals();
+  OomWatch oom{.fd = s.oom_fd};
   absl::StatusOr<int> status =
-      st.ok() ? Supervise(s.init_pid, stdio, log, attach) : absl::StatusOr<int>(st);
+      st.ok() ? Supervise(s.init_pid, stdio, log, attach, oom) : absl::StatusOr<int>(st);
   if (!status.ok()) {
     sys::LogError("supervise failed",
                   {{"id", s.id}, {"error", std::string(status.status().message())}});
     return 1;
   }
-  st = WriteExit(s, *status);
+  st = WriteExit(s, *status, oom.seen);
   if (!st.ok()) {
     sys::LogError("write exit file failed", {{"id", s.id}, {"error", std::string(st.message())}});
     return 1;

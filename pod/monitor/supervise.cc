@@ -8,12 +8,14 @@
 #include <signal.h>
 #include <sys/signalfd.h>
 #include <sys/wait.h>
+#include <unistd.h>
 
 #include <cerrno>
 #include <vector>
 
 #include "oci/sys/log.h"
 #include "oci/sys/status.h"
+#include "pod/monitor/oom_counter.h"
 
 namespace cricket::pod::monitor {
 namespace {
@@ -82,6 +84,18 @@ bool OnSignal(int sfd, pid_t init_pid, int* init_status, LogWriter& log) {
   return false;
 }
 
+// Reads the counter once; stops watching when the file is gone (the cgroup
+// was removed: kernfs then reports POLLERR on every poll) or an OOM kill is seen.
+void CheckOom(OomWatch& oom, int& watched_fd) {
+  char probe;
+  if (OomKilled(oom.fd)) {
+    oom.seen = true;
+    watched_fd = -1;
+  } else if (::pread(oom.fd, &probe, 1, 0) != 1) {
+    watched_fd = -1;
+  }
+}
+
 }  // namespace
 
 absl::Status BlockSignals() {
@@ -92,16 +106,20 @@ absl::Status BlockSignals() {
 }
 
 absl::StatusOr<int> Supervise(pid_t init_pid, Stdio& stdio, LogWriter& log,
-                              AttachServer& attach) {
+                              AttachServer& attach, OomWatch& oom) {
   sigset_t set = HandledSignals();
   sys::UniqueFd sfd(::signalfd(-1, &set, SFD_CLOEXEC));
   if (!sfd) return sys::ErrnoStatus(errno, "signalfd");
   int status = 0;
   // Init may have ended before the signalfd existed.
   bool done = ReapAll(init_pid, &status);
+  int oom_fd = oom.fd;  // the fd polled; -1 once there is nothing more to learn
+  if (oom_fd >= 0) CheckOom(oom, oom_fd);
   while (!done) {
-    std::vector<struct pollfd> p = {{sfd.get(), POLLIN, 0}, {stdio.out.get(), POLLIN, 0},
-                                    {stdio.err.get(), POLLIN, 0}};
+    std::vector<struct pollfd> p = {{sfd.get(), POLLIN, 0},
+                                    {stdio.out.get(), POLLIN, 0},
+                                    {stdio.err.get(), POLLIN, 0},
+                                    {oom_fd, POLLPRI, 0}};
     attach.AddPollFds(&p);
     int n = ::poll(p.data(), p.size(), -1);
     if (n < 0 && errno == EINTR) continue;
@@ -110,6 +128,7 @@ absl::StatusOr<int> Supervise(pid_t init_pid, Stdio& stdio, LogWriter& log,
     if (p[0].revents) done = OnSignal(sfd.get(), init_pid, &status, log);
     if (p[1].revents) Pump(stdio.out, "stdout", log, attach);
     if (p[2].revents) Pump(stdio.err, "stderr", log, attach);
+    if (p[3].revents) CheckOom(oom, oom_fd);
     attach.Handle(p);
   }
   Drain(stdio.out, "stdout", log, attach);

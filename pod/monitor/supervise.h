@@ -16,8 +16,17 @@ namespace cricket::pod::monitor {
 // container init was created: the mask would be inherited otherwise.
 absl::Status BlockSignals();
 
+// The OOM counter (oom_counter.h) read while init runs: under the systemd
+// driver the scope's cgroup is removed as soon as init exits, often before a
+// read after the exit, so each change the kernel signals on the file
+// (POLLPRI) is read as it happens and an OOM kill latched.
+struct OomWatch {
+  int fd = -1;  // -1: not watched
+  bool seen = false;
+};
+
 // Returns init's raw wait status. Output also goes to attached clients.
 absl::StatusOr<int> Supervise(pid_t init_pid, Stdio& stdio, LogWriter& log,
-                              AttachServer& attach);
+                              AttachServer& attach, OomWatch& oom);
 
 }  // namespace cricket::pod::monitor
