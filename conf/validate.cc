@@ -1,5 +1,6 @@
 // Validate: every value against its rule (the same rules Load applies) plus
 // the rules that tie values together. Pure: no file system access.
+#include <algorithm>
 #include <string>
 #include <vector>
 
@@ -95,6 +96,15 @@ void CheckCrossFields(const Config& c, Checker& out) {
   CheckUlimits(c.runtime.default_ulimits, out);
   CheckPair("streaming", c.streaming.tls_cert, "tls_cert", c.streaming.tls_key, "tls_key", out);
   for (const auto& [host, r] : c.registries.hosts) {
+    // A registry host ("host[:port]" or a name prefix) is printable ASCII: a
+    // key with control or non-ASCII bytes names no registry, and would not
+    // print back as the same YAML.
+    if (host.empty() || std::any_of(host.begin(), host.end(), [](char ch) {
+          return static_cast<unsigned char>(ch) <= 0x20 || static_cast<unsigned char>(ch) >= 0x7f;
+        })) {
+      out.Note(internal::EntryPath("registries.hosts", host),
+               "a registry host must be printable ASCII without spaces");
+    }
     CheckPair(internal::EntryPath("registries.hosts", host), r.client_cert, "client_cert",
               r.client_key, "client_key", out);
   }

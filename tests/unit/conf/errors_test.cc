@@ -137,5 +137,20 @@ TEST(ConfValidate, UnlimitedSoftNeedsUnlimitedHard) {
   EXPECT_TRUE(Validate(c).ok());
 }
 
+// Found by the config fuzzer: a host key with non-ASCII bytes loaded, then
+// did not print back as the same YAML. It names no registry: refused.
+TEST(ConfValidate, RegistryHostMustBePrintableAscii) {
+  Config c;
+  c.registries.hosts["quay.io:5000"] = Registry{};
+  EXPECT_TRUE(Validate(c).ok());
+  c.registries.hosts["bad\x80host"] = Registry{};
+  c.registries.hosts["with space"] = Registry{};
+  absl::Status st = Validate(c);
+  ASSERT_EQ(st.code(), absl::StatusCode::kInvalidArgument);
+  EXPECT_THAT(std::string(st.message()),
+              HasSubstr("a registry host must be printable ASCII without spaces"));
+  EXPECT_THAT(std::string(st.message()), HasSubstr("with space"));
+}
+
 }  // namespace
 }  // namespace cricket::conf
