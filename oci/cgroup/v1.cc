@@ -121,8 +121,7 @@ absl::Status V1Manager::Write(const std::string& file, const std::string& value)
         "cannot set %s for cgroup %s: the %s controller is not mounted", file, layout_.path,
         controller));
   }
-  const bool exists = CgroupFileExists(dir, file);
-  if (OptionalFile(file) && !exists) {
+  if (OptionalFile(file) && !CgroupFileExists(dir, file)) {
     if (IsKmem(file)) WarnIfKmemNotApplied(dir, file, value, false);
     return absl::OkStatus();
   }

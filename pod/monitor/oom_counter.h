@@ -5,6 +5,8 @@
 
 #include <sys/types.h>
 
+#include <cstdint>
+#include <optional>
 #include <string>
 
 #include "absl/status/statusor.h"
@@ -21,7 +23,10 @@ absl::StatusOr<sys::UniqueFd> OpenOomCounter(pid_t init_pid,
 // The "oom_kill N" line of either file's text; 0 when there is none.
 uint64_t ParseOomKillCount(const std::string& text);
 
-// Reads the counter through fd (from offset 0); false when fd < 0 or unreadable.
+// The counter read through fd (from offset 0); nullopt when fd < 0 or the file
+// is unreadable (its cgroup was removed).
+std::optional<uint64_t> ReadOomKillCount(int fd);
+// ReadOomKillCount > 0.
 bool OomKilled(int fd);
 
 }  // namespace cricket::pod::monitor

@@ -24,15 +24,17 @@ uint64_t ParseOomKillCount(const std::string& text) {
   return 0;
 }
 
-bool OomKilled(int fd) {
-  if (fd < 0) return false;
+std::optional<uint64_t> ReadOomKillCount(int fd) {
+  if (fd < 0) return std::nullopt;
   char buf[4096];
   ssize_t n;
   do {
     n = ::pread(fd, buf, sizeof(buf) - 1, 0);
   } while (n < 0 && errno == EINTR);
-  if (n <= 0) return false;
-  return ParseOomKillCount(std::string(buf, static_cast<size_t>(n))) > 0;
+  if (n <= 0) return std::nullopt;
+  return ParseOomKillCount(std::string(buf, static_cast<size_t>(n)));
 }
+
+bool OomKilled(int fd) { return ReadOomKillCount(fd).value_or(0) > 0; }
 
 }  // namespace cricket::pod::monitor

@@ -87,13 +87,9 @@ bool OnSignal(int sfd, pid_t init_pid, int* init_status, LogWriter& log) {
 // Reads the counter once; stops watching when the file is gone (the cgroup
 // was removed: kernfs then reports POLLERR on every poll) or an OOM kill is seen.
 void CheckOom(OomWatch& oom, int& watched_fd) {
-  char probe;
-  if (OomKilled(oom.fd)) {
-    oom.seen = true;
-    watched_fd = -1;
-  } else if (::pread(oom.fd, &probe, 1, 0) != 1) {
-    watched_fd = -1;
-  }
+  std::optional<uint64_t> kills = ReadOomKillCount(oom.fd);
+  oom.seen = kills.value_or(0) > 0;
+  if (!kills || oom.seen) watched_fd = -1;
 }
 
 }  // namespace
