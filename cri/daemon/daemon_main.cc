@@ -19,6 +19,7 @@
 #include "cri/daemon/pod_layer.h"
 #include "cri/daemon/server.h"
 #include "cri/streaming/server.h"
+#include "oci/sys/failpoint.h"
 #include "oci/sys/fs.h"
 #include "oci/sys/log.h"
 #include "oci/sys/status.h"
@@ -112,6 +113,9 @@ int DaemonMain(int argc, char** argv) {
     case DaemonOptions::Command::kHelp: std::cout << DaemonUsage(); return 0;
     case DaemonOptions::Command::kVersion: std::cout << VersionText(); return 0;
     case DaemonOptions::Command::kCheck: return RunCheck(*options, std::cout);
+    case DaemonOptions::Command::kFailpoints:
+      for (const std::string& name : sys::FailpointNames()) std::cout << name << "\n";
+      return 0;
     default: break;
   }
   auto config = EffectiveConfig(*options);

@@ -20,11 +20,13 @@ std::map<std::string_view, std::string*> ValueFlags(DaemonOptions& o) {
 }  // namespace
 
 std::string DaemonUsage() {
-  return "usage: cricketd [config|check] [flags]\n"
+  return "usage: cricketd [config|check|failpoints] [flags]\n"
          "  (no command)       serve the CRI on the socket\n"
          "  config             print the effective configuration as YAML\n"
          "  check              check the config and this node (kernel, cgroups, CNI,\n"
          "                     dirs); one line per check, exit 1 if one FAILs\n"
+         "  failpoints         list the failpoint names CRICKET_FAILPOINTS can arm\n"
+         "                     (crash tests; see oci/sys/failpoint.h)\n"
          "flags:\n"
          "  --config FILE      configuration file (default /etc/cricket/cricket.yaml)\n"
          "  --config-dir DIR   drop-in directory (default /etc/cricket/cricket.d)\n"
@@ -46,6 +48,10 @@ absl::StatusOr<DaemonOptions> ParseDaemonArgs(const std::vector<std::string>& ar
     }
     if (arg == "check" && o.command == DaemonOptions::Command::kServe) {
       o.command = DaemonOptions::Command::kCheck;
+      continue;
+    }
+    if (arg == "failpoints" && o.command == DaemonOptions::Command::kServe) {
+      o.command = DaemonOptions::Command::kFailpoints;
       continue;
     }
     if (arg == "--version" || arg == "-v") {

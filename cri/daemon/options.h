@@ -11,7 +11,7 @@
 namespace cricket::cri {
 
 struct DaemonOptions {
-  enum class Command { kServe, kPrintConfig, kCheck, kVersion, kHelp };
+  enum class Command { kServe, kPrintConfig, kCheck, kFailpoints, kVersion, kHelp };
   Command command = Command::kServe;
   conf::LoadOptions load;  // --config (sets explicit_file), --config-dir
   // Overrides of the loaded config; empty = keep the file's value.
