@@ -14,8 +14,8 @@
 // Request/response names follow "<Rpc>Request" / "<Rpc>Response" except where
 // the API says otherwise (GetContainerEvents), hence explicit Req/Resp.
 #define CRICKET_CRI_UNARY(Rpc, Req, Resp)                                               \
-  grpc::Status Rpc(grpc::ServerContext*, const v1::Req* req, v1::Resp* resp) override { \
-    return Instrumented(#Rpc, [&] { return handlers_->Rpc(*req, resp); });              \
+  grpc::Status Rpc(grpc::ServerContext* ctx, const v1::Req* req, v1::Resp* resp) override { \
+    return Instrumented(#Rpc, ctx, [&] { return handlers_->Rpc(*req, resp); });              \
   }
 #define CRICKET_CRI_STREAM(Rpc, Req, Resp)                                                    \
   grpc::Status Rpc(grpc::ServerContext*, const v1::Req* req, grpc::ServerWriter<v1::Resp>* w) \
@@ -86,7 +86,7 @@ class GrpcImageService final : public v1::ImageService::Service {
   // and one nobody waits for must stop its downloads.
   grpc::Status PullImage(grpc::ServerContext* ctx, const v1::PullImageRequest* req,
                          v1::PullImageResponse* resp) override {
-    return Instrumented("PullImage", [&] {
+    return Instrumented("PullImage", ctx, [&] {
       return handlers_->PullImage(*req, resp, [ctx] { return ctx->IsCancelled(); });
     });
   }

@@ -7,6 +7,7 @@
 #include "absl/strings/str_format.h"
 #include "cri/service/metrics_registry.h"
 #include "cri/service/status_map.h"
+#include "oci/sys/caller.h"
 #include "oci/sys/log.h"
 
 namespace cricket::cri {
@@ -17,7 +18,22 @@ bool IsBug(absl::StatusCode code) {
   return code == absl::StatusCode::kInternal || code == absl::StatusCode::kUnknown;
 }
 
+// Why the caller no longer waits, if it does not.
+absl::Status CallerStatus(const grpc::ServerContext& ctx) {
+  if (std::chrono::system_clock::now() >= ctx.deadline()) {
+    return absl::DeadlineExceededError("the caller's deadline passed");
+  }
+  if (ctx.IsCancelled()) return absl::CancelledError("the caller cancelled the call");
+  return absl::OkStatus();
+}
+
 }  // namespace
+
+grpc::Status Instrumented(std::string_view rpc, grpc::ServerContext* ctx,
+                          const std::function<absl::Status()>& call) {
+  sys::CallerScope scope([ctx] { return CallerStatus(*ctx); });
+  return Instrumented(rpc, call);
+}
 
 grpc::Status Instrumented(std::string_view rpc, const std::function<absl::Status()>& call) {
   const auto start = std::chrono::steady_clock::now();

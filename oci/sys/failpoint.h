@@ -13,6 +13,11 @@
 //   CRICKET_DEFINE_FAILPOINT(kCniAdded, "pod.run.cni_added");
 //   ... RETURN_IF_ERROR(sys::Failpoint(kCniAdded));
 // and `cricketd failpoints` lists every defined name.
+//
+// A failpoint is also a step boundary where a call whose caller has gone
+// (sys::CallerGone, caller.h) stops: Failpoint then returns Cancelled or
+// DeadlineExceeded naming the point, and the mutation rolls back as it does
+// for an injected error.
 #pragma once
 
 #include <atomic>
@@ -21,6 +26,7 @@
 #include <vector>
 
 #include "absl/status/status.h"
+#include "oci/sys/caller.h"
 
 namespace cricket::sys {
 
@@ -39,11 +45,13 @@ extern std::atomic<bool> g_armed;
 absl::Status Hit(const FailpointSite& site);
 }  // namespace failpoint_internal
 
-// OK unless the site is armed; then crashes, returns Unavailable naming the
-// point, or sleeps and returns OK.
+// OK unless the site is armed (then it crashes, returns Unavailable naming
+// the point, or sleeps) or the caller has gone.
 inline absl::Status Failpoint(const FailpointSite& site) {
-  if (!failpoint_internal::g_armed.load(std::memory_order_relaxed)) return absl::OkStatus();
-  return failpoint_internal::Hit(site);
+  if (failpoint_internal::g_armed.load(std::memory_order_relaxed)) {
+    if (absl::Status st = failpoint_internal::Hit(site); !st.ok()) return st;
+  }
+  return CallerGone(site.name());
 }
 
 // Every defined name, sorted (for `cricketd failpoints` and the crash matrix).

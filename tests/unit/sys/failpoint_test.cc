@@ -65,3 +65,32 @@ TEST(FailpointDeathTest, AnArmedTypoAbortsAtTheFirstPoint) {
 
 }  // namespace
 }  // namespace cricket::sys
+
+namespace cricket::sys {
+namespace {
+
+CRICKET_DEFINE_FAILPOINT(kStep, "test.caller_step");
+
+TEST(CallerTest, AFailpointStopsACallWhoseCallerHasGone) {
+  EXPECT_TRUE(Failpoint(kStep).ok());  // no scope: nobody to lose
+  bool gone = false;
+  {
+    CallerScope scope([&] {
+      return gone ? absl::DeadlineExceededError("deadline passed") : absl::OkStatus();
+    });
+    EXPECT_TRUE(Failpoint(kStep).ok());
+    gone = true;
+    absl::Status st = Failpoint(kStep);
+    EXPECT_EQ(st.code(), absl::StatusCode::kDeadlineExceeded);
+    EXPECT_EQ(st.message(), "deadline passed: stopped before test.caller_step");
+    {
+      CallerScope inner([] { return absl::OkStatus(); });  // the innermost applies
+      EXPECT_TRUE(CallerGone("x").ok());
+    }
+    EXPECT_FALSE(CallerGone("x").ok());
+  }
+  EXPECT_TRUE(Failpoint(kStep).ok());
+}
+
+}  // namespace
+}  // namespace cricket::sys
