@@ -10,6 +10,7 @@
 #include "absl/strings/str_split.h"
 #include "oci/cgroup/plan.h"
 #include "oci/cgroup/sd_bus.h"
+#include "oci/sys/log.h"
 #include "oci/sys/status.h"
 
 namespace cricket::oci::cgroup {
@@ -155,6 +156,15 @@ class SystemdManager : public Manager {
         CallManager("StopUnit", unit_.unit, [&](const SdBus& sd, sd_bus_message* m) {
           return sd.message_append(m, "ss", unit_.unit.c_str(), "replace");
         });
+    // A scope systemd stopped itself (systemd < 253 stops a scope on any OOM
+    // kill in it) stays loaded as failed until reset: drop it, as runc does.
+    absl::Status reset =
+        CallManager("ResetFailedUnit", unit_.unit, [&](const SdBus& sd, sd_bus_message* m) {
+          return sd.message_append(m, "s", unit_.unit.c_str());
+        });
+    if (!reset.ok() && !absl::StrContains(reset.message(), "NoSuchUnit")) {
+      sys::LogDebug("reset failed scope", {{"unit", unit_.unit}, {"error", reset.ToString()}});
+    }
     absl::Status st = fs_->Destroy();
     // A unit that is already gone is fine; the dirs are what must not leak.
     return st.ok() && !absl::IsUnavailable(stop) ? stop : st;

@@ -3,6 +3,8 @@
 
 #include <sys/wait.h>
 
+#include <optional>
+
 #include "oci/sys/log.h"
 #include "pod/monitor/protocol/exit_file.h"
 #include "pod/monitor/oom_counter.h"
@@ -18,7 +20,13 @@ absl::Status WriteExit(const Supervised& s, int status, bool oom_seen) {
   r.exit_code = ExitCodeOf(status);
   if (WIFSIGNALED(status)) r.signal = WTERMSIG(status);
   r.finished_at_ns = RealtimeNs();
-  r.reason = ExitReason(r.exit_code, oom_seen || OomKilled(s.oom_fd));
+  std::optional<uint64_t> kills = oom_seen ? std::optional<uint64_t>(1) : ReadOomKillCount(s.oom_fd);
+  if (!kills && s.oom_fd >= 0 && r.exit_code == 137) {
+    // Visible rather than silent: the kill may have been an OOM kill.
+    sys::LogWarn("the container's OOM counter was gone before its exit was read; reporting Error",
+                 {{"id", s.id}});
+  }
+  r.reason = ExitReason(r.exit_code, kills.value_or(0) > 0);
   return WriteRuntimeFile(s.exit_file, ExitRecordToJson(r), 0644);
 }
 

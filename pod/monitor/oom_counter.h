@@ -26,7 +26,5 @@ uint64_t ParseOomKillCount(const std::string& text);
 // The counter read through fd (from offset 0); nullopt when fd < 0 or the file
 // is unreadable (its cgroup was removed).
 std::optional<uint64_t> ReadOomKillCount(int fd);
-// ReadOomKillCount > 0.
-bool OomKilled(int fd);
 
 }  // namespace cricket::pod::monitor

@@ -35,6 +35,5 @@ std::optional<uint64_t> ReadOomKillCount(int fd) {
   return ParseOomKillCount(std::string(buf, static_cast<size_t>(n)));
 }
 
-bool OomKilled(int fd) { return ReadOomKillCount(fd).value_or(0) > 0; }
 
 }  // namespace cricket::pod::monitor

@@ -127,6 +127,10 @@ absl::StatusOr<int> Supervise(pid_t init_pid, Stdio& stdio, LogWriter& log,
     if (p[3].revents) CheckOom(oom, oom_fd);
     attach.Handle(p);
   }
+  // Read the counter now, before draining output: under the systemd driver
+  // systemd removes an emptied scope's cgroup (and its counter) on its own,
+  // and the kernel may notify an OOM kill up to 10 ms after the exit.
+  if (oom_fd >= 0) CheckOom(oom, oom_fd);
   Drain(stdio.out, "stdout", log, attach);
   Drain(stdio.err, "stderr", log, attach);
   return status;

@@ -31,5 +31,13 @@ hog=$(new_ctr "$pod" cg hog \
 wait_state "$hog" CONTAINER_EXITED 120 || bad "hog still $(cfield "$hog" .status.state) after 120 s"
 expect_eq "hog's reason" OOMKilled "$(cfield "$hog" .status.reason)"
 expect_eq "hog's exit code" 137 "$(cfield "$hog" .status.exitCode)"
-[ "$fails" = 0 ] || { echo "hog's log:"; cricketctl logs "$hog" 2>&1; }
+[ "$fails" = 0 ] || {
+  echo "hog's log:"; cricketctl logs "$hog" 2>&1
+  echo "its scope in the journal:"; journalctl --no-pager -o short-monotonic -u "cricket-$hog.scope" 2>&1 | tail -20
+  echo "cricketd's journal about it:"; journalctl --no-pager -o short-monotonic -u cricket.service 2>&1 | grep -- "${hog:0:12}" | tail -20
+}
+# systemd < 253 stops a scope on an OOM kill and keeps it as failed: removing
+# the container must not leave it behind (`systemctl --failed` would grow).
+cricketctl rm -f "$hog" >/dev/null 2>&1
+expect_match "hog's scope after rm" "^(inactive|unknown)$" "$(systemctl is-failed "cricket-$hog.scope" 2>&1)"
 finish
