@@ -23,6 +23,7 @@
 #include "oci/spec_json.h"
 #include "oci/sys/atomic_file.h"
 #include "oci/sys/fds.h"
+#include "oci/sys/fs.h"
 #include "oci/sys/log.h"
 #include "oci/sys/rollback.h"
 #include "oci/sys/status.h"
@@ -58,6 +59,17 @@ absl::Status CheckSysctls(const CreateCtx& c) {
   return absl::OkStatus();
 }
 
+// SELinux labels are not applied. On a host without SELinux that is what
+// runc and crun do too (silently); where SELinux is on, say so.
+static void WarnUnappliedLabels(const Spec& spec) {
+  bool labelled = (spec.process && !spec.process->selinux_label.empty()) ||
+                  (spec.linux_spec && !spec.linux_spec->mount_label.empty());
+  if (labelled && sys::PathExists("/sys/fs/selinux/enforce")) {
+    sys::LogWarn("SELinux is enabled on this host but cricket does not apply selinuxLabel or "
+                 "mountLabel; the container runs with its parent's label");
+  }
+}
+
 absl::Status LoadBundle(CreateCtx& c) {
   char* real = ::realpath(c.co.bundle.empty() ? "." : c.co.bundle.c_str(), nullptr);
   if (real == nullptr) return sys::ErrnoStatus(errno, "bundle %s", c.co.bundle);
@@ -68,6 +80,7 @@ absl::Status LoadBundle(CreateCtx& c) {
   if (c.spec.process->capabilities) {
     linux::WarnUnknownCaps(linux::DropUnknownCaps(*c.spec.process->capabilities));
   }
+  WarnUnappliedLabels(c.spec);
   c.rootfs = c.spec.root.path;
   if (c.rootfs.empty() || c.rootfs[0] != '/') c.rootfs = c.bundle + "/" + c.rootfs;
   ASSIGN_OR_RETURN(c.ns, linux::PlanNamespaces(c.spec));

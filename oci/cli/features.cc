@@ -33,7 +33,9 @@ nlohmann::ordered_json Linux() {
       {"knownFlags",
        {"SECCOMP_FILTER_FLAG_TSYNC", "SECCOMP_FILTER_FLAG_LOG",
         "SECCOMP_FILTER_FLAG_SPEC_ALLOW"}}};
-  l["apparmor"] = {{"enabled", false}};
+  // "Compiled in", per the features spec, not whether this host enables it:
+  // the engine applies process.apparmorProfile (linux/apparmor) where it does.
+  l["apparmor"] = {{"enabled", true}};
   l["selinux"] = {{"enabled", false}};
   return l;
 }

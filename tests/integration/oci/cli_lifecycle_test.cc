@@ -308,6 +308,8 @@ TEST_F(LifecycleTest, FeaturesAndVersion) {
   EXPECT_TRUE(f.contains("ociVersionMax"));
   EXPECT_FALSE(f["linux"]["namespaces"].empty());
   EXPECT_TRUE(f["linux"]["seccomp"]["enabled"]);
+  EXPECT_TRUE(f["linux"]["apparmor"]["enabled"]);  // the engine applies apparmorProfile
+  EXPECT_FALSE(f["linux"]["selinux"]["enabled"]);  // it does not apply selinuxLabel
   r = cli_->Run({"--version"});
   EXPECT_EQ(r.code, 0);
   EXPECT_EQ(r.out.rfind("cricket-oci version", 0), 0u) << r;
