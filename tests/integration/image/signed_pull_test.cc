@@ -55,8 +55,8 @@ class SignedPullTest : public ::testing::Test {
     auto digest = WriteImage(dir_->Sub("layout"), *image, "v1");
     ASSERT_TRUE(digest.ok()) << digest.status();
     digest_ = *digest;
-    for (const char* repo : {"test/good", "test/nosig", "test/wrongkey", "test/tampered",
-                             "test/otherdigest", "test/open", "test/byrepo"}) {
+    for (const char* repo : {"test/good", "test/nosig", "test/wrongid", "test/wrongkey",
+                             "test/tampered", "test/otherdigest", "test/open", "test/byrepo"}) {
       absl::Status st = PushLayout(dir_->Sub("layout"), "v1", *registry_, repo, false);
       ASSERT_TRUE(st.ok()) << st;
     }
@@ -215,8 +215,9 @@ TEST_F(SignedPullTest, SignatureForAnotherDigestIsRejected) {
 
 TEST_F(SignedPullTest, WrongIdentityIsRejected) {
   // Signed for another repository: matchRepoDigestOrExact wants this tag.
-  Push("test/nosig", {Sign(key_, Host() + "/test/good:v1", digest_)});
-  ExpectRejected(Host() + "/test/nosig:v1", Host() + "/test", "identity");
+  Push("test/wrongid", {Sign(key_, Host() + "/test/good:v1", digest_)});
+  ExpectRejected(Host() + "/test/wrongid:v1", Host() + "/test",
+                 "signed identity \"" + Host() + "/test/good:v1\" does not match");
 }
 
 TEST_F(SignedPullTest, RejectScopeForATagWins) {
