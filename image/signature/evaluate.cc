@@ -136,7 +136,7 @@ absl::Status Evaluate(const Scope& scope, const Reference& ref, const std::strin
     }
     if (!why.empty()) {
       return absl::PermissionDeniedError(absl::StrCat(
-          "signature policy scope \"", scope.name, "\" rejects ", ref.String(), ": ", why));
+          "scope \"", scope.name, "\" rejects ", ref.String(), ": ", why));
     }
   }
   return absl::OkStatus();

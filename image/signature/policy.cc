@@ -72,6 +72,7 @@ absl::Status ParseKeys(const json& j, const std::string& where, Requirement& r) 
     if (it == j.end()) continue;
     ++given;
     const bool many = std::string_view(k).back() == 's';
+    const bool is_path = std::string_view(k).substr(0, 7) == "keyPath";
     json items = many ? *it : json::array({*it});
     if (!items.is_array() || items.empty()) return Invalid(where, std::string(k) + " is empty");
     for (const json& v : items) {
@@ -79,7 +80,7 @@ absl::Status ParseKeys(const json& j, const std::string& where, Requirement& r) 
         return Invalid(where, std::string(k) + " must hold non-empty strings");
       }
       const std::string& s = v.get_ref<const std::string&>();
-      if (k[3] == 'P') {
+      if (is_path) {
         if (s.front() != '/') return Invalid(where, "keyPath \"" + s + "\" is not absolute");
         r.key_paths.push_back(s);
         continue;
