@@ -121,6 +121,10 @@ struct Config {
     // rather than by a full disk.
     int64_t max_layer_entries = 1 << 20;
     int64_t max_layer_bytes = int64_t{32} << 30;
+    // Signed images: a containers-policy.json(5) file checked on every pull
+    // (insecureAcceptAnything, reject, sigstoreSigned). A missing file
+    // accepts every image, as before, and cricketd says so at start.
+    std::string signature_policy = "/etc/containers/policy.json";
     bool operator==(const Image&) const = default;
   } image;
 

@@ -153,6 +153,8 @@ void WalkConfig(V& v, C& c) {
     v.Field("max_layers", c.image.max_layers, Range(1, 500));
     v.Field("max_layer_entries", c.image.max_layer_entries, Range(1, int64_t{1} << 32));
     v.Field("max_layer_bytes", c.image.max_layer_bytes, Range(1 << 20, int64_t{1} << 50));
+    // Signed images (issue 19).
+    v.Field("signature_policy", c.image.signature_policy, kAbsPath);
   });
   v.Section("metrics", [&] {
     v.Field("enabled", c.metrics.enabled, kAnyValue);

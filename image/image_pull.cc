@@ -194,6 +194,12 @@ absl::StatusOr<std::string> ImageService::Pull(const std::string& ref_str,
   (*client)->set_cancelled(cancelled);
   auto res = ResolveManifest(**client, *ref);
   if (!res.ok()) return annotate(res.status());
+  // Before any blob is stored or any name added to an image already here:
+  // a rejected image leaves nothing. Signatures name what the reference
+  // resolved to (an index's digest for a multi-platform image), as
+  // containers/image checks the top-level manifest.
+  absl::Status allowed = CheckSignaturePolicy(**client, *ref, res->top_digest);
+  if (!allowed.ok()) return annotate(allowed);
   std::vector<std::string> tags, digests = {ref->Repository() + "@" + res->top_digest};
   if (!ref->tag.empty()) tags.push_back(ref->Repository() + ":" + ref->tag);
   const ImageManifest& m = res->manifest;

@@ -99,6 +99,7 @@ absl::StatusOr<std::unique_ptr<ImageService>> ImageService::Open(const conf::Con
   RETURN_IF_ERROR(s->snapshots_.Init());
   RETURN_IF_ERROR(s->records_.Load());
   RETURN_IF_ERROR(s->Recover());
+  RETURN_IF_ERROR(s->SetSignaturePolicy(config.image.signature_policy));
   return s;
 }
 

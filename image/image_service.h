@@ -22,6 +22,7 @@
 #include "image/paths.h"
 #include "image/reference.h"
 #include "image/registry/client.h"
+#include "image/signature/load.h"
 #include "image/snapshot.h"
 #include "image/unpack.h"
 
@@ -103,6 +104,11 @@ class ImageService {
 
   const Paths& paths() const { return paths_; }
 
+  // Signed images: (re)loads the containers-policy.json file at `path` (a
+  // missing file accepts every image); on an error the policy in use stays.
+  // Open loads image.signature_policy. Pulls check it before any blob.
+  absl::Status SetSignaturePolicy(const std::string& path);
+
  private:
   // A platform manifest, and the digest the reference resolved to (an index's
   // digest when it went through one): that is what repo digests name.
@@ -128,6 +134,10 @@ class ImageService {
   absl::StatusOr<Image> Load(const ImageRecord& r) const;
   // Pull steps (image_pull.cc).
   absl::StatusOr<Resolved> ResolveManifest(registry::Client& c, const Reference& ref);
+  // PermissionDenied naming the scope and reason when the policy rejects
+  // the image whose (top) manifest has this digest (image_signature.cc).
+  absl::Status CheckSignaturePolicy(registry::Client& c, const Reference& ref,
+                                    const std::string& manifest_digest);
   absl::StatusOr<std::string> FetchConfig(registry::Client& c, const Reference& ref,
                                           const Descriptor& d);
   absl::Status FetchAndUnpack(const BlobFetch& fetch, const Descriptor& d,
@@ -163,6 +173,7 @@ class ImageService {
   // Guards leases_ and makes GC atomic with respect to record commits.
   mutable std::mutex mu_;
   std::multiset<std::string> leases_;
+  std::shared_ptr<const signature::LoadedPolicy> policy_;  // null: no policy file; under mu_
 };
 
 }  // namespace cricket::image
