@@ -2,6 +2,7 @@
 #include <sys/mount.h>
 
 #include "absl/strings/str_cat.h"
+#include "oci/sys/failpoint.h"
 #include "oci/sys/fs.h"
 #include "oci/sys/log.h"
 #include "oci/sys/pinned_ns.h"
@@ -14,6 +15,18 @@ namespace cricket::pod {
 namespace {
 
 constexpr char kKind[] = "sandboxes";
+
+// Between the steps of StopPodSandbox and RemovePodSandbox (tests/e2e/crash).
+CRICKET_DEFINE_FAILPOINT(kStopContainersStopped, "pod.stop.containers_stopped");
+CRICKET_DEFINE_FAILPOINT(kStopInfraStopped, "pod.stop.infra_stopped");
+CRICKET_DEFINE_FAILPOINT(kStopNetworkDown, "pod.stop.network_down");
+CRICKET_DEFINE_FAILPOINT(kStopNetnsUnpinned, "pod.stop.netns_unpinned");
+CRICKET_DEFINE_FAILPOINT(kRemoveContainersRemoved, "pod.remove.containers_removed");
+CRICKET_DEFINE_FAILPOINT(kRemoveInfraReleased, "pod.remove.infra_released");
+CRICKET_DEFINE_FAILPOINT(kRemoveNetworkDown, "pod.remove.network_down");
+CRICKET_DEFINE_FAILPOINT(kRemoveNsUnpinned, "pod.remove.namespaces_unpinned");
+CRICKET_DEFINE_FAILPOINT(kRemoveDirsRemoved, "pod.remove.dirs_removed");
+CRICKET_DEFINE_FAILPOINT(kRemoveRecordDeleted, "pod.remove.record_deleted");
 
 bool Matches(const Sandbox& sb, const SandboxFilter& f) {
   if (!f.id_prefix.empty() && sb.id.compare(0, f.id_prefix.size(), f.id_prefix) != 0) return false;
@@ -64,13 +77,17 @@ absl::Status SandboxManager::Stop(const PodId& id) {
   if (stop_containers_) {
     RETURN_IF_ERROR(sys::Annotate(stop_containers_(id), "stop pod %s", sb.id));
   }
+  RETURN_IF_ERROR(sys::Failpoint(kStopContainersStopped));
   RETURN_IF_ERROR(sys::Annotate(StopInfraProcess(sb), "stop pod %s", sb.id));
+  RETURN_IF_ERROR(sys::Failpoint(kStopInfraStopped));
   // As containerd does: the network and its namespace go at stop; the rest at remove.
   RETURN_IF_ERROR(sys::Annotate(TearDownNetwork(sb), "stop pod %s", sb.id));
+  RETURN_IF_ERROR(sys::Failpoint(kStopNetworkDown));
   if (!sb.netns_path.empty()) {
     RETURN_IF_ERROR(sys::RemovePinnedNamespace(sb.netns_path));
     sb.netns_path.clear();
   }
+  RETURN_IF_ERROR(sys::Failpoint(kStopNetnsUnpinned));
   if (sb.state() != SandboxState::kNotReady) {
     RETURN_IF_ERROR(sb.TransitionTo(SandboxState::kNotReady));
     RETURN_IF_ERROR(Save(sb));
@@ -82,14 +99,18 @@ absl::Status SandboxManager::Stop(const PodId& id) {
 
 absl::Status SandboxManager::ReleaseResources(Sandbox& sb) {
   RETURN_IF_ERROR(ReleaseInfra(sb));
+  RETURN_IF_ERROR(sys::Failpoint(kRemoveInfraReleased));
   RETURN_IF_ERROR(TearDownNetwork(sb));
+  RETURN_IF_ERROR(sys::Failpoint(kRemoveNetworkDown));
   for (std::string* p : {&sb.netns_path, &sb.ipc_ns_path, &sb.uts_ns_path}) {
     RETURN_IF_ERROR(sys::RemovePinnedNamespace(*p));
     p->clear();
   }
+  RETURN_IF_ERROR(sys::Failpoint(kRemoveNsUnpinned));
   RETURN_IF_ERROR(UnmountIfMounted(sb.shm_path));
   RETURN_IF_ERROR(sys::RemoveAll(opts_.paths.SandboxState(sb.id)));
-  return sys::RemoveAll(opts_.paths.SandboxFiles(sb.id));
+  RETURN_IF_ERROR(sys::RemoveAll(opts_.paths.SandboxFiles(sb.id)));
+  return sys::Failpoint(kRemoveDirsRemoved);
 }
 
 absl::Status SandboxManager::Remove(const PodId& id) {
@@ -101,8 +122,10 @@ absl::Status SandboxManager::Remove(const PodId& id) {
   if (remove_containers_) {
     RETURN_IF_ERROR(sys::Annotate(remove_containers_(id), "remove pod %s", sb.id));
   }
+  RETURN_IF_ERROR(sys::Failpoint(kRemoveContainersRemoved));
   RETURN_IF_ERROR(sys::Annotate(ReleaseResources(sb), "remove pod %s", sb.id));
   RETURN_IF_ERROR(records_->Delete(kKind, sb.id));
+  RETURN_IF_ERROR(sys::Failpoint(kRemoveRecordDeleted));
   names_.Release(sb.name_key);
   {
     absl::MutexLock l(&mu_);
