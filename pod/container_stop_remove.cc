@@ -84,6 +84,7 @@ absl::Status ContainerManager::StopLocked(const std::string& id, int64_t timeout
     if (!Ignorable(st)) return st;
     RETURN_IF_ERROR(sys::Failpoint(kStopSignalled));
     if (WaitExit(id, std::chrono::seconds(timeout_seconds)).ok()) {
+      RETURN_IF_ERROR(sys::Failpoint(kStopExited));
       RefreshFromExitFile(id);
       return absl::OkStatus();
     }
