@@ -92,6 +92,8 @@ class SandboxManager {
   void Publish(const Sandbox& sb);
   absl::Status TearDownNetwork(const Sandbox& sb);
   absl::Status ReleaseResources(Sandbox& sb);
+  // Fills in the pins and shm a crash made before the record named them.
+  void FindUnrecorded(Sandbox& sb) const;
   network::PodNetwork NetworkRequest(const Sandbox& sb) const;
   // Serialises Run/Stop/Remove of one pod.
   std::shared_ptr<absl::Mutex> OpLock(const std::string& id);

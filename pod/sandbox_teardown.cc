@@ -74,6 +74,7 @@ absl::Status SandboxManager::Stop(const PodId& id) {
   auto lock = OpLock(sb.id);
   absl::MutexLock op(lock.get());
   ASSIGN_OR_RETURN(sb, Get(id));  // the state may have changed while we waited
+  FindUnrecorded(sb);
   if (stop_containers_) {
     RETURN_IF_ERROR(sys::Annotate(stop_containers_(id), "stop pod %s", sb.id));
   }
@@ -97,7 +98,26 @@ absl::Status SandboxManager::Stop(const PodId& id) {
   return absl::OkStatus();
 }
 
+// A crash between a step of Run and the record's next save leaves things the
+// record does not name yet; they are where Prepare always puts them, so
+// teardown finds them by the pod's id. Only complete pins and mounts count: a
+// CNI ADD ran only once the net pin was mounted.
+void SandboxManager::FindUnrecorded(Sandbox& sb) const {
+  auto pin = [](std::string* field, const std::string& path) {
+    if (field->empty() && sys::IsPinnedNamespace(path)) *field = path;
+  };
+  std::string ns = opts_.paths.SandboxNs(sb.id);
+  if (!sb.host_network()) {
+    pin(&sb.netns_path, ns + "/net");
+    pin(&sb.uts_ns_path, ns + "/uts");
+  }
+  if (!sb.host_ipc()) pin(&sb.ipc_ns_path, ns + "/ipc");
+  std::string shm = opts_.paths.SandboxShm(sb.id);
+  if (sb.shm_path.empty() && sys::IsMountPoint(shm)) sb.shm_path = shm;
+}
+
 absl::Status SandboxManager::ReleaseResources(Sandbox& sb) {
+  FindUnrecorded(sb);
   RETURN_IF_ERROR(ReleaseInfra(sb));
   RETURN_IF_ERROR(sys::Failpoint(kRemoveInfraReleased));
   RETURN_IF_ERROR(TearDownNetwork(sb));
