@@ -77,17 +77,8 @@ absl::StatusOr<PodId> SandboxManager::Run(const runtime::v1::PodSandboxConfig& c
   Sandbox sb;
   sb.id = NewRandomId();
   sb.name_key = SandboxNameKey(config.metadata());
-  if (auto st = names_.Reserve(sb.name_key, sb.id); !st.ok()) {
-    std::string holder = names_.Holder(sb.name_key).value_or("");
-    auto existing = Get(PodId(holder));
-    if (existing.ok() && existing->state() == SandboxState::kReady) return PodId(holder);  // a retry
-    if (existing.ok() && existing->state() == SandboxState::kCreating) {
-      return absl::AbortedError(absl::StrCat("pod ", sb.name_key, " is being created as ", holder));
-    }
-    return absl::AlreadyExistsError(absl::StrCat("pod ", sb.name_key, " already exists as ", holder,
-                                                 " (", existing.ok() ? std::string(Name(existing->state())) : "unknown",
-                                                 "): remove it first"));
-  }
+  ASSIGN_OR_RETURN(std::optional<PodId> existing, ReserveOrAwait(sb.name_key, sb.id));
+  if (existing) return *existing;  // a kubelet retry
   auto lock = OpLock(sb.id);
   absl::MutexLock op(lock.get());
   sb.config = config;
@@ -119,6 +110,31 @@ absl::StatusOr<PodId> SandboxManager::Run(const runtime::v1::PodSandboxConfig& c
     if (Save(sb).ok()) Publish(sb);
   }
   return st;
+}
+
+// A retry with the same metadata gets the Ready pod that holds the name; one
+// still being made (not yet published, or Creating) is waited for, up to
+// opts_.creation_wait, and then returned, or its name taken over if its
+// creation failed and let go of it. A pod left NotReady must be removed first.
+absl::StatusOr<std::optional<PodId>> SandboxManager::ReserveOrAwait(const std::string& key,
+                                                                    const std::string& id) {
+  auto deadline = absl::Now() + opts_.creation_wait;
+  for (;;) {
+    if (names_.Reserve(key, id).ok()) return std::optional<PodId>();
+    std::optional<std::string> holder = names_.Holder(key);
+    if (!holder) continue;  // released meanwhile: try again
+    auto existing = Get(PodId(*holder));
+    if (existing.ok() && existing->state() == SandboxState::kReady) return PodId(*holder);
+    if (existing.ok() && existing->state() != SandboxState::kCreating) {
+      return absl::AlreadyExistsError(absl::StrCat("pod ", key, " already exists as ", *holder, " (",
+                                                   std::string(Name(existing->state())), "): remove it first"));
+    }
+    if (absl::Now() >= deadline) {
+      return absl::AbortedError(absl::StrCat("pod ", key, " is still being created as ", *holder,
+                                             " after ", absl::FormatDuration(opts_.creation_wait)));
+    }
+    absl::SleepFor(absl::Milliseconds(20));
+  }
 }
 
 absl::Status SandboxManager::Prepare(Sandbox& sb, sys::Rollback& rb) {

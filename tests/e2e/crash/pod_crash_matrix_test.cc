@@ -340,5 +340,29 @@ TEST_F(PodCrashMatrix, EveryPodLayerFailpointAsCrashAndError) {
   }
 }
 
+// A kubelet retry that comes while the first RunPodSandbox is still making
+// the pod (slowed down at its CNI step) waits for it and gets the same pod.
+TEST_F(PodCrashMatrix, RetryDuringCreationGetsTheSamePod) {
+  HostState before = TakeHostState(scope_);
+  KillDaemon();
+  StartDaemon("pod.run.cni_added=delay:1500");
+  ASSERT_FALSE(HasFatalFailure());
+  v1::RunPodSandboxRequest req = Pod("twin");
+  absl::StatusOr<std::string> first;
+  std::thread t([&] { first = RunPod(req); });
+  std::this_thread::sleep_for(std::chrono::milliseconds(300));  // the first is at its CNI step
+  absl::StatusOr<std::string> second = RunPod(req);
+  t.join();
+  ASSERT_TRUE(first.ok()) << first.status();
+  ASSERT_TRUE(second.ok()) << second.status();
+  EXPECT_EQ(*first, *second);
+  EXPECT_EQ(Pods("twin").size(), 1u);
+  EXPECT_TRUE(StopPod(*first).ok());
+  EXPECT_TRUE(RemovePod(*first).ok());
+  HostState after = TakeHostState(scope_);
+  after.files.erase(scope_.daemon_dir + "/root/records/sandboxes");  // made by the first pod, kept
+  EXPECT_EQ(DiffHostState(before, after), "");
+}
+
 }  // namespace
 }  // namespace cricket::testing
