@@ -45,7 +45,11 @@ absl::Status ContainerManager::Start(const ContainerId& cid) {
   RETURN_IF_ERROR(NeedState(c, {ContainerState::kCreated}, "start"));
   // Taken before the process runs, so a quick exit never precedes its start.
   int64_t started = RealtimeNs();
-  RETURN_IF_ERROR(sys::Annotate(Engine().Start(id), "start container %s", id));
+  // A start whose record was not saved (a crash, or an error after the
+  // engine's start) left it running: the retry records what the engine did.
+  if (!EngineStarted(id)) {
+    RETURN_IF_ERROR(sys::Annotate(Engine().Start(id), "start container %s", id));
+  }
   RETURN_IF_ERROR(sys::Failpoint(kEngineStarted));
   RETURN_IF_ERROR(c.TransitionTo(ContainerState::kRunning));
   c.started_at_ns = started;
@@ -54,6 +58,11 @@ absl::Status ContainerManager::Start(const ContainerId& cid) {
   Publish(c);
   RefreshFromExitFile(id);  // it may already have ended
   return absl::OkStatus();
+}
+
+bool ContainerManager::EngineStarted(const std::string& id) {
+  absl::StatusOr<oci::ContainerState> st = Engine().State(id);
+  return st.ok() && (st->status == "running" || st->status == "paused");
 }
 
 absl::Status ContainerManager::UpdateResources(
