@@ -5,6 +5,7 @@
 #include "absl/strings/str_cat.h"
 #include "oci/spec_json.h"
 #include "oci/state_dir.h"
+#include "oci/sys/failpoint.h"
 #include "oci/sys/fs.h"
 #include "oci/sys/log.h"
 #include "oci/sys/status.h"
@@ -18,6 +19,14 @@
 
 namespace cricket::pod {
 namespace {
+
+// Between the steps of CreateContainer (tests/e2e/crash).
+CRICKET_DEFINE_FAILPOINT(kBundleDirsMade, "container.create.bundle_dirs_made");
+CRICKET_DEFINE_FAILPOINT(kMonitorSpawned, "container.create.monitor_spawned");
+CRICKET_DEFINE_FAILPOINT(kSnapshotPrepared, "container.create.snapshot_prepared");
+CRICKET_DEFINE_FAILPOINT(kBundleWritten, "container.create.bundle_written");
+CRICKET_DEFINE_FAILPOINT(kEngineCreated, "container.create.engine_created");
+CRICKET_DEFINE_FAILPOINT(kRecordSaved, "container.create.record_saved");
 
 std::string Dirname(const std::string& p) {
   size_t slash = p.rfind('/');
@@ -94,17 +103,23 @@ absl::StatusOr<std::string> ContainerManager::CreateLocked(
   // The monitor starts up (exec, detach, log, stdio, attach socket) while the
   // rootfs, spec and config.json are made; it creates the container on Go().
   RETURN_IF_ERROR(MakeBundleDirs(c, rb));
+  RETURN_IF_ERROR(sys::Failpoint(kBundleDirsMade));
   ASSIGN_OR_RETURN(PendingMonitor monitor, SpawnMonitor(c, rb));
+  RETURN_IF_ERROR(sys::Failpoint(kMonitorSpawned));
   ASSIGN_OR_RETURN(c.rootfs, images_->PrepareRootfs(id, image.id));
+  RETURN_IF_ERROR(sys::Failpoint(kSnapshotPrepared));
   ASSIGN_OR_RETURN(spec::Output out, BuildSpec(sb, c, image, sandbox_config));
   for (const auto& w : out.warnings) sys::LogWarn("container spec", {{"id", id}, {"warning", w}});
   RETURN_IF_ERROR(WriteBundle(c, out));
+  RETURN_IF_ERROR(sys::Failpoint(kBundleWritten));
   ASSIGN_OR_RETURN(MonitorStarted started, monitor.Go());
   c.pid = started.pid;
   c.monitor_pid = started.monitor_pid;
+  RETURN_IF_ERROR(sys::Failpoint(kEngineCreated));
   RETURN_IF_ERROR(c.TransitionTo(ContainerState::kCreated));
   rb.Add("delete record of " + id, [this, id] { return records_->Delete("containers", id); });
   RETURN_IF_ERROR(Save(c));
+  RETURN_IF_ERROR(sys::Failpoint(kRecordSaved));
   Publish(c);
   return id;
 }

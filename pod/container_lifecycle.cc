@@ -10,6 +10,7 @@
 #include "nlohmann/json.hpp"
 #include "oci/cgroup/resources.h"
 #include "oci/sys/child_process.h"
+#include "oci/sys/failpoint.h"
 #include "oci/sys/fs.h"
 #include "oci/sys/status.h"
 #include "pod/container_manager.h"
@@ -18,6 +19,10 @@
 
 namespace cricket::pod {
 namespace {
+
+// Between the steps of StartContainer (tests/e2e/crash).
+CRICKET_DEFINE_FAILPOINT(kEngineStarted, "container.start.engine_started");
+CRICKET_DEFINE_FAILPOINT(kStartRecordSaved, "container.start.record_saved");
 
 absl::Status NeedState(const Container& c, std::initializer_list<ContainerState> ok,
                        const std::string& what) {
@@ -40,13 +45,24 @@ absl::Status ContainerManager::Start(const ContainerId& cid) {
   RETURN_IF_ERROR(NeedState(c, {ContainerState::kCreated}, "start"));
   // Taken before the process runs, so a quick exit never precedes its start.
   int64_t started = RealtimeNs();
-  RETURN_IF_ERROR(sys::Annotate(Engine().Start(id), "start container %s", id));
+  // A start whose record was not saved (a crash, or an error after the
+  // engine's start) left it running: the retry records what the engine did.
+  if (!EngineStarted(id)) {
+    RETURN_IF_ERROR(sys::Annotate(Engine().Start(id), "start container %s", id));
+  }
+  RETURN_IF_ERROR(sys::Failpoint(kEngineStarted));
   RETURN_IF_ERROR(c.TransitionTo(ContainerState::kRunning));
   c.started_at_ns = started;
   RETURN_IF_ERROR(Save(c));
+  RETURN_IF_ERROR(sys::Failpoint(kStartRecordSaved));
   Publish(c);
   RefreshFromExitFile(id);  // it may already have ended
   return absl::OkStatus();
+}
+
+bool ContainerManager::EngineStarted(const std::string& id) {
+  absl::StatusOr<oci::ContainerState> st = Engine().State(id);
+  return st.ok() && (st->status == "running" || st->status == "paused");
 }
 
 absl::Status ContainerManager::UpdateResources(

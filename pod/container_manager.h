@@ -146,6 +146,8 @@ class ContainerManager {
   // Applies <exits>/<id>.json when present; true when it changed the record.
   bool RefreshFromExitFile(const std::string& id);
   absl::Status RecoverOne(Container c);
+  // The engine has started it (running or paused), whatever the record says.
+  bool EngineStarted(const std::string& id);
   std::shared_ptr<absl::Mutex> OpLock(const std::string& id);
   oci::Runtime Engine() const;
 

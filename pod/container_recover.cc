@@ -11,6 +11,7 @@
 #include "oci/sys/log.h"
 #include "oci/sys/status.h"
 #include "pod/container_manager.h"
+#include "pod/monitor/protocol/exit_file.h"
 #include "pod/record_store.h"
 
 namespace cricket::pod {
@@ -53,7 +54,16 @@ absl::Status ContainerManager::RecoverOne(Container c) {
   if (RefreshFromExitFile(c.id)) return absl::OkStatus();
   bool monitor_alive = c.monitor_pid > 0 && oci::ProcAlive(c.monitor_pid);
   bool init_alive = c.pid > 0 && oci::ProcAlive(c.pid);
-  if (monitor_alive) return absl::OkStatus();
+  if (monitor_alive) {
+    // Recorded Created, but a crash came between the engine's start and the
+    // record's save: the engine knows it runs.
+    if (c.state() != ContainerState::kCreated || !EngineStarted(c.id)) return absl::OkStatus();
+    RETURN_IF_ERROR(c.TransitionTo(ContainerState::kRunning));
+    c.started_at_ns = RealtimeNs();  // not kept by the engine: the time it was found running
+    sys::LogWarn("container found running though recorded created", {{"id", c.id}});
+    Publish(c);
+    return Save(c);
+  }
   if (!init_alive) {
     RETURN_IF_ERROR(WriteLostExit(c.id));
     RefreshFromExitFile(c.id);

@@ -13,6 +13,7 @@
 #include "absl/strings/str_cat.h"
 #include "oci/state_dir.h"
 #include "oci/sys/atomic_file.h"
+#include "oci/sys/failpoint.h"
 #include "oci/sys/fs.h"
 #include "oci/sys/log.h"
 #include "oci/sys/status.h"
@@ -23,6 +24,16 @@
 
 namespace cricket::pod {
 namespace {
+
+// Between the steps of StopContainer and RemoveContainer (tests/e2e/crash).
+CRICKET_DEFINE_FAILPOINT(kStopSignalled, "container.stop.signalled");
+CRICKET_DEFINE_FAILPOINT(kStopKilled, "container.stop.killed");
+CRICKET_DEFINE_FAILPOINT(kStopExited, "container.stop.exited");
+CRICKET_DEFINE_FAILPOINT(kRemoveStopped, "container.remove.stopped");
+CRICKET_DEFINE_FAILPOINT(kRemoveEngineDeleted, "container.remove.engine_deleted");
+CRICKET_DEFINE_FAILPOINT(kRemoveRootfsRemoved, "container.remove.rootfs_removed");
+CRICKET_DEFINE_FAILPOINT(kRemoveBundleRemoved, "container.remove.bundle_removed");
+CRICKET_DEFINE_FAILPOINT(kRemoveRecordDeleted, "container.remove.record_deleted");
 
 pid_t ReadPidFile(const std::string& path) {
   absl::StatusOr<std::string> s = sys::ReadFile(path);
@@ -71,14 +82,18 @@ absl::Status ContainerManager::StopLocked(const std::string& id, int64_t timeout
     }
     absl::Status st = rt.Kill(id, sig, /*all=*/false);
     if (!Ignorable(st)) return st;
+    RETURN_IF_ERROR(sys::Failpoint(kStopSignalled));
     if (WaitExit(id, std::chrono::seconds(timeout_seconds)).ok()) {
+      RETURN_IF_ERROR(sys::Failpoint(kStopExited));
       RefreshFromExitFile(id);
       return absl::OkStatus();
     }
   }
   absl::Status st = rt.Kill(id, SIGKILL, /*all=*/true);
   if (!Ignorable(st)) return st;
+  RETURN_IF_ERROR(sys::Failpoint(kStopKilled));
   RETURN_IF_ERROR(WaitExit(id, opts_.kill_grace));
+  RETURN_IF_ERROR(sys::Failpoint(kStopExited));
   RefreshFromExitFile(id);
   return absl::OkStatus();
 }
@@ -124,6 +139,7 @@ absl::Status ContainerManager::Remove(const ContainerId& cid) {
   if (absl::IsNotFound(c.status())) return absl::OkStatus();  // removed meanwhile
   if (!c.ok()) return c.status();
   RETURN_IF_ERROR(sys::Annotate(StopLocked(id, 0), "remove container %s", id));
+  RETURN_IF_ERROR(sys::Failpoint(kRemoveStopped));
   return sys::Annotate(Cleanup(*c), "remove container %s", id);
 }
 
@@ -145,9 +161,13 @@ absl::Status ContainerManager::DeleteInEngine(const std::string& id) {
 
 absl::Status ContainerManager::Cleanup(const Container& c) {
   RETURN_IF_ERROR(DeleteInEngine(c.id));
+  RETURN_IF_ERROR(sys::Failpoint(kRemoveEngineDeleted));
   RETURN_IF_ERROR(images_->RemoveRootfs(c.id));
+  RETURN_IF_ERROR(sys::Failpoint(kRemoveRootfsRemoved));
   RETURN_IF_ERROR(sys::RemoveAll(cpaths_.Bundle(c.id)));
+  RETURN_IF_ERROR(sys::Failpoint(kRemoveBundleRemoved));
   RETURN_IF_ERROR(records_->Delete("containers", c.id));
+  RETURN_IF_ERROR(sys::Failpoint(kRemoveRecordDeleted));
   Unpublish(c);
   return absl::OkStatus();
 }

@@ -9,6 +9,7 @@
 #include "absl/strings/str_cat.h"
 #include "network/network_manager.h"
 #include "oci/sys/atomic_file.h"
+#include "oci/sys/failpoint.h"
 #include "oci/sys/fs.h"
 #include "oci/sys/log.h"
 #include "oci/sys/pinned_ns.h"
@@ -24,6 +25,19 @@ namespace cricket::pod {
 namespace {
 
 constexpr char kKind[] = "sandboxes";
+
+// Between the steps of RunPodSandbox (tests/e2e/crash runs each as a crash and
+// as an error; a crash at any of them must cost nothing once the kubelet
+// retries or removes the pod).
+CRICKET_DEFINE_FAILPOINT(kRecordSaved, "pod.run.record_saved");
+CRICKET_DEFINE_FAILPOINT(kDirsMade, "pod.run.dirs_made");
+CRICKET_DEFINE_FAILPOINT(kNsPinned, "pod.run.namespaces_pinned");
+CRICKET_DEFINE_FAILPOINT(kShmMounted, "pod.run.shm_mounted");
+CRICKET_DEFINE_FAILPOINT(kCniAdded, "pod.run.cni_added");
+CRICKET_DEFINE_FAILPOINT(kFilesWritten, "pod.run.files_written");
+CRICKET_DEFINE_FAILPOINT(kCgroupMade, "pod.run.cgroup_made");
+CRICKET_DEFINE_FAILPOINT(kInfraStarted, "pod.run.infra_started");
+CRICKET_DEFINE_FAILPOINT(kReadySaved, "pod.run.ready_saved");
 
 std::map<std::string, std::string> Sysctls(const runtime::v1::PodSandboxConfig& c) {
   return {c.linux().sysctls().begin(), c.linux().sysctls().end()};
@@ -63,17 +77,8 @@ absl::StatusOr<PodId> SandboxManager::Run(const runtime::v1::PodSandboxConfig& c
   Sandbox sb;
   sb.id = NewRandomId();
   sb.name_key = SandboxNameKey(config.metadata());
-  if (auto st = names_.Reserve(sb.name_key, sb.id); !st.ok()) {
-    std::string holder = names_.Holder(sb.name_key).value_or("");
-    auto existing = Get(PodId(holder));
-    if (existing.ok() && existing->state() == SandboxState::kReady) return PodId(holder);  // a retry
-    if (existing.ok() && existing->state() == SandboxState::kCreating) {
-      return absl::AbortedError(absl::StrCat("pod ", sb.name_key, " is being created as ", holder));
-    }
-    return absl::AlreadyExistsError(absl::StrCat("pod ", sb.name_key, " already exists as ", holder,
-                                                 " (", existing.ok() ? std::string(Name(existing->state())) : "unknown",
-                                                 "): remove it first"));
-  }
+  ASSIGN_OR_RETURN(std::optional<PodId> existing, ReserveOrAwait(sb.name_key, sb.id));
+  if (existing) return *existing;  // a kubelet retry
   auto lock = OpLock(sb.id);
   absl::MutexLock op(lock.get());
   sb.config = config;
@@ -107,22 +112,56 @@ absl::StatusOr<PodId> SandboxManager::Run(const runtime::v1::PodSandboxConfig& c
   return st;
 }
 
+// A retry with the same metadata gets the Ready pod that holds the name; one
+// still being made (not yet published, or Creating) is waited for, up to
+// opts_.creation_wait, and then returned, or its name taken over if its
+// creation failed and let go of it. A pod left NotReady must be removed first.
+absl::StatusOr<std::optional<PodId>> SandboxManager::ReserveOrAwait(const std::string& key,
+                                                                    const std::string& id) {
+  auto deadline = absl::Now() + opts_.creation_wait;
+  for (;;) {
+    if (names_.Reserve(key, id).ok()) return std::optional<PodId>();
+    std::optional<std::string> holder = names_.Holder(key);
+    if (!holder) continue;  // released meanwhile: try again
+    auto existing = Get(PodId(*holder));
+    if (existing.ok() && existing->state() == SandboxState::kReady) return PodId(*holder);
+    if (existing.ok() && existing->state() != SandboxState::kCreating) {
+      return absl::AlreadyExistsError(absl::StrCat("pod ", key, " already exists as ", *holder, " (",
+                                                   std::string(Name(existing->state())), "): remove it first"));
+    }
+    if (absl::Now() >= deadline) {
+      return absl::AbortedError(absl::StrCat("pod ", key, " is still being created as ", *holder,
+                                             " after ", absl::FormatDuration(opts_.creation_wait)));
+    }
+    absl::SleepFor(absl::Milliseconds(20));
+  }
+}
+
 absl::Status SandboxManager::Prepare(Sandbox& sb, sys::Rollback& rb) {
   RETURN_IF_ERROR(ValidateSysctls(Sysctls(sb.config), sb.host_network(), sb.host_ipc()));
   RETURN_IF_ERROR(Save(sb));  // Creating: a crash from here on is rolled back by Recover.
   rb.Add("delete pod record", [this, id = sb.id] { return records_->Delete(kKind, id); });
+  RETURN_IF_ERROR(sys::Failpoint(kRecordSaved));
   for (const std::string& dir : {opts_.paths.SandboxState(sb.id), opts_.paths.SandboxFiles(sb.id)}) {
     rb.Add("remove " + dir, [dir] { return sys::RemoveAll(dir); });
     RETURN_IF_ERROR(sys::MkdirAll(dir, 0700));  // see Paths::PrivateDirs
   }
+  RETURN_IF_ERROR(sys::Failpoint(kDirsMade));
   RETURN_IF_ERROR(PinNamespaces(sb, rb));
+  RETURN_IF_ERROR(sys::Failpoint(kNsPinned));
   RETURN_IF_ERROR(MountShm(sb, rb));
+  RETURN_IF_ERROR(sys::Failpoint(kShmMounted));
   RETURN_IF_ERROR(SetUpNetwork(sb, rb));
+  RETURN_IF_ERROR(sys::Failpoint(kCniAdded));
   RETURN_IF_ERROR(WriteFiles(sb));
+  RETURN_IF_ERROR(sys::Failpoint(kFilesWritten));
   RETURN_IF_ERROR(MakeCgroupParent(sb, rb));
+  RETURN_IF_ERROR(sys::Failpoint(kCgroupMade));
   RETURN_IF_ERROR(StartInfraProcess(sb, rb));
+  RETURN_IF_ERROR(sys::Failpoint(kInfraStarted));
   RETURN_IF_ERROR(sb.TransitionTo(SandboxState::kReady));
   RETURN_IF_ERROR(Save(sb));
+  RETURN_IF_ERROR(sys::Failpoint(kReadySaved));
   Publish(sb);
   return absl::OkStatus();
 }

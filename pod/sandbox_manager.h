@@ -13,6 +13,7 @@
 
 #include "absl/status/statusor.h"
 #include "absl/synchronization/mutex.h"
+#include "absl/time/time.h"
 #include "oci/sys/rollback.h"
 #include "oci/sys/unique_fd.h"
 #include "pod/events.h"
@@ -48,6 +49,8 @@ class SandboxManager {
     std::string infra_path;
     bool systemd_cgroup = false;  // cgroup driver, as the containers' specs use it
     std::string cgroup_root = "/sys/fs/cgroup";
+    // How long a kubelet retry waits for the same pod's creation in progress.
+    absl::Duration creation_wait = absl::Minutes(2);
   };
   // What the container layer does for a pod's containers on Stop / Remove.
   using ContainerHook = std::function<absl::Status(const PodId& sandbox_id)>;
@@ -76,6 +79,7 @@ class SandboxManager {
   absl::StatusOr<sys::UniqueFd> PortForwardConnect(const PodId& id, uint16_t port);
 
  private:
+  absl::StatusOr<std::optional<PodId>> ReserveOrAwait(const std::string& key, const std::string& id);
   absl::Status Prepare(Sandbox& sb, sys::Rollback& rb);
   absl::Status PinNamespaces(Sandbox& sb, sys::Rollback& rb);
   absl::Status MountShm(Sandbox& sb, sys::Rollback& rb);
@@ -92,6 +96,8 @@ class SandboxManager {
   void Publish(const Sandbox& sb);
   absl::Status TearDownNetwork(const Sandbox& sb);
   absl::Status ReleaseResources(Sandbox& sb);
+  // Fills in the pins and shm a crash made before the record named them.
+  void FindUnrecorded(Sandbox& sb) const;
   network::PodNetwork NetworkRequest(const Sandbox& sb) const;
   // Serialises Run/Stop/Remove of one pod.
   std::shared_ptr<absl::Mutex> OpLock(const std::string& id);

@@ -2,6 +2,7 @@
 #include <sys/mount.h>
 
 #include "absl/strings/str_cat.h"
+#include "oci/sys/failpoint.h"
 #include "oci/sys/fs.h"
 #include "oci/sys/log.h"
 #include "oci/sys/pinned_ns.h"
@@ -14,6 +15,18 @@ namespace cricket::pod {
 namespace {
 
 constexpr char kKind[] = "sandboxes";
+
+// Between the steps of StopPodSandbox and RemovePodSandbox (tests/e2e/crash).
+CRICKET_DEFINE_FAILPOINT(kStopContainersStopped, "pod.stop.containers_stopped");
+CRICKET_DEFINE_FAILPOINT(kStopInfraStopped, "pod.stop.infra_stopped");
+CRICKET_DEFINE_FAILPOINT(kStopNetworkDown, "pod.stop.network_down");
+CRICKET_DEFINE_FAILPOINT(kStopNetnsUnpinned, "pod.stop.netns_unpinned");
+CRICKET_DEFINE_FAILPOINT(kRemoveContainersRemoved, "pod.remove.containers_removed");
+CRICKET_DEFINE_FAILPOINT(kRemoveInfraReleased, "pod.remove.infra_released");
+CRICKET_DEFINE_FAILPOINT(kRemoveNetworkDown, "pod.remove.network_down");
+CRICKET_DEFINE_FAILPOINT(kRemoveNsUnpinned, "pod.remove.namespaces_unpinned");
+CRICKET_DEFINE_FAILPOINT(kRemoveDirsRemoved, "pod.remove.dirs_removed");
+CRICKET_DEFINE_FAILPOINT(kRemoveRecordDeleted, "pod.remove.record_deleted");
 
 bool Matches(const Sandbox& sb, const SandboxFilter& f) {
   if (!f.id_prefix.empty() && sb.id.compare(0, f.id_prefix.size(), f.id_prefix) != 0) return false;
@@ -61,16 +74,21 @@ absl::Status SandboxManager::Stop(const PodId& id) {
   auto lock = OpLock(sb.id);
   absl::MutexLock op(lock.get());
   ASSIGN_OR_RETURN(sb, Get(id));  // the state may have changed while we waited
+  FindUnrecorded(sb);
   if (stop_containers_) {
     RETURN_IF_ERROR(sys::Annotate(stop_containers_(id), "stop pod %s", sb.id));
   }
+  RETURN_IF_ERROR(sys::Failpoint(kStopContainersStopped));
   RETURN_IF_ERROR(sys::Annotate(StopInfraProcess(sb), "stop pod %s", sb.id));
+  RETURN_IF_ERROR(sys::Failpoint(kStopInfraStopped));
   // As containerd does: the network and its namespace go at stop; the rest at remove.
   RETURN_IF_ERROR(sys::Annotate(TearDownNetwork(sb), "stop pod %s", sb.id));
+  RETURN_IF_ERROR(sys::Failpoint(kStopNetworkDown));
   if (!sb.netns_path.empty()) {
     RETURN_IF_ERROR(sys::RemovePinnedNamespace(sb.netns_path));
     sb.netns_path.clear();
   }
+  RETURN_IF_ERROR(sys::Failpoint(kStopNetnsUnpinned));
   if (sb.state() != SandboxState::kNotReady) {
     RETURN_IF_ERROR(sb.TransitionTo(SandboxState::kNotReady));
     RETURN_IF_ERROR(Save(sb));
@@ -80,16 +98,39 @@ absl::Status SandboxManager::Stop(const PodId& id) {
   return absl::OkStatus();
 }
 
+// A crash between a step of Run and the record's next save leaves things the
+// record does not name yet; they are where Prepare always puts them, so
+// teardown finds them by the pod's id. Only complete pins and mounts count: a
+// CNI ADD ran only once the net pin was mounted.
+void SandboxManager::FindUnrecorded(Sandbox& sb) const {
+  auto pin = [](std::string* field, const std::string& path) {
+    if (field->empty() && sys::IsPinnedNamespace(path)) *field = path;
+  };
+  std::string ns = opts_.paths.SandboxNs(sb.id);
+  if (!sb.host_network()) {
+    pin(&sb.netns_path, ns + "/net");
+    pin(&sb.uts_ns_path, ns + "/uts");
+  }
+  if (!sb.host_ipc()) pin(&sb.ipc_ns_path, ns + "/ipc");
+  std::string shm = opts_.paths.SandboxShm(sb.id);
+  if (sb.shm_path.empty() && sys::IsMountPoint(shm)) sb.shm_path = shm;
+}
+
 absl::Status SandboxManager::ReleaseResources(Sandbox& sb) {
+  FindUnrecorded(sb);
   RETURN_IF_ERROR(ReleaseInfra(sb));
+  RETURN_IF_ERROR(sys::Failpoint(kRemoveInfraReleased));
   RETURN_IF_ERROR(TearDownNetwork(sb));
+  RETURN_IF_ERROR(sys::Failpoint(kRemoveNetworkDown));
   for (std::string* p : {&sb.netns_path, &sb.ipc_ns_path, &sb.uts_ns_path}) {
     RETURN_IF_ERROR(sys::RemovePinnedNamespace(*p));
     p->clear();
   }
+  RETURN_IF_ERROR(sys::Failpoint(kRemoveNsUnpinned));
   RETURN_IF_ERROR(UnmountIfMounted(sb.shm_path));
   RETURN_IF_ERROR(sys::RemoveAll(opts_.paths.SandboxState(sb.id)));
-  return sys::RemoveAll(opts_.paths.SandboxFiles(sb.id));
+  RETURN_IF_ERROR(sys::RemoveAll(opts_.paths.SandboxFiles(sb.id)));
+  return sys::Failpoint(kRemoveDirsRemoved);
 }
 
 absl::Status SandboxManager::Remove(const PodId& id) {
@@ -101,8 +142,10 @@ absl::Status SandboxManager::Remove(const PodId& id) {
   if (remove_containers_) {
     RETURN_IF_ERROR(sys::Annotate(remove_containers_(id), "remove pod %s", sb.id));
   }
+  RETURN_IF_ERROR(sys::Failpoint(kRemoveContainersRemoved));
   RETURN_IF_ERROR(sys::Annotate(ReleaseResources(sb), "remove pod %s", sb.id));
   RETURN_IF_ERROR(records_->Delete(kKind, sb.id));
+  RETURN_IF_ERROR(sys::Failpoint(kRemoveRecordDeleted));
   names_.Release(sb.name_key);
   {
     absl::MutexLock l(&mu_);

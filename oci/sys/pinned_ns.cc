@@ -142,6 +142,8 @@ absl::Status PinnedNamespace::Remove() {
   return st;
 }
 
+bool IsPinnedNamespace(const std::string& path) { return IsNsfs(path); }
+
 absl::Status RemovePinnedNamespace(const std::string& path) {
   // MNT_DETACH: a process still inside the namespace keeps it alive, but the
   // pin itself must go now. Loop: a pin mounted twice (a crash between mount

@@ -63,5 +63,7 @@ class PinnedNamespace {
 // Unpins a namespace file by path (unmount if mounted, then unlink). A
 // missing file is OK, so this finishes a half-done removal after a crash.
 absl::Status RemovePinnedNamespace(const std::string& path);
+// True when a namespace is mounted at path (nsfs), as a pin leaves it.
+bool IsPinnedNamespace(const std::string& path);
 
 }  // namespace cricket::sys
