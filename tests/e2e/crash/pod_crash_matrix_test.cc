@@ -368,5 +368,37 @@ TEST_F(PodCrashMatrix, RetryDuringCreationGetsTheSamePod) {
   EXPECT_EQ(DiffHostState(before, after), "");
 }
 
+// A call whose caller has gone stops at its next step and rolls back: the
+// kubelet's deadline passes while the pod's namespaces are being pinned
+// (slowed by a delay failpoint), the next step sees it, and the pod is undone
+// without anyone calling RemovePodSandbox; the kubelet's retry then makes it.
+TEST_F(PodCrashMatrix, ACallWhoseDeadlinePassedRollsBack) {
+  HostState before = TakeHostState(scope_);
+  KillDaemon();
+  StartDaemon("pod.run.namespaces_pinned=delay:3000@1");
+  ASSERT_FALSE(HasFatalFailure());
+  v1::RunPodSandboxRequest req = Pod("late");
+  grpc::ClientContext ctx;
+  ctx.set_deadline(std::chrono::system_clock::now() + std::chrono::seconds(1));
+  v1::RunPodSandboxResponse resp;
+  grpc::Status st = client_->runtime().RunPodSandbox(&ctx, req, &resp);
+  EXPECT_EQ(st.error_code(), grpc::StatusCode::DEADLINE_EXCEEDED) << st.error_message();
+  // cricketd goes on until its next step, then undoes what it made.
+  std::string diff = "not checked";
+  for (int i = 0; i < 300 && !diff.empty(); ++i) {
+    std::this_thread::sleep_for(std::chrono::milliseconds(100));
+    HostState now = TakeHostState(scope_);
+    now.files.erase(scope_.daemon_dir + "/root/records/sandboxes");
+    diff = DiffHostState(before, now);
+  }
+  EXPECT_EQ(diff, "") << "the pod whose caller left was not rolled back";
+  EXPECT_TRUE(Pods("late").empty());
+  absl::StatusOr<std::string> retry = RunPod(req);
+  ASSERT_TRUE(retry.ok()) << retry.status();
+  EXPECT_EQ(Pods("late").size(), 1u);
+  EXPECT_TRUE(StopPod(*retry).ok());
+  EXPECT_TRUE(RemovePod(*retry).ok());
+}
+
 }  // namespace
 }  // namespace cricket::testing
