@@ -48,6 +48,9 @@ class SandboxManager {
     std::string infra_path;
     bool systemd_cgroup = false;  // cgroup driver, as the containers' specs use it
     std::string cgroup_root = "/sys/fs/cgroup";
+    // RuntimeClass handlers (issue 18): the configured external ones; ""
+    // (the built-in engine) is always there.
+    std::vector<std::string> runtime_handlers;
   };
   // What the container layer does for a pod's containers on Stop / Remove.
   using ContainerHook = std::function<absl::Status(const PodId& sandbox_id)>;
@@ -76,6 +79,8 @@ class SandboxManager {
   absl::StatusOr<sys::UniqueFd> PortForwardConnect(const PodId& id, uint16_t port);
 
  private:
+  // InvalidArgument naming the handler and the configured ones.
+  absl::Status CheckRuntimeHandler(const std::string& handler) const;
   absl::Status Prepare(Sandbox& sb, sys::Rollback& rb);
   absl::Status PinNamespaces(Sandbox& sb, sys::Rollback& rb);
   absl::Status MountShm(Sandbox& sb, sys::Rollback& rb);
