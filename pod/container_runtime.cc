@@ -10,7 +10,7 @@ absl::StatusOr<driver::DriverConfig> ContainerManager::DriverConfigFor(
     const std::string& handler) const {
   driver::DriverConfig c;
   c.systemd_cgroup = opts_.defaults.systemd_cgroup;
-  if (handler.empty()) {
+  if (IsBuiltinRuntimeHandler(handler)) {
     c.root = cpaths_.OciRoot();
     return c;
   }

@@ -63,14 +63,14 @@ void SandboxManager::Publish(const Sandbox& sb) {
 // A pod whose RuntimeClass names a handler we do not have would otherwise
 // run on the built-in engine, without the isolation it asked for.
 absl::Status SandboxManager::CheckRuntimeHandler(const std::string& handler) const {
-  if (handler.empty()) return absl::OkStatus();
+  if (IsBuiltinRuntimeHandler(handler)) return absl::OkStatus();
   const std::vector<std::string>& known = opts_.runtime_handlers;
   if (std::find(known.begin(), known.end(), handler) != known.end()) return absl::OkStatus();
-  std::string names = "\"\" (the built-in engine)";
+  std::string names = absl::StrCat("\"\" and \"", kBuiltinRuntimeHandler, "\" (the built-in engine)");
   for (const std::string& n : known) absl::StrAppend(&names, ", \"", n, "\"");
-  return absl::InvalidArgumentError(absl::StrCat("runtime handler \"", handler,
-                                                 "\" is not configured; configured handlers: ",
-                                                 names));
+  return absl::NotFoundError(absl::StrCat("runtime handler \"", handler,
+                                          "\" is not configured; configured handlers: ",
+                                          names));
 }
 
 absl::StatusOr<PodId> SandboxManager::Run(const runtime::v1::PodSandboxConfig& config,

@@ -36,6 +36,13 @@ struct SandboxFilter {
   std::map<std::string, std::string> labels;  // all must match
 };
 
+// The built-in engine's RuntimeClass handler name, besides "".
+inline constexpr char kBuiltinRuntimeHandler[] = "cricket";
+// True for "" and kBuiltinRuntimeHandler.
+inline bool IsBuiltinRuntimeHandler(const std::string& h) {
+  return h.empty() || h == kBuiltinRuntimeHandler;
+}
+
 class SandboxManager {
  public:
   struct Options {
@@ -48,8 +55,8 @@ class SandboxManager {
     std::string infra_path;
     bool systemd_cgroup = false;  // cgroup driver, as the containers' specs use it
     std::string cgroup_root = "/sys/fs/cgroup";
-    // RuntimeClass handlers (issue 18): the configured external ones; ""
-    // (the built-in engine) is always there.
+    // RuntimeClass handlers (issue 18): the configured external ones; the
+    // built-in engine ("" and kBuiltinRuntimeHandler) is always there.
     std::vector<std::string> runtime_handlers;
   };
   // What the container layer does for a pod's containers on Stop / Remove.
@@ -79,7 +86,7 @@ class SandboxManager {
   absl::StatusOr<sys::UniqueFd> PortForwardConnect(const PodId& id, uint16_t port);
 
  private:
-  // InvalidArgument naming the handler and the configured ones.
+  // NotFound naming the handler and the configured ones.
   absl::Status CheckRuntimeHandler(const std::string& handler) const;
   absl::Status Prepare(Sandbox& sb, sys::Rollback& rb);
   absl::Status PinNamespaces(Sandbox& sb, sys::Rollback& rb);

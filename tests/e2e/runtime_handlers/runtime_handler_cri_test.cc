@@ -85,6 +85,8 @@ class RuntimeHandlerTest : public CriE2eTest, public ::testing::WithParamInterfa
     cfg->mutable_image()->set_image(image_);
     cfg->set_log_path(name + ".log");
     for (const char* a : {"sh", "-c", script}) cfg->add_command(a);
+    cfg->mutable_linux()->mutable_security_context()->mutable_namespace_options()->set_pid(
+        v1::NamespaceMode::CONTAINER);
     return create;
   }
 
@@ -228,7 +230,7 @@ TEST_P(RuntimeHandlerTest, UnknownHandlerIsRefusedNamingTheConfiguredOnes) {
   pod_req.set_runtime_handler("kata-nope");
   auto pod = Call(&v1::RuntimeService::Stub::RunPodSandbox, pod_req, "RunPodSandbox");
   ASSERT_FALSE(pod.ok());
-  EXPECT_EQ(pod.status().code(), absl::StatusCode::kInvalidArgument) << pod.status();
+  EXPECT_EQ(pod.status().code(), absl::StatusCode::kNotFound) << pod.status();
   for (const char* name : {"kata-nope", "\"runc\"", "\"crun\"", "built-in"}) {
     EXPECT_TRUE(absl::StrContains(pod.status().message(), name)) << pod.status();
   }
