@@ -37,6 +37,16 @@ struct Registry {
   bool operator==(const Registry&) const = default;
 };
 
+// RuntimeClass handlers (issue 18): a runc-compatible OCI runtime (runc, crun,
+// kata's, gVisor's runsc, nvidia's) that runs the containers of pods whose
+// RunPodSandbox names it. Handler "" is the built-in engine.
+struct RuntimeHandler {
+  std::string path;                  // the binary, e.g. /usr/sbin/runc
+  std::string root;                  // its --root state dir; "" = <state_dir>/runtimes/<name>
+  std::vector<std::string> options;  // global flags put before each verb, e.g. --debug
+  bool operator==(const RuntimeHandler&) const = default;
+};
+
 struct Config {
   std::string socket_path = "/run/cricket/cricket.sock";
   std::string root_dir = "/var/lib/cricket";  // persistent
@@ -134,6 +144,10 @@ struct Config {
     int port = 9090;
     bool operator==(const Metrics&) const = default;
   } metrics;
+
+  // RuntimeClass handlers (issue 18), keyed by the handler name the kubelet
+  // sends (RuntimeClass.handler).
+  std::map<std::string, RuntimeHandler> runtime_handlers;
 
   bool operator==(const Config&) const = default;
 };

@@ -114,6 +114,14 @@ void WalkRuntime(V& v, S& r) {
   v.Field("restrict_oom_score_adj", r.restrict_oom_score_adj, kAnyValue);
 }
 
+// RuntimeClass handlers (issue 18).
+template <class V, class S>
+void WalkRuntimeHandler(V& v, S& h) {
+  v.Field("path", h.path, kAbsPath);
+  v.Field("root", h.root, kAbsPathOrEmpty);
+  v.Field("options", h.options, kAnyValue);
+}
+
 template <class V, class C>
 void WalkConfig(V& v, C& c) {
   v.Field("socket_path", c.socket_path, kAbsPath);
@@ -161,6 +169,9 @@ void WalkConfig(V& v, C& c) {
     v.Field("address", c.metrics.address, kIpAddress);
     v.Field("port", c.metrics.port, kPort);
   });
+  // RuntimeClass handlers (issue 18); names are checked in validate.cc.
+  v.Map("runtime_handlers", c.runtime_handlers, kAnyValue,
+        [&](auto& entry) { WalkRuntimeHandler(v, entry); });
 }
 
 }  // namespace cricket::conf::internal

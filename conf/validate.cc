@@ -92,7 +92,27 @@ void CheckPair(absl::string_view path, const std::string& a, absl::string_view a
   }
 }
 
+// RuntimeClass handlers (issue 18): the kubelet's RuntimeClass.handler is a
+// DNS label; "" and "cricket" are the built-in engine and cannot be redefined.
+void CheckRuntimeHandlerNames(const Config& c, Checker& out) {
+  for (const auto& kv : c.runtime_handlers) {
+    const std::string& name = kv.first;
+    bool label = !name.empty() && name.size() <= 63 && name.front() != '-' &&
+                 name.back() != '-' && std::all_of(name.begin(), name.end(), [](char ch) {
+                   return (ch >= 'a' && ch <= 'z') || (ch >= '0' && ch <= '9') || ch == '-';
+                 });
+    if (name == "cricket") {
+      out.Note(internal::EntryPath("runtime_handlers", name), "\"cricket\" is the built-in engine");
+    }
+    if (!label) {
+      out.Note(internal::EntryPath("runtime_handlers", name),
+               "a handler name is a DNS label (a-z, 0-9, '-', at most 63) and not empty");
+    }
+  }
+}
+
 void CheckCrossFields(const Config& c, Checker& out) {
+  CheckRuntimeHandlerNames(c, out);
   CheckUlimits(c.runtime.default_ulimits, out);
   CheckPair("streaming", c.streaming.tls_cert, "tls_cert", c.streaming.tls_key, "tls_key", out);
   for (const auto& [host, r] : c.registries.hosts) {

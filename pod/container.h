@@ -40,6 +40,9 @@ struct Container : Stateful<Container, ContainerState> {
   runtime::v1::ContainerConfig config;
   pid_t pid = 0;          // container init
   pid_t monitor_pid = 0;
+  // Its pod's RuntimeClass handler: "" = the built-in engine, else a name in
+  // the config's runtime_handlers (kept so a restart drives the same runtime).
+  std::string runtime_handler;
 
   nlohmann::json ToJson() const;
   static absl::StatusOr<Container> FromJson(const nlohmann::json& j);

@@ -44,6 +44,7 @@ Container NewRecord(const Sandbox& sb, const std::string& id,
   c.created_at_ns = RealtimeNs();
   c.image = config.image().image();
   c.config = config;
+  c.runtime_handler = sb.runtime_handler;
   c.labels.insert(config.labels().begin(), config.labels().end());
   c.annotations.insert(config.annotations().begin(), config.annotations().end());
   if (!sandbox_config.log_directory().empty() && !config.log_path().empty()) {
@@ -191,11 +192,13 @@ absl::Status ContainerManager::WriteBundle(const Container& c, const spec::Outpu
 
 absl::StatusOr<PendingMonitor> ContainerManager::SpawnMonitor(const Container& c,
                                                               sys::Rollback& rb) {
+  ASSIGN_OR_RETURN(driver::DriverConfig rt, DriverConfigFor(c.runtime_handler));
   MonitorRequest r;
   r.monitor_path = opts_.monitor_path;
   r.id = c.id;
   r.bundle = cpaths_.Bundle(c.id);
-  r.oci_root = cpaths_.OciRoot();
+  r.oci_root = rt.root;
+  r.runtime_flags = driver::ExternalRuntimeFlags(rt);
   r.log_path = c.log_path;
   r.exit_file = cpaths_.ExitFile(c.id);
   r.pid_file = cpaths_.MonitorPid(c.id);
@@ -209,7 +212,7 @@ absl::StatusOr<PendingMonitor> ContainerManager::SpawnMonitor(const Container& c
   // Runs after the PendingMonitor is gone, so a monitor told to give up has
   // been told before its exit is waited for.
   rb.Add("delete container " + c.id + " in the engine",
-         [this, id = c.id] { return DeleteInEngine(id); });
+         [this, id = c.id, h = c.runtime_handler] { return DeleteInEngine(id, h); });
   return PendingMonitor::Spawn(r);
 }
 

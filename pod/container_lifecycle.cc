@@ -45,10 +45,11 @@ absl::Status ContainerManager::Start(const ContainerId& cid) {
   RETURN_IF_ERROR(NeedState(c, {ContainerState::kCreated}, "start"));
   // Taken before the process runs, so a quick exit never precedes its start.
   int64_t started = RealtimeNs();
+  ASSIGN_OR_RETURN(std::unique_ptr<driver::RuntimeDriver> rt, Driver(c.runtime_handler));
   // A start whose record was not saved (a crash, or an error after the
   // engine's start) left it running: the retry records what the engine did.
-  if (!EngineStarted(id)) {
-    RETURN_IF_ERROR(sys::Annotate(Engine().Start(id), "start container %s", id));
+  if (!EngineStarted(c)) {
+    RETURN_IF_ERROR(sys::Annotate(rt->Start(id), "start container %s", id));
   }
   RETURN_IF_ERROR(sys::Failpoint(kEngineStarted));
   RETURN_IF_ERROR(c.TransitionTo(ContainerState::kRunning));
@@ -60,9 +61,11 @@ absl::Status ContainerManager::Start(const ContainerId& cid) {
   return absl::OkStatus();
 }
 
-bool ContainerManager::EngineStarted(const std::string& id) {
-  absl::StatusOr<oci::ContainerState> st = Engine().State(id);
-  return st.ok() && (st->status == "running" || st->status == "paused");
+bool ContainerManager::EngineStarted(const Container& c) {
+  absl::StatusOr<std::unique_ptr<driver::RuntimeDriver>> rt = Driver(c.runtime_handler);
+  if (!rt.ok()) return false;
+  absl::StatusOr<std::string> st = (*rt)->Status(c.id);
+  return st.ok() && (*st == "running" || *st == "paused");
 }
 
 absl::Status ContainerManager::UpdateResources(
@@ -81,7 +84,8 @@ absl::Status ContainerManager::UpdateResources(
   spec::Output out;
   RETURN_IF_ERROR(sys::Annotate(spec::ApplyResources(in, out), "update container %s", id));
   const oci::cgroup::Resources& r = *out.spec.linux_spec->resources;
-  RETURN_IF_ERROR(sys::Annotate(Engine().Update(id, r), "update container %s", id));
+  ASSIGN_OR_RETURN(std::unique_ptr<driver::RuntimeDriver> rt, Driver(c.runtime_handler));
+  RETURN_IF_ERROR(sys::Annotate(rt->Update(id, r), "update container %s", id));
   RETURN_IF_ERROR(Save(c));
   Publish(c);
   return absl::OkStatus();
@@ -110,9 +114,11 @@ absl::StatusOr<ExecResult> ContainerManager::ExecSync(const ContainerId& cid,
   const std::string& id = cid.str();
   RETURN_IF_ERROR(NeedState(c, {ContainerState::kRunning}, "exec in"));
   if (cmd.empty()) return absl::InvalidArgumentError("exec in container " + id + ": empty command");
+  ASSIGN_OR_RETURN(driver::DriverConfig rt, DriverConfigFor(c.runtime_handler));
   ExecRequest r;
   r.monitor_path = opts_.monitor_path;
-  r.oci_root = cpaths_.OciRoot();
+  r.oci_root = rt.root;
+  r.runtime_flags = driver::ExternalRuntimeFlags(rt);
   r.id = id;
   r.systemd_cgroup = opts_.defaults.systemd_cgroup;
   r.cmd = cmd;

@@ -24,13 +24,6 @@ ContainerManager::ContainerManager(Options opts, SandboxManager* sandboxes,
 
 ContainerManager::~ContainerManager() { watcher_.Stop(); }
 
-oci::Runtime ContainerManager::Engine() const {
-  oci::RuntimeOptions o;
-  o.root = cpaths_.OciRoot();
-  o.systemd_cgroup = opts_.defaults.systemd_cgroup;
-  return oci::Runtime(o);
-}
-
 std::shared_ptr<absl::Mutex> ContainerManager::OpLock(const std::string& id) {
   absl::MutexLock l(&mu_);
   auto& m = op_locks_[id];

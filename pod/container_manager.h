@@ -21,6 +21,7 @@
 #include "absl/synchronization/mutex.h"
 #include "cri/api/api.h"
 #include "oci/cgroup/stats.h"
+#include "conf/config.h"
 #include "oci/runtime.h"
 #include "oci/sys/rollback.h"
 #include "pod/container.h"
@@ -29,6 +30,7 @@
 #include "pod/exit_watcher.h"
 #include "pod/ids.h"
 #include "pod/image_provider.h"
+#include "pod/monitor/runtime/driver.h"
 #include "pod/monitor_client.h"
 #include "pod/name_index.h"
 #include "pod/sandbox_manager.h"
@@ -49,6 +51,8 @@ class ContainerManager {
     std::chrono::milliseconds monitor_timeout = std::chrono::seconds(60);
     std::chrono::seconds kill_grace = std::chrono::seconds(10);  // wait after SIGKILL
     EventBus* events = nullptr;  // GetContainerEvents; may be null
+    // RuntimeClass handlers (issue 18): external runtimes by handler name.
+    std::map<std::string, conf::RuntimeHandler> runtime_handlers;
   };
 
   ContainerManager(Options opts, SandboxManager* sandboxes, RootfsProvider* images,
@@ -129,7 +133,7 @@ class ContainerManager {
   absl::Status StopLocked(const std::string& id, int64_t timeout_seconds);
   absl::Status WaitExit(const std::string& id, std::chrono::milliseconds timeout);
   // Engine state gone (init killed), monitor gone, exit file removed.
-  absl::Status DeleteInEngine(const std::string& id);
+  absl::Status DeleteInEngine(const std::string& id, const std::string& handler);
   // Everything of a stopped container: engine, rootfs, bundle, record, name.
   absl::Status Cleanup(const Container& c);
   // The exit record when the monitor is gone without writing one.
@@ -147,9 +151,14 @@ class ContainerManager {
   bool RefreshFromExitFile(const std::string& id);
   absl::Status RecoverOne(Container c);
   // The engine has started it (running or paused), whatever the record says.
-  bool EngineStarted(const std::string& id);
+  bool EngineStarted(const Container& c);
   std::shared_ptr<absl::Mutex> OpLock(const std::string& id);
-  oci::Runtime Engine() const;
+  // The runtime of a pod's handler (container_runtime.cc): the built-in
+  // engine for "", else the configured external binary; NotFound for a
+  // handler the config no longer has.
+  absl::StatusOr<driver::DriverConfig> DriverConfigFor(const std::string& handler) const;
+  absl::StatusOr<std::unique_ptr<driver::RuntimeDriver>> Driver(const std::string& handler) const;
+  absl::StatusOr<std::unique_ptr<driver::RuntimeDriver>> DriverOf(const std::string& id) const;
 
   Options opts_;
   ContainerPaths cpaths_;

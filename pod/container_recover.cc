@@ -57,7 +57,7 @@ absl::Status ContainerManager::RecoverOne(Container c) {
   if (monitor_alive) {
     // Recorded Created, but a crash came between the engine's start and the
     // record's save: the engine knows it runs.
-    if (c.state() != ContainerState::kCreated || !EngineStarted(c.id)) return absl::OkStatus();
+    if (c.state() != ContainerState::kCreated || !EngineStarted(c)) return absl::OkStatus();
     RETURN_IF_ERROR(c.TransitionTo(ContainerState::kRunning));
     c.started_at_ns = RealtimeNs();  // not kept by the engine: the time it was found running
     sys::LogWarn("container found running though recorded created", {{"id", c.id}});

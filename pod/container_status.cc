@@ -82,7 +82,9 @@ absl::StatusOr<nlohmann::json> ContainerManager::Spec(const ContainerId& cid) {
 absl::StatusOr<oci::cgroup::Stats> ContainerManager::Stats(const ContainerId& cid) {
   RETURN_IF_ERROR(CheckKnown(cid));
   const std::string& id = cid.str();
-  absl::StatusOr<oci::cgroup::Stats> s = Engine().Stats(id);
+  absl::StatusOr<std::unique_ptr<driver::RuntimeDriver>> rt = DriverOf(id);
+  if (!rt.ok()) return sys::Annotate(rt.status(), "stats of container %s", id);
+  absl::StatusOr<oci::cgroup::Stats> s = (*rt)->Stats(id);
   if (!s.ok()) return sys::Annotate(s.status(), "stats of container %s", id);
   return s;
 }

@@ -73,14 +73,14 @@ absl::Status ContainerManager::StopLocked(const std::string& id, int64_t timeout
   RefreshFromExitFile(id);
   ASSIGN_OR_RETURN(Container c, Snapshot(id));
   if (c.state() == ContainerState::kExited) return absl::OkStatus();
-  oci::Runtime rt = Engine();
+  ASSIGN_OR_RETURN(std::unique_ptr<driver::RuntimeDriver> rt, Driver(c.runtime_handler));
   if (c.state() == ContainerState::kRunning && timeout_seconds > 0) {
     int sig = SIGTERM;
     if (!c.stop_signal.empty()) {
       absl::StatusOr<int> parsed = oci::ParseSignal(c.stop_signal);
       if (parsed.ok()) sig = *parsed;
     }
-    absl::Status st = rt.Kill(id, sig, /*all=*/false);
+    absl::Status st = rt->Kill(id, sig, /*all=*/false);
     if (!Ignorable(st)) return st;
     RETURN_IF_ERROR(sys::Failpoint(kStopSignalled));
     if (WaitExit(id, std::chrono::seconds(timeout_seconds)).ok()) {
@@ -89,7 +89,7 @@ absl::Status ContainerManager::StopLocked(const std::string& id, int64_t timeout
       return absl::OkStatus();
     }
   }
-  absl::Status st = rt.Kill(id, SIGKILL, /*all=*/true);
+  absl::Status st = rt->Kill(id, SIGKILL, /*all=*/true);
   if (!Ignorable(st)) return st;
   RETURN_IF_ERROR(sys::Failpoint(kStopKilled));
   RETURN_IF_ERROR(WaitExit(id, opts_.kill_grace));
@@ -143,8 +143,9 @@ absl::Status ContainerManager::Remove(const ContainerId& cid) {
   return sys::Annotate(Cleanup(*c), "remove container %s", id);
 }
 
-absl::Status ContainerManager::DeleteInEngine(const std::string& id) {
-  absl::Status st = Engine().Delete(id, /*force=*/true);
+absl::Status ContainerManager::DeleteInEngine(const std::string& id, const std::string& handler) {
+  ASSIGN_OR_RETURN(std::unique_ptr<driver::RuntimeDriver> rt, Driver(handler));
+  absl::Status st = rt->Delete(id, /*force=*/true);
   if (!st.ok() && !absl::IsNotFound(st)) return st;
   // The monitor writes the exit file after reaping init; wait for it to go.
   pid_t monitor = ReadPidFile(cpaths_.MonitorPid(id));
@@ -160,7 +161,7 @@ absl::Status ContainerManager::DeleteInEngine(const std::string& id) {
 }
 
 absl::Status ContainerManager::Cleanup(const Container& c) {
-  RETURN_IF_ERROR(DeleteInEngine(c.id));
+  RETURN_IF_ERROR(DeleteInEngine(c.id, c.runtime_handler));
   RETURN_IF_ERROR(sys::Failpoint(kRemoveEngineDeleted));
   RETURN_IF_ERROR(images_->RemoveRootfs(c.id));
   RETURN_IF_ERROR(sys::Failpoint(kRemoveRootfsRemoved));

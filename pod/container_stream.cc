@@ -22,9 +22,11 @@ absl::StatusOr<std::unique_ptr<StreamSession>> ContainerManager::ExecStream(
   ASSIGN_OR_RETURN(Container c, Get(cid));
   const std::string& id = cid.str();
   RETURN_IF_ERROR(NeedRunning(c, "exec in"));
+  ASSIGN_OR_RETURN(driver::DriverConfig rt, DriverConfigFor(c.runtime_handler));
   ExecStreamRequest r;
   r.monitor_path = opts_.monitor_path;
-  r.oci_root = cpaths_.OciRoot();
+  r.oci_root = rt.root;
+  r.runtime_flags = driver::ExternalRuntimeFlags(rt);
   r.id = id;
   r.systemd_cgroup = opts_.defaults.systemd_cgroup;
   r.cmd = cmd;

@@ -190,6 +190,7 @@ std::vector<std::string> ExecStreamArgv(const ExecStreamRequest& r, int control_
   std::vector<std::string> a = {r.monitor_path, "exec", "--stream", "--id=" + r.id,
                                 "--root=" + r.oci_root, absl::StrCat("--control-fd=", control_fd)};
   if (r.systemd_cgroup) a.push_back("--systemd-cgroup");
+  a.insert(a.end(), r.runtime_flags.begin(), r.runtime_flags.end());
   if (r.opts.tty) {
     a.push_back("--tty");
     a.push_back(absl::StrCat("--console-fd=", console_fd));

@@ -17,6 +17,7 @@ namespace cricket::pod {
 struct ExecStreamRequest {
   std::string monitor_path, oci_root, id;
   bool systemd_cgroup = false;
+  std::vector<std::string> runtime_flags;  // as MonitorRequest's
   std::vector<std::string> cmd;
   StreamOptions opts;
   std::chrono::milliseconds start_timeout = std::chrono::seconds(60);

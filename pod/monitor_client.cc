@@ -71,6 +71,7 @@ std::vector<std::string> MonitorArgv(const MonitorRequest& r, int sync_fd, int g
   if (r.stdin_once) a.push_back("--stdin-once");
   if (r.systemd_cgroup) a.push_back("--systemd-cgroup");
   if (go_fd >= 0) a.push_back(absl::StrCat("--go-fd=", go_fd));
+  a.insert(a.end(), r.runtime_flags.begin(), r.runtime_flags.end());
   return a;
 }
 
@@ -147,6 +148,7 @@ absl::StatusOr<ExecResult> RunExecHelper(const ExecRequest& r) {
              absl::StrCat("--timeout-ms=", r.timeout.count()),
              absl::StrCat("--max-output=", r.max_output)};
   if (r.systemd_cgroup) so.argv.push_back("--systemd-cgroup");
+  so.argv.insert(so.argv.end(), r.runtime_flags.begin(), r.runtime_flags.end());
   so.argv.push_back("--");
   so.argv.insert(so.argv.end(), r.cmd.begin(), r.cmd.end());
   // The helper enforces the command's timeout; ours only guards the helper.

@@ -24,6 +24,8 @@ struct MonitorRequest {
   std::string monitor_log;  // the monitor's own stderr; "" = /dev/null
   std::string attach_dir;
   bool tty = false, stdin = false, stdin_once = false, systemd_cgroup = false;
+  // runtime::ExternalRuntimeFlags of the pod's handler; none = built-in engine.
+  std::vector<std::string> runtime_flags;
   std::chrono::milliseconds timeout = std::chrono::seconds(60);
 };
 
@@ -59,6 +61,7 @@ absl::StatusOr<MonitorStarted> LaunchMonitor(const MonitorRequest& r);
 struct ExecRequest {
   std::string monitor_path, oci_root, id;
   bool systemd_cgroup = false;
+  std::vector<std::string> runtime_flags;  // as MonitorRequest's
   std::vector<std::string> cmd;
   std::chrono::milliseconds timeout{0};  // 0 = none
   size_t max_output = 16 << 20;

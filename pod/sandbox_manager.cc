@@ -6,6 +6,8 @@
 #include <time.h>
 #include <unistd.h>
 
+#include <algorithm>
+
 #include "absl/strings/str_cat.h"
 #include "network/network_manager.h"
 #include "oci/sys/atomic_file.h"
@@ -72,8 +74,22 @@ void SandboxManager::Publish(const Sandbox& sb) {
   ids_.Add(sb.id);
 }
 
+// A pod whose RuntimeClass names a handler we do not have would otherwise
+// run on the built-in engine, without the isolation it asked for.
+absl::Status SandboxManager::CheckRuntimeHandler(const std::string& handler) const {
+  if (IsBuiltinRuntimeHandler(handler)) return absl::OkStatus();
+  const std::vector<std::string>& known = opts_.runtime_handlers;
+  if (std::find(known.begin(), known.end(), handler) != known.end()) return absl::OkStatus();
+  std::string names = absl::StrCat("\"\" and \"", kBuiltinRuntimeHandler, "\" (the built-in engine)");
+  for (const std::string& n : known) absl::StrAppend(&names, ", \"", n, "\"");
+  return absl::NotFoundError(absl::StrCat("runtime handler \"", handler,
+                                          "\" is not configured; configured handlers: ",
+                                          names));
+}
+
 absl::StatusOr<PodId> SandboxManager::Run(const runtime::v1::PodSandboxConfig& config,
                                           const std::string& runtime_handler) {
+  RETURN_IF_ERROR(CheckRuntimeHandler(runtime_handler));
   Sandbox sb;
   sb.id = NewRandomId();
   sb.name_key = SandboxNameKey(config.metadata());

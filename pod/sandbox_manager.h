@@ -37,6 +37,13 @@ struct SandboxFilter {
   std::map<std::string, std::string> labels;  // all must match
 };
 
+// The built-in engine's RuntimeClass handler name, besides "".
+inline constexpr char kBuiltinRuntimeHandler[] = "cricket";
+// True for "" and kBuiltinRuntimeHandler.
+inline bool IsBuiltinRuntimeHandler(const std::string& h) {
+  return h.empty() || h == kBuiltinRuntimeHandler;
+}
+
 class SandboxManager {
  public:
   struct Options {
@@ -51,6 +58,9 @@ class SandboxManager {
     std::string cgroup_root = "/sys/fs/cgroup";
     // How long a kubelet retry waits for the same pod's creation in progress.
     absl::Duration creation_wait = absl::Minutes(2);
+    // RuntimeClass handlers (issue 18): the configured external ones; the
+    // built-in engine ("" and kBuiltinRuntimeHandler) is always there.
+    std::vector<std::string> runtime_handlers;
   };
   // What the container layer does for a pod's containers on Stop / Remove.
   using ContainerHook = std::function<absl::Status(const PodId& sandbox_id)>;
@@ -80,6 +90,8 @@ class SandboxManager {
 
  private:
   absl::StatusOr<std::optional<PodId>> ReserveOrAwait(const std::string& key, const std::string& id);
+  // NotFound naming the handler and the configured ones.
+  absl::Status CheckRuntimeHandler(const std::string& handler) const;
   absl::Status Prepare(Sandbox& sb, sys::Rollback& rb);
   absl::Status PinNamespaces(Sandbox& sb, sys::Rollback& rb);
   absl::Status MountShm(Sandbox& sb, sys::Rollback& rb);

@@ -114,6 +114,7 @@ absl::Status WirePodLayer(HandlerContext& ctx) {
     RETURN_IF_ERROR(sys::Annotate(sys::MkdirAllWithMode(dir, 0700), "private dir"));
   }
   so.events = ctx.events.get();
+  for (const auto& h : c.runtime_handlers) so.runtime_handlers.push_back(h.first);
   ctx.sandboxes = std::make_shared<pod::SandboxManager>(so, ctx.network.get(), ctx.records.get());
   pod::ContainerManager::Options co;
   co.paths = so.paths;
@@ -121,6 +122,7 @@ absl::Status WirePodLayer(HandlerContext& ctx) {
   co.defaults = SpecDefaults(c);
   co.default_seccomp_path = c.runtime.seccomp_profile;
   co.events = ctx.events.get();
+  co.runtime_handlers = c.runtime_handlers;
   ctx.containers = std::make_shared<pod::ContainerManager>(co, ctx.sandboxes.get(),
                                                            ctx.rootfs.get(), ctx.records.get());
   ctx.stats = std::make_shared<pod::StatsService>(ctx.sandboxes.get(), ctx.containers.get());

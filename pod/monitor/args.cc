@@ -12,11 +12,19 @@ namespace {
 
 using Flags = std::map<std::string, std::string>;
 
+// The one flag given once per value.
+constexpr char kRuntimeOption[] = "--runtime-option=";
+
 // Collects --k=v / --k up to "--"; returns the index after "--" (or argc).
-absl::StatusOr<int> CollectFlags(int argc, char** argv, Flags* flags) {
+absl::StatusOr<int> CollectFlags(int argc, char** argv, Flags* flags,
+                                 std::vector<std::string>* runtime_options) {
   for (int i = 2; i < argc; ++i) {
     std::string a = argv[i];
     if (a == "--") return i + 1;
+    if (a.rfind(kRuntimeOption, 0) == 0) {
+      runtime_options->push_back(a.substr(sizeof(kRuntimeOption) - 1));
+      continue;
+    }
     if (a.rfind("--", 0) != 0) return absl::InvalidArgumentError(absl::StrCat("unexpected argument ", a));
     size_t eq = a.find('=');
     if (eq == std::string::npos) {
@@ -61,6 +69,7 @@ absl::StatusOr<RunArgs> ParseRun(Flags f) {
   r.stdin = Take(f, "stdin") == "true";
   r.stdin_once = Take(f, "stdin-once") == "true";
   r.systemd_cgroup = Take(f, "systemd-cgroup") == "true";
+  r.runtime = Take(f, "runtime");
   if (absl::Status st = Leftovers(f); !st.ok()) return st;
   if (r.id.empty() || r.bundle.empty() || r.oci_root.empty() || r.exit_file.empty()) {
     return absl::InvalidArgumentError("run needs --id, --bundle, --root and --exit-file");
@@ -86,6 +95,7 @@ absl::StatusOr<ExecArgs> ParseExec(Flags f, std::vector<std::string> cmd) {
   e.stdio_fds[0] = FdFlag(f, "stdin-fd");
   e.stdio_fds[1] = FdFlag(f, "stdout-fd");
   e.stdio_fds[2] = FdFlag(f, "stderr-fd");
+  e.runtime = Take(f, "runtime");
   if (absl::Status st = Leftovers(f); !st.ok()) return st;
   if (e.stream && e.control_fd < 0) {
     return absl::InvalidArgumentError("exec --stream needs --control-fd");
@@ -126,13 +136,18 @@ absl::StatusOr<Args> ParseArgs(int argc, char** argv) {
   if (argc < 2) return absl::InvalidArgumentError("usage: cricket-monitor run|exec --flags");
   std::string mode = argv[1];
   Flags flags;
-  absl::StatusOr<int> rest = CollectFlags(argc, argv, &flags);
+  std::vector<std::string> runtime_options;
+  absl::StatusOr<int> rest = CollectFlags(argc, argv, &flags, &runtime_options);
   if (!rest.ok()) return rest.status();
+  if (!runtime_options.empty() && mode == "supervise") {
+    return absl::InvalidArgumentError("supervise takes no --runtime-option");
+  }
   Args a;
   if (mode == "run") {
     absl::StatusOr<RunArgs> r = ParseRun(std::move(flags));
     if (!r.ok()) return r.status();
     a.run = std::move(*r);
+    a.run.runtime_options = std::move(runtime_options);
     return a;
   }
   if (mode == "exec") {
@@ -141,6 +156,7 @@ absl::StatusOr<Args> ParseArgs(int argc, char** argv) {
     if (!e.ok()) return e.status();
     a.mode = Args::Mode::kExec;
     a.exec = std::move(*e);
+    a.exec.runtime_options = std::move(runtime_options);
     return a;
   }
   if (mode == "supervise") {

@@ -24,6 +24,10 @@ struct RunArgs {
   // the rootfs and spec while we start up); EOF instead: give up. -1: no wait.
   int go_fd = -1;
   bool tty = false, stdin = false, stdin_once = false, systemd_cgroup = false;
+  // An external runc-compatible runtime (--runtime=, --runtime-option= per
+  // global flag; pod/monitor/runtime/driver.h); "" = the built-in engine.
+  std::string runtime;
+  std::vector<std::string> runtime_options;
 };
 
 struct ExecArgs {
@@ -38,6 +42,8 @@ struct ExecArgs {
   int control_fd = -1, console_fd = -1;
   int console_width = 0, console_height = 0;  // the pty's size before exec (0: unset)
   int stdio_fds[3] = {-1, -1, -1};
+  std::string runtime;  // as RunArgs::runtime
+  std::vector<std::string> runtime_options;
 };
 
 // The supervising half: every fd below was inherited across execve.

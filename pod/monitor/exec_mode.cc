@@ -20,6 +20,7 @@
 
 #include "absl/strings/escaping.h"
 #include "oci/runtime.h"
+#include "pod/monitor/driver_config.h"
 #include "oci/sys/child_process.h"
 #include "oci/sys/fds.h"
 #include "oci/sys/status.h"
@@ -82,15 +83,12 @@ absl::StatusOr<int> RunExec(const ExecArgs& a, Output* o) {
   sys::UniqueFd out_r = std::move(out.read), out_w = std::move(out.write);
   sys::UniqueFd err_r = std::move(err.read), err_w = std::move(err.write);
   ASSIGN_OR_RETURN(sys::UniqueFd null_in, sys::Open("/dev/null", O_RDONLY));
-  oci::RuntimeOptions ro;
-  ro.root = a.oci_root;
-  ro.systemd_cgroup = a.systemd_cgroup;
   oci::ExecOptions eo;
   eo.args = a.cmd;
   eo.stdin_fd = null_in.get();
   eo.stdout_fd = out_w.get();
   eo.stderr_fd = err_w.get();
-  ASSIGN_OR_RETURN(pid_t pid, oci::Runtime(ro).Exec(a.id, eo));
+  ASSIGN_OR_RETURN(pid_t pid, driver::MakeDriver(DriverConfigOf(a))->Exec(a.id, eo));
   out_w.Reset();
   err_w.Reset();
   sys::UniqueFd pidfd(static_cast<int>(::syscall(SYS_pidfd_open, pid, 0)));

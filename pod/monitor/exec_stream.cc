@@ -21,6 +21,7 @@
 
 #include "absl/strings/str_cat.h"
 #include "oci/runtime.h"
+#include "pod/monitor/driver_config.h"
 #include "oci/sys/child_process.h"
 #include "oci/sys/fds.h"
 #include "oci/sys/status.h"
@@ -42,9 +43,6 @@ void Send(int fd, const nlohmann::json& j) {
 
 absl::StatusOr<pid_t> StartProcess(const ExecArgs& a) {
   ASSIGN_OR_RETURN(sys::UniqueFd null_fd, sys::Open("/dev/null", O_RDWR));
-  oci::RuntimeOptions ro;
-  ro.root = a.oci_root;
-  ro.systemd_cgroup = a.systemd_cgroup;
   oci::ExecOptions eo;
   eo.args = a.cmd;
   eo.tty = a.tty;
@@ -55,7 +53,7 @@ absl::StatusOr<pid_t> StartProcess(const ExecArgs& a) {
   }
   int* dst[3] = {&eo.stdin_fd, &eo.stdout_fd, &eo.stderr_fd};
   for (int i = 0; i < 3; ++i) *dst[i] = a.stdio_fds[i] >= 0 ? a.stdio_fds[i] : null_fd.get();
-  return oci::Runtime(ro).Exec(a.id, eo);
+  return driver::MakeDriver(DriverConfigOf(a))->Exec(a.id, eo);
 }
 
 // Children of every thread of pid, then theirs: the tree as it is now.

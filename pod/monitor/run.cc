@@ -12,12 +12,13 @@
 #include <unistd.h>
 
 #include <cerrno>
+#include <memory>
 #include <string>
 
-#include "oci/runtime.h"
 #include "oci/sys/log.h"
 #include "oci/sys/status.h"
 #include "pod/monitor/attach.h"
+#include "pod/monitor/driver_config.h"
 #include "pod/monitor/finish.h"
 #include "pod/monitor/handoff.h"
 #include "pod/monitor/log_writer.h"
@@ -65,25 +66,20 @@ absl::Status AwaitGo(int go_fd) {
 }
 
 absl::StatusOr<pid_t> CreateContainer(const RunArgs& a, Stdio& stdio) {
-  oci::RuntimeOptions ro;
-  ro.root = a.oci_root;
-  ro.systemd_cgroup = a.systemd_cgroup;
-  oci::Runtime rt(ro);
-  oci::CreateOptions co;
-  co.id = a.id;
-  co.bundle = a.bundle;
-  co.console_socket_fd = a.tty ? stdio.console_child.get() : -1;
-  co.stdin_fd = stdio.child_in.get();
-  co.stdout_fd = a.tty ? stdio.child_in.get() : stdio.child_out.get();
-  co.stderr_fd = a.tty ? stdio.child_in.get() : stdio.child_err.get();
-  ASSIGN_OR_RETURN(pid_t pid, rt.Create(co));
+  std::unique_ptr<driver::RuntimeDriver> rt = driver::MakeDriver(DriverConfigOf(a));
+  driver::CreateIo io;
+  io.console_socket_fd = a.tty ? stdio.console_child.get() : -1;
+  io.stdin_fd = stdio.child_in.get();
+  io.stdout_fd = a.tty ? stdio.child_in.get() : stdio.child_out.get();
+  io.stderr_fd = a.tty ? stdio.child_in.get() : stdio.child_err.get();
+  ASSIGN_OR_RETURN(pid_t pid, rt->Create(a.id, a.bundle, io));
   stdio.child_in.Reset();
   stdio.child_out.Reset();
   stdio.child_err.Reset();
   if (a.tty) {
     absl::Status st = AcceptConsole(stdio);
     if (!st.ok()) {
-      (void)rt.Delete(a.id, /*force=*/true);  // kills init; we reap it on exit
+      (void)rt->Delete(a.id, /*force=*/true);  // kills init; we reap it on exit
       return st;
     }
   }

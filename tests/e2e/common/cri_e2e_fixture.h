@@ -49,6 +49,8 @@ class CriE2eTest : public ::testing::Test {
   std::string extra_config_yaml_;
   // cricketd runs as a child subreaper (set before SetUp()): see CricketdOptions.
   bool daemon_subreaper_ = false;
+  // cricketd runs under this command (set before SetUp()): see CricketdOptions.
+  std::vector<std::string> daemon_prefix_;
   std::unique_ptr<CniFixture> cni_;
   std::unique_ptr<LeakCheck> leaks_;
   std::unique_ptr<CricketdInstance> daemon_;

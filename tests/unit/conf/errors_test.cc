@@ -20,7 +20,7 @@ struct BadInput {
 const BadInput kBadInputs[] = {
     {"unknown top-level key", "log_level: info\nsockt_path: /x\n",
      ":2: sockt_path: unknown key (expected one of socket_path, root_dir, state_dir, log_level, "
-     "cgroup, cni, registries, streaming, runtime, image, metrics)"},
+     "cgroup, cni, registries, streaming, runtime, image, metrics, runtime_handlers)"},
     {"unknown nested key", "cgroup:\n  drivr: systemd\n",
      ":2: cgroup.drivr: unknown key (expected one of driver, version)"},
     {"bad enum", "# c\n\ncgroup:\n  driver: foo\n",
