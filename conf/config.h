@@ -121,6 +121,11 @@ struct Config {
     // rather than by a full disk.
     int64_t max_layer_entries = 1 << 20;
     int64_t max_layer_bytes = int64_t{32} << 30;
+    // Pinned images (issue 19): reported pinned to the kubelet, whose image
+    // GC then leaves them alone. Exact names ("registry.k8s.io/pause:3.9"),
+    // prefixes ending in "*" ("quay.io/infra/*"), or keywords between two
+    // "*" ("*pause*"), as CRI-O's pinned_images.
+    std::vector<std::string> pinned_images;
     bool operator==(const Image&) const = default;
   } image;
 

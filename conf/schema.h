@@ -26,6 +26,7 @@ struct Rule {
     kHost,        // registry host[:port]
     kEndpoint,    // host[:port] or http(s)://host[:port][/path]
     kIpAddress,   // an IPv4 or IPv6 literal to listen on
+    kImagePattern,  // pinned images: "name", "prefix*" or "*keyword*"
   };
   Kind kind = kAny;
   std::span<const absl::string_view> choices = {};  // kOneOf
@@ -40,6 +41,7 @@ inline constexpr Rule kCapability{Rule::kCapability};
 inline constexpr Rule kHost{Rule::kHost};
 inline constexpr Rule kEndpoint{Rule::kEndpoint};
 inline constexpr Rule kIpAddress{Rule::kIpAddress};
+inline constexpr Rule kImagePattern{Rule::kImagePattern};
 constexpr Rule OneOf(std::span<const absl::string_view> choices) {
   return Rule{Rule::kOneOf, choices};
 }
@@ -153,6 +155,8 @@ void WalkConfig(V& v, C& c) {
     v.Field("max_layers", c.image.max_layers, Range(1, 500));
     v.Field("max_layer_entries", c.image.max_layer_entries, Range(1, int64_t{1} << 32));
     v.Field("max_layer_bytes", c.image.max_layer_bytes, Range(1 << 20, int64_t{1} << 50));
+    // Pinned images (issue 19).
+    v.Field("pinned_images", c.image.pinned_images, kImagePattern);
   });
   v.Section("metrics", [&] {
     v.Field("enabled", c.metrics.enabled, kAnyValue);
