@@ -98,6 +98,10 @@ struct Config {
     int64_t pids_limit = 0;               // 0 = unlimited
     std::string monitor_path;             // "" = cricket-monitor next to cricketd
     bool restrict_oom_score_adj = false;  // clamp to cricketd's own score, not below
+    // Container log size cap (issue 19), bytes per log file, as CRI-O's
+    // log_size_max: past it the monitor drops output (and says so once)
+    // until ReopenContainerLog. -1 or 0 = no cap; else at least 8192.
+    int64_t log_size_max = -1;
     bool operator==(const Runtime&) const = default;
   } runtime;
 

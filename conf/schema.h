@@ -114,6 +114,8 @@ void WalkRuntime(V& v, S& r) {
   v.Field("pids_limit", r.pids_limit, Range(0, 1 << 22));  // PID_MAX_LIMIT
   v.Field("monitor_path", r.monitor_path, kAbsPathOrEmpty);
   v.Field("restrict_oom_score_adj", r.restrict_oom_score_adj, kAnyValue);
+  // Container log size cap (issue 19).
+  v.Field("log_size_max", r.log_size_max, Range(-1, INT64_MAX));
 }
 
 template <class V, class C>

@@ -190,6 +190,7 @@ absl::StatusOr<PendingMonitor> ContainerManager::SpawnMonitor(const Container& c
   r.stdin = c.config.stdin();
   r.stdin_once = c.config.stdin_once();
   r.systemd_cgroup = opts_.defaults.systemd_cgroup;
+  r.log_size_max = opts_.log_size_max;
   r.timeout = opts_.monitor_timeout;
   // Runs after the PendingMonitor is gone, so a monitor told to give up has
   // been told before its exit is waited for.

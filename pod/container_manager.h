@@ -46,6 +46,7 @@ class ContainerManager {
     std::string monitor_path;          // cricket-monitor binary
     spec::Defaults defaults;           // capabilities, ulimits, pids limit, cgroup driver
     std::string default_seccomp_path;  // "" = built-in RuntimeDefault
+    int64_t log_size_max = -1;         // runtime.log_size_max (issue 19); ≤ 0 = no cap
     std::chrono::milliseconds monitor_timeout = std::chrono::seconds(60);
     std::chrono::seconds kill_grace = std::chrono::seconds(10);  // wait after SIGKILL
     EventBus* events = nullptr;  // GetContainerEvents; may be null

@@ -24,6 +24,7 @@ struct MonitorRequest {
   std::string monitor_log;  // the monitor's own stderr; "" = /dev/null
   std::string attach_dir;
   bool tty = false, stdin = false, stdin_once = false, systemd_cgroup = false;
+  int64_t log_size_max = -1;  // runtime.log_size_max; ≤ 0 = no cap
   std::chrono::milliseconds timeout = std::chrono::seconds(60);
 };
 

@@ -6,6 +6,7 @@
 
 #include <sys/types.h>
 
+#include <cstdint>
 #include <string>
 #include <vector>
 
@@ -24,6 +25,7 @@ struct RunArgs {
   // the rootfs and spec while we start up); EOF instead: give up. -1: no wait.
   int go_fd = -1;
   bool tty = false, stdin = false, stdin_once = false, systemd_cgroup = false;
+  int64_t log_size_max = -1;  // runtime.log_size_max: bytes per log file; ≤ 0 = no cap
 };
 
 struct ExecArgs {
@@ -54,6 +56,7 @@ struct SuperviseArgs {
   int stdin_fd = -1;       // writer kept on the stdin FIFO (no tty, stdin)
   int oom_fd = -1;         // memory.oom_control (v1) / memory.events (v2); -1 = unknown
   bool tty = false, stdin = false, stdin_once = false;
+  int64_t log_size_max = -1;  // as RunArgs
 };
 
 struct Args {

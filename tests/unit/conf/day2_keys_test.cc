@@ -1,4 +1,4 @@
-// Issue 19's keys: image.pinned_images: read,
+// Issue 19's keys: image.pinned_images and runtime.log_size_max: read,
 // printed back, and refused with file:line:key when malformed.
 #include <string>
 
@@ -47,6 +47,22 @@ TEST(ConfDay2Keys, BadPinnedPatternsNameFileLineAndKey) {
   Config built;
   built.image.pinned_images = {"a**"};
   EXPECT_FALSE(Validate(built).ok());
+}
+
+TEST(ConfDay2Keys, LogSizeMaxDefaultsToNoCapAndHasCriOsFloor) {
+  EXPECT_EQ(Config{}.runtime.log_size_max, -1);
+  for (const char* ok : {"-1", "0", "8192", "1048576"}) {
+    auto c = LoadFromString(std::string("runtime:\n  log_size_max: ") + ok + "\n", "t.yaml");
+    ASSERT_TRUE(c.ok()) << ok << ": " << c.status();
+    EXPECT_EQ(c->runtime.log_size_max, std::stoll(ok));
+  }
+  auto c = LoadFromString("runtime:\n  log_size_max: -2\n", "t.yaml");
+  EXPECT_EQ(std::string(c.status().message()),
+            "t.yaml:2: runtime.log_size_max: -2 is below the minimum -1");
+  c = LoadFromString("runtime:\n  log_size_max: 100\n", "t.yaml");
+  EXPECT_EQ(std::string(c.status().message()),
+            "invalid configuration: runtime.log_size_max: 100 is below 8192 (use -1 or 0 for no "
+            "cap)");
 }
 
 }  // namespace
