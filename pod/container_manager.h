@@ -56,6 +56,16 @@ class ContainerManager {
                    RecordStore* records);
   ~ContainerManager();
 
+  // What a config reload (issue 19) may change: containers created from now
+  // on get it; running ones keep what they were made with.
+  struct LiveDefaults {
+    std::vector<std::string> capabilities;
+    std::vector<spec::Defaults::Ulimit> ulimits;
+    std::string seccomp_path;
+    int64_t log_size_max = -1;
+  };
+  void SetLiveDefaults(LiveDefaults d);
+
   // Rebuilds memory from records, exit files and monitor pid files, then
   // starts watching the exits dir. Call once, after SandboxManager::Recover.
   absl::Status Recover();
@@ -150,7 +160,13 @@ class ContainerManager {
   std::shared_ptr<absl::Mutex> OpLock(const std::string& id);
   oci::Runtime Engine() const;
 
+  LiveDefaults Live() const;
+
+  // opts_'s capabilities, ulimits, seccomp path and log cap are the start-up
+  // values; live_ holds the current ones (SetLiveDefaults).
   Options opts_;
+  mutable absl::Mutex live_mu_;
+  LiveDefaults live_ ABSL_GUARDED_BY(live_mu_);
   ContainerPaths cpaths_;
   SandboxManager* sandboxes_;
   RootfsProvider* images_;
