@@ -108,6 +108,10 @@ struct Config {
     int64_t pids_limit = 0;               // 0 = unlimited
     std::string monitor_path;             // "" = cricket-monitor next to cricketd
     bool restrict_oom_score_adj = false;  // clamp to cricketd's own score, not below
+    // Container log size cap (issue 19), bytes per log file, as CRI-O's
+    // log_size_max: past it the monitor drops output (and says so once)
+    // until ReopenContainerLog. -1 or 0 = no cap; else at least 8192.
+    int64_t log_size_max = -1;
     bool operator==(const Runtime&) const = default;
   } runtime;
 
@@ -135,6 +139,11 @@ struct Config {
     // (insecureAcceptAnything, reject, sigstoreSigned). A missing file
     // accepts every image, as before, and cricketd says so at start.
     std::string signature_policy = "/etc/containers/policy.json";
+    // Pinned images (issue 19): reported pinned to the kubelet, whose image
+    // GC then leaves them alone. Exact names ("registry.k8s.io/pause:3.9"),
+    // prefixes ending in "*" ("quay.io/infra/*"), or keywords between two
+    // "*" ("*pause*"), as CRI-O's pinned_images.
+    std::vector<std::string> pinned_images;
     bool operator==(const Image&) const = default;
   } image;
 

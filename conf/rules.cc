@@ -73,6 +73,22 @@ std::string CheckCapability(absl::string_view v) {
   return absl::StrCat(Quoted(v), " is not a Linux capability");
 }
 
+// Pinned images: CRI-O's three forms. A "*" anywhere else would read as a
+// glob that matches nothing the operator meant, so it is refused.
+std::string CheckImagePattern(absl::string_view v) {
+  absl::string_view inner = v;
+  if (absl::StartsWith(inner, "*")) inner.remove_prefix(1);
+  if (absl::EndsWith(inner, "*")) inner.remove_suffix(1);
+  if (inner.empty() || HasSpace(v)) {
+    return absl::StrCat(Quoted(v), " is not an image name or pattern");
+  }
+  if (absl::StrContains(inner, "*") || (absl::StartsWith(v, "*") && !absl::EndsWith(v, "*"))) {
+    return absl::StrCat(Quoted(v), ": \"*\" may only end a prefix (\"quay.io/infra/*\") or ",
+                        "enclose a keyword (\"*pause*\")");
+  }
+  return "";
+}
+
 }  // namespace
 
 std::string Check(const Rule& rule, const std::string& value) {
@@ -95,6 +111,8 @@ std::string Check(const Rule& rule, const std::string& value) {
       return CheckEndpoint(value);
     case Rule::kIpAddress:
       return CheckIpAddress(value);
+    case Rule::kImagePattern:
+      return CheckImagePattern(value);
     case Rule::kAny:
     case Rule::kRange:
       return "";

@@ -26,6 +26,7 @@ struct Rule {
     kHost,        // registry host[:port]
     kEndpoint,    // host[:port] or http(s)://host[:port][/path]
     kIpAddress,   // an IPv4 or IPv6 literal to listen on
+    kImagePattern,  // pinned images: "name", "prefix*" or "*keyword*"
   };
   Kind kind = kAny;
   std::span<const absl::string_view> choices = {};  // kOneOf
@@ -40,6 +41,7 @@ inline constexpr Rule kCapability{Rule::kCapability};
 inline constexpr Rule kHost{Rule::kHost};
 inline constexpr Rule kEndpoint{Rule::kEndpoint};
 inline constexpr Rule kIpAddress{Rule::kIpAddress};
+inline constexpr Rule kImagePattern{Rule::kImagePattern};
 constexpr Rule OneOf(std::span<const absl::string_view> choices) {
   return Rule{Rule::kOneOf, choices};
 }
@@ -112,6 +114,8 @@ void WalkRuntime(V& v, S& r) {
   v.Field("pids_limit", r.pids_limit, Range(0, 1 << 22));  // PID_MAX_LIMIT
   v.Field("monitor_path", r.monitor_path, kAbsPathOrEmpty);
   v.Field("restrict_oom_score_adj", r.restrict_oom_score_adj, kAnyValue);
+  // Container log size cap (issue 19).
+  v.Field("log_size_max", r.log_size_max, Range(-1, INT64_MAX));
 }
 
 // RuntimeClass handlers (issue 18).
@@ -163,6 +167,8 @@ void WalkConfig(V& v, C& c) {
     v.Field("max_layer_bytes", c.image.max_layer_bytes, Range(1 << 20, int64_t{1} << 50));
     // Signed images (issue 19).
     v.Field("signature_policy", c.image.signature_policy, kAbsPath);
+    // Pinned images (issue 19).
+    v.Field("pinned_images", c.image.pinned_images, kImagePattern);
   });
   v.Section("metrics", [&] {
     v.Field("enabled", c.metrics.enabled, kAnyValue);

@@ -128,6 +128,12 @@ void CheckCrossFields(const Config& c, Checker& out) {
     CheckPair(internal::EntryPath("registries.hosts", host), r.client_cert, "client_cert",
               r.client_key, "client_key", out);
   }
+  // Container log size cap (issue 19): CRI-O's floor, one read buffer of
+  // output, so that a cap never drops every line.
+  if (c.runtime.log_size_max > 0 && c.runtime.log_size_max < 8192) {
+    out.Note("runtime.log_size_max", absl::StrCat(c.runtime.log_size_max,
+                                                  " is below 8192 (use -1 or 0 for no cap)"));
+  }
   if (c.cni.bin_dirs.empty()) out.Note("cni.bin_dirs", "at least one directory is needed");
   if (c.metrics.enabled && c.metrics.port == c.streaming.port &&
       c.metrics.address == c.streaming.address) {

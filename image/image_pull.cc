@@ -187,7 +187,7 @@ absl::StatusOr<std::string> ImageService::Pull(const std::string& ref_str,
   auto ref = ParseReference(ref_str);
   if (!ref.ok()) return annotate(ref.status());
   auto client = opts_.client_factory ? opts_.client_factory(*ref, creds)
-                                     : registry::NewClient(config_, *ref, creds);
+                                     : registry::NewClient(PullConfig(), *ref, creds);
   if (!client.ok()) return annotate(client.status());
   // Every blob goes through blobs_.Ingest, which hashes and checks it.
   (*client)->set_verify_blobs(false);

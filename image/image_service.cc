@@ -12,6 +12,7 @@
 #include "absl/strings/str_cat.h"
 #include "image/digest.h"
 #include "image/gc.h"
+#include "image/pinned.h"
 #include "oci/sys/fs.h"
 #include "oci/sys/log.h"
 #include "oci/sys/status.h"
@@ -75,6 +76,8 @@ void ImageService::Lease::Add(const std::vector<std::string>& keys) {
 
 ImageService::ImageService(const conf::Config& config, Options opts)
     : config_(config),
+      live_registries_(config.registries),
+      live_pinned_(config.image.pinned_images),
       opts_(std::move(opts)),
       paths_(config.root_dir),
       blobs_(paths_.blobs(), paths_.ingest()),
@@ -168,11 +171,34 @@ absl::StatusOr<Image> ImageService::Load(const ImageRecord& r) const {
   return Image{r, std::move(cfg)};
 }
 
+void ImageService::SetRegistries(const conf::Config::Registries& registries) {
+  std::lock_guard lock(live_mu_);
+  live_registries_ = registries;
+}
+
+void ImageService::SetPinnedImages(std::vector<std::string> patterns) {
+  std::lock_guard lock(live_mu_);
+  live_pinned_ = std::move(patterns);
+}
+
+conf::Config ImageService::PullConfig() const {
+  conf::Config c = config_;
+  std::lock_guard lock(live_mu_);
+  c.registries = live_registries_;
+  return c;
+}
+
+Image ImageService::WithPinned(Image img) const {
+  std::lock_guard lock(live_mu_);
+  img.record.pinned = IsPinned(live_pinned_, img.record);
+  return img;
+}
+
 absl::StatusOr<Image> ImageService::Status(const std::string& ref_or_id) const {
   ASSIGN_OR_RETURN(ImageRecord r, records_.Resolve(ref_or_id));
   auto img = Load(r);
   if (!img.ok()) return sys::Annotate(img.status(), "image %s", r.id);
-  return img;
+  return WithPinned(std::move(*img));
 }
 
 absl::StatusOr<std::vector<Image>> ImageService::List() const {
@@ -180,7 +206,7 @@ absl::StatusOr<std::vector<Image>> ImageService::List() const {
   for (const ImageRecord& r : records_.List()) {
     auto img = Load(r);
     if (!img.ok()) return sys::Annotate(img.status(), "image %s", r.id);
-    out.push_back(std::move(*img));
+    out.push_back(WithPinned(std::move(*img)));
   }
   return out;
 }

@@ -108,6 +108,11 @@ class ImageService {
   // missing file accepts every image); on an error the policy in use stays.
   // Open loads image.signature_policy. Pulls check it before any blob.
   absl::Status SetSignaturePolicy(const std::string& path);
+  // Live settings (issue 19: reload on SIGHUP). Registries (mirrors, auth
+  // file, TLS, timeouts) apply from the next pull; pinned-image patterns
+  // from the next Status/List. Pulls in flight keep what they started with.
+  void SetRegistries(const conf::Config::Registries& registries);
+  void SetPinnedImages(std::vector<std::string> patterns);
 
  private:
   // A platform manifest, and the digest the reference resolved to (an index's
@@ -163,7 +168,16 @@ class ImageService {
       const std::string& manifest_body, const std::function<std::string(const std::string&)>& file_for,
       std::vector<std::string> tags);
 
+  // The config as at Open; its registries and image.pinned_images are
+  // stale after a reload: read them through the live_ copy below.
   conf::Config config_;
+  mutable std::mutex live_mu_;
+  conf::Config::Registries live_registries_;   // guarded by live_mu_
+  std::vector<std::string> live_pinned_;       // guarded by live_mu_
+  // config_ with the live registries, for one pull.
+  conf::Config PullConfig() const;
+  // The record as reported: pinned when a live pattern names it.
+  Image WithPinned(Image img) const;
   Options opts_;
   Paths paths_;
   ContentStore blobs_;

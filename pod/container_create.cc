@@ -150,7 +150,10 @@ spec::Inputs ContainerManager::BaseInputs(const Sandbox& sb, const Container& c)
   s.cgroup_parent = sb.config.linux().cgroup_parent();
   s.sysctls.insert(sb.config.linux().sysctls().begin(), sb.config.linux().sysctls().end());
   in.defaults = opts_.defaults;
-  in.default_seccomp_path = opts_.default_seccomp_path;
+  LiveDefaults live = Live();
+  in.defaults.capabilities = std::move(live.capabilities);
+  in.defaults.ulimits = std::move(live.ulimits);
+  in.default_seccomp_path = std::move(live.seccomp_path);
   return in;
 }
 
@@ -208,6 +211,7 @@ absl::StatusOr<PendingMonitor> ContainerManager::SpawnMonitor(const Container& c
   r.stdin = c.config.stdin();
   r.stdin_once = c.config.stdin_once();
   r.systemd_cgroup = opts_.defaults.systemd_cgroup;
+  r.log_size_max = Live().log_size_max;
   r.timeout = opts_.monitor_timeout;
   // Runs after the PendingMonitor is gone, so a monitor told to give up has
   // been told before its exit is waited for.

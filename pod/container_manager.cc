@@ -8,9 +8,21 @@
 
 namespace cricket::pod {
 
+void ContainerManager::SetLiveDefaults(LiveDefaults d) {
+  absl::MutexLock l(&live_mu_);
+  live_ = std::move(d);
+}
+
+ContainerManager::LiveDefaults ContainerManager::Live() const {
+  absl::MutexLock l(&live_mu_);
+  return live_;
+}
+
 ContainerManager::ContainerManager(Options opts, SandboxManager* sandboxes,
                                    RootfsProvider* images, RecordStore* records)
     : opts_(std::move(opts)),
+      live_{opts_.defaults.capabilities, opts_.defaults.ulimits, opts_.default_seccomp_path,
+            opts_.log_size_max},
       cpaths_(opts_.paths),
       sandboxes_(sandboxes),
       images_(images),

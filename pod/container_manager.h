@@ -48,6 +48,7 @@ class ContainerManager {
     std::string monitor_path;          // cricket-monitor binary
     spec::Defaults defaults;           // capabilities, ulimits, pids limit, cgroup driver
     std::string default_seccomp_path;  // "" = built-in RuntimeDefault
+    int64_t log_size_max = -1;         // runtime.log_size_max (issue 19); ≤ 0 = no cap
     std::chrono::milliseconds monitor_timeout = std::chrono::seconds(60);
     std::chrono::seconds kill_grace = std::chrono::seconds(10);  // wait after SIGKILL
     EventBus* events = nullptr;  // GetContainerEvents; may be null
@@ -58,6 +59,16 @@ class ContainerManager {
   ContainerManager(Options opts, SandboxManager* sandboxes, RootfsProvider* images,
                    RecordStore* records);
   ~ContainerManager();
+
+  // What a config reload (issue 19) may change: containers created from now
+  // on get it; running ones keep what they were made with.
+  struct LiveDefaults {
+    std::vector<std::string> capabilities;
+    std::vector<spec::Defaults::Ulimit> ulimits;
+    std::string seccomp_path;
+    int64_t log_size_max = -1;
+  };
+  void SetLiveDefaults(LiveDefaults d);
 
   // Rebuilds memory from records, exit files and monitor pid files, then
   // starts watching the exits dir. Call once, after SandboxManager::Recover.
@@ -160,7 +171,13 @@ class ContainerManager {
   absl::StatusOr<std::unique_ptr<driver::RuntimeDriver>> Driver(const std::string& handler) const;
   absl::StatusOr<std::unique_ptr<driver::RuntimeDriver>> DriverOf(const std::string& id) const;
 
+  LiveDefaults Live() const;
+
+  // opts_'s capabilities, ulimits, seccomp path and log cap are the start-up
+  // values; live_ holds the current ones (SetLiveDefaults).
   Options opts_;
+  mutable absl::Mutex live_mu_;
+  LiveDefaults live_ ABSL_GUARDED_BY(live_mu_);
   ContainerPaths cpaths_;
   SandboxManager* sandboxes_;
   RootfsProvider* images_;

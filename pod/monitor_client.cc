@@ -64,6 +64,7 @@ std::vector<std::string> MonitorArgv(const MonitorRequest& r, int sync_fd, int g
                                 "--root=" + r.oci_root, "--exit-file=" + r.exit_file,
                                 absl::StrCat("--sync-fd=", sync_fd)};
   if (!r.log_path.empty()) a.push_back("--log=" + r.log_path);
+  if (r.log_size_max > 0) a.push_back(absl::StrCat("--log-size-max=", r.log_size_max));
   if (!r.pid_file.empty()) a.push_back("--pid-file=" + r.pid_file);
   if (!r.attach_dir.empty()) a.push_back("--attach-dir=" + r.attach_dir);
   if (r.tty) a.push_back("--tty");

@@ -26,6 +26,7 @@ struct MonitorRequest {
   bool tty = false, stdin = false, stdin_once = false, systemd_cgroup = false;
   // runtime::ExternalRuntimeFlags of the pod's handler; none = built-in engine.
   std::vector<std::string> runtime_flags;
+  int64_t log_size_max = -1;  // runtime.log_size_max; ≤ 0 = no cap
   std::chrono::milliseconds timeout = std::chrono::seconds(60);
 };
 

@@ -17,6 +17,7 @@
 #include "cri/daemon/metrics_endpoint.h"
 #include "cri/daemon/options.h"
 #include "cri/daemon/pod_layer.h"
+#include "cri/daemon/reload.h"
 #include "cri/daemon/server.h"
 #include "cri/streaming/server.h"
 #include "oci/sys/failpoint.h"
@@ -68,19 +69,21 @@ absl::Status CreateDirs(const conf::Config& config) {
 
 }  // namespace
 
-int RunDaemon(const conf::Config& config) {
-  // Block the stop signals before gRPC starts its threads, so that they all
-  // inherit the mask and only sigwait() below receives them.
+int RunDaemon(const DaemonOptions& options, const conf::Config& config) {
+  // Block the stop and reload signals before gRPC starts its threads, so
+  // that they all inherit the mask and only sigwait() below receives them.
   sigset_t stop;
   sigemptyset(&stop);
   sigaddset(&stop, SIGTERM);
   sigaddset(&stop, SIGINT);
+  sigaddset(&stop, SIGHUP);
   pthread_sigmask(SIG_BLOCK, &stop, nullptr);
   ::signal(SIGPIPE, SIG_IGN);
 
   if (absl::Status st = CreateDirs(config); !st.ok()) return Fail(st);
   auto ctx = std::make_shared<HandlerContext>();
   ctx->config = config;
+  ctx->current_config = std::make_shared<conf::ConfigHolder>(config);
   if (absl::Status st = WirePodLayer(*ctx); !st.ok()) return Fail(st);
   if (absl::Status st = StartStreaming(*ctx); !st.ok()) return Fail(st);
   auto server = Server::Start(ctx);
@@ -92,7 +95,9 @@ int RunDaemon(const conf::Config& config) {
                {{"socket", config.socket_path}, {"version", std::string(CRICKET_VERSION)}});
 
   int sig = 0;
-  sigwait(&stop, &sig);
+  // SIGHUP (systemctl reload) re-reads the config; its default action
+  // would end the daemon.
+  while (sigwait(&stop, &sig) == 0 && sig == SIGHUP) ReloadConfig(options, *ctx);
   sys::LogInfo("shutting down", {{"signal", sigabbrev_np(sig) ? sigabbrev_np(sig) : "?"}});
   sd_notify(0, "STOPPING=1");
   ctx->events->Close();  // ends GetContainerEvents streams
@@ -127,7 +132,7 @@ int DaemonMain(int argc, char** argv) {
   auto level = sys::ParseLogLevel(config->log_level);
   if (!level.ok()) return Fail(level.status());
   sys::SetLogLevel(*level);
-  return RunDaemon(*config);
+  return RunDaemon(*options, *config);
 }
 
 }  // namespace cricket::cri

@@ -2,6 +2,7 @@
 #pragma once
 
 #include "conf/config.h"
+#include "cri/daemon/options.h"
 
 namespace cricket::cri {
 
@@ -11,6 +12,7 @@ int DaemonMain(int argc, char** argv);
 
 // Serves until SIGTERM or SIGINT, then shuts down gracefully and returns 0;
 // returns 1 when the server cannot start (e.g. another daemon owns the socket).
-int RunDaemon(const conf::Config& config);
+// SIGHUP re-reads the config `options` name (cri/daemon/reload.h).
+int RunDaemon(const DaemonOptions& options, const conf::Config& config);
 
 }  // namespace cricket::cri

@@ -34,7 +34,9 @@ std::string DaemonUsage() {
          "  --socket PATH      CRI socket (default /run/cricket/cricket.sock)\n"
          "  --root DIR         persistent root (default /var/lib/cricket)\n"
          "  --state DIR        runtime state root (default /run/cricket)\n"
-         "  --version          print the version and exit\n";
+         "  --version          print the version and exit\n"
+         "signals: SIGTERM/SIGINT stop; SIGHUP re-reads the config (log level,\n"
+         "  registries, pinned images and new containers' defaults apply live)\n";
 }
 
 absl::StatusOr<DaemonOptions> ParseDaemonArgs(const std::vector<std::string>& args) {

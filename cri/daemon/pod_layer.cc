@@ -121,6 +121,7 @@ absl::Status WirePodLayer(HandlerContext& ctx) {
   co.monitor_path = MonitorPath(c);
   co.defaults = SpecDefaults(c);
   co.default_seccomp_path = c.runtime.seccomp_profile;
+  co.log_size_max = c.runtime.log_size_max;
   co.events = ctx.events.get();
   co.runtime_handlers = c.runtime_handlers;
   ctx.containers = std::make_shared<pod::ContainerManager>(co, ctx.sandboxes.get(),

@@ -10,6 +10,7 @@
 
 #include "absl/status/status.h"
 #include "conf/config.h"
+#include "conf/config_holder.h"
 #include "network/network_manager.h"
 #include "image/image_service.h"
 #include "pod/container_manager.h"
@@ -38,7 +39,10 @@ using NetworkStatusProvider = std::function<NetworkCondition()>;
 NetworkCondition CniNotLoadedYet();
 
 struct HandlerContext {
-  conf::Config config;
+  conf::Config config;  // as at start-up
+  // What is in effect after the last reload (issue 19; cricketd sets it):
+  // config with the live keys re-read on SIGHUP. Null: config is.
+  std::shared_ptr<conf::ConfigHolder> current_config;
   NetworkStatusProvider network_status = CniNotLoadedYet;
   // Set by WirePodLayer (and streaming by the daemon). Handlers use them
   // without checks: Server::Start refuses a context where one is missing.

@@ -40,7 +40,8 @@ absl::Status RuntimeHandlers::Status(const v1::StatusRequest& req, v1::StatusRes
   resp->add_runtime_handlers()->mutable_features();
   resp->mutable_features();
   if (req.verbose()) {
-    (*resp->mutable_info())["config"] = conf::ToJson(ctx().config).dump();
+    auto current = ctx().current_config ? ctx().current_config->Get() : nullptr;
+    (*resp->mutable_info())["config"] = conf::ToJson(current ? *current : ctx().config).dump();
   }
   return absl::OkStatus();
 }

@@ -49,6 +49,12 @@ int FdFlag(Flags& f, const std::string& k) {
   return v.empty() ? -1 : std::atoi(v.c_str());
 }
 
+// --log-size-max: bytes; absent or not a number = no cap.
+int64_t SizeFlag(Flags& f, const std::string& k) {
+  std::string v = Take(f, k);
+  return v.empty() ? -1 : std::strtoll(v.c_str(), nullptr, 10);
+}
+
 absl::Status Leftovers(const Flags& f) {
   if (f.empty()) return absl::OkStatus();
   return absl::InvalidArgumentError(absl::StrCat("unknown flag --", f.begin()->first));
@@ -70,6 +76,7 @@ absl::StatusOr<RunArgs> ParseRun(Flags f) {
   r.stdin_once = Take(f, "stdin-once") == "true";
   r.systemd_cgroup = Take(f, "systemd-cgroup") == "true";
   r.runtime = Take(f, "runtime");
+  r.log_size_max = SizeFlag(f, "log-size-max");
   if (absl::Status st = Leftovers(f); !st.ok()) return st;
   if (r.id.empty() || r.bundle.empty() || r.oci_root.empty() || r.exit_file.empty()) {
     return absl::InvalidArgumentError("run needs --id, --bundle, --root and --exit-file");
@@ -123,6 +130,7 @@ absl::StatusOr<SuperviseArgs> ParseSupervise(Flags f) {
   s.tty = Take(f, "tty") == "true";
   s.stdin = Take(f, "stdin") == "true";
   s.stdin_once = Take(f, "stdin-once") == "true";
+  s.log_size_max = SizeFlag(f, "log-size-max");
   if (absl::Status st = Leftovers(f); !st.ok()) return st;
   if (s.id.empty() || s.exit_file.empty() || s.init_pid <= 0 || s.out_fd < 0) {
     return absl::InvalidArgumentError("supervise needs --id, --exit-file, --init-pid and --out-fd");

@@ -6,6 +6,7 @@
 
 #include <sys/types.h>
 
+#include <cstdint>
 #include <string>
 #include <vector>
 
@@ -28,6 +29,7 @@ struct RunArgs {
   // global flag; pod/monitor/runtime/driver.h); "" = the built-in engine.
   std::string runtime;
   std::vector<std::string> runtime_options;
+  int64_t log_size_max = -1;  // runtime.log_size_max: bytes per log file; ≤ 0 = no cap
 };
 
 struct ExecArgs {
@@ -60,6 +62,7 @@ struct SuperviseArgs {
   int stdin_fd = -1;       // writer kept on the stdin FIFO (no tty, stdin)
   int oom_fd = -1;         // memory.oom_control (v1) / memory.events (v2); -1 = unknown
   bool tty = false, stdin = false, stdin_once = false;
+  int64_t log_size_max = -1;  // as RunArgs
 };
 
 struct Args {

@@ -55,7 +55,7 @@ int SuperviseInherited(const SuperviseArgs& a) {
   Stdio stdio;
   stdio.out.Reset(a.out_fd);
   stdio.err.Reset(a.err_fd);
-  LogWriter log(a.log_path);
+  LogWriter log(a.log_path, a.log_size_max);
   log.Adopt(sys::UniqueFd(a.log_fd));
   AttachServer attach;
   attach.Adopt(sys::UniqueFd(a.attach_dir_fd), sys::UniqueFd(a.attach_fd));

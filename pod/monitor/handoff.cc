@@ -43,6 +43,7 @@ std::vector<std::string> SupervisorArgv(const std::string& path, const RunArgs& 
                                    "--exit-file=" + a.exit_file,
                                    absl::StrCat("--init-pid=", s.init_pid)};
   if (!a.log_path.empty()) argv.push_back("--log=" + a.log_path);
+  if (log.max_bytes() > 0) argv.push_back(absl::StrCat("--log-size-max=", log.max_bytes()));
   AddFd(&argv, "log-fd", log.fd());
   AddFd(&argv, "out-fd", stdio.out.get());
   AddFd(&argv, "err-fd", stdio.err.get());

@@ -116,7 +116,7 @@ sys::UniqueFd OomCounter(const RunArgs& a, pid_t init_pid) {
 
 int Run(const RunArgs& a) {
   Stdio stdio;
-  LogWriter log(a.log_path);
+  LogWriter log(a.log_path, a.log_size_max);
   AttachServer attach;
   absl::StatusOr<pid_t> pid = Setup(a, stdio, log, attach);
   if (!pid.ok()) {

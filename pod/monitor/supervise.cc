@@ -37,8 +37,7 @@ bool Pump(sys::UniqueFd& fd, const char* stream, LogWriter& log, AttachServer& a
     return false;
   }
   std::string_view chunk(buf, static_cast<size_t>(n));
-  absl::Status st = log.Write(stream, chunk);
-  if (!st.ok()) sys::LogWarn("log write failed", {{"error", std::string(st.message())}});
+  log.Write(stream, chunk);  // a cap or a full disk is said once, by the writer
   attach.Output(std::string_view(stream) == "stderr", chunk);
   return true;
 }

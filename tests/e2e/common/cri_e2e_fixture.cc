@@ -48,6 +48,7 @@ void CriE2eTest::SetUp() {
   o.config_yaml = yaml;
   o.subreaper = daemon_subreaper_;
   o.command_prefix = daemon_prefix_;
+  o.extra_args = extra_daemon_args_;
   auto d = CricketdInstance::Start(o);
   ASSERT_TRUE(d.ok()) << d.status();
   daemon_ = std::move(*d);

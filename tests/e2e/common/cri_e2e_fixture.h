@@ -4,6 +4,7 @@
 
 #include <memory>
 #include <string>
+#include <vector>
 
 #include <gtest/gtest.h>
 
@@ -47,6 +48,9 @@ class CriE2eTest : public ::testing::Test {
 
   // Appended to the generated config (e.g. a metrics: section); set before SetUp().
   std::string extra_config_yaml_;
+  // Appended to cricketd's flags (e.g. "--log-level=" to let the config
+  // file's log_level count); set before SetUp().
+  std::vector<std::string> extra_daemon_args_;
   // cricketd runs as a child subreaper (set before SetUp()): see CricketdOptions.
   bool daemon_subreaper_ = false;
   // cricketd runs under this command (set before SetUp()): see CricketdOptions.
