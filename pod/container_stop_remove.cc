@@ -17,6 +17,7 @@
 #include "oci/sys/log.h"
 #include "oci/sys/status.h"
 #include "pod/container_manager.h"
+#include "pod/stop_signal.h"
 #include "pod/monitor/protocol/exit_file.h"
 #include "pod/monitor/protocol/runtime_file.h"
 #include "pod/record_store.h"
@@ -64,11 +65,7 @@ absl::Status ContainerManager::StopLocked(const std::string& id, int64_t timeout
   if (c.state() == ContainerState::kExited) return absl::OkStatus();
   oci::Runtime rt = Engine();
   if (c.state() == ContainerState::kRunning && timeout_seconds > 0) {
-    int sig = SIGTERM;
-    if (!c.stop_signal.empty()) {
-      absl::StatusOr<int> parsed = oci::ParseSignal(c.stop_signal);
-      if (parsed.ok()) sig = *parsed;
-    }
+    int sig = EffectiveStopSignal(c.stop_signal);
     absl::Status st = rt.Kill(id, sig, /*all=*/false);
     if (!Ignorable(st)) return st;
     if (WaitExit(id, std::chrono::seconds(timeout_seconds)).ok()) {

@@ -4,6 +4,7 @@
 #include "absl/strings/str_cat.h"
 #include "cri/service/host_input_checks.h"
 #include "oci/sys/status.h"
+#include "pod/stop_signal.h"
 
 namespace cricket::cri {
 
@@ -63,6 +64,14 @@ void FillContainerStatus(const pod::Container& c, v1::ContainerStatus* out) {
   *out->mutable_mounts() = c.config.mounts();
   out->set_log_path(c.log_path);
   *out->mutable_resources()->mutable_linux() = c.config.linux().resources();
+  // The identity init started with, as the spec gave it to the engine.
+  if (c.uid >= 0) {
+    v1::LinuxContainerUser* user = out->mutable_user()->mutable_linux();
+    user->set_uid(c.uid);
+    user->set_gid(c.gid);
+    for (int64_t g : c.supplemental_groups) user->add_supplemental_groups(g);
+  }
+  out->set_stop_signal(pod::CriSignal(pod::EffectiveStopSignal(c.stop_signal)));
 }
 
 pod::ContainerFilter FromCri(const v1::ContainerFilter& f) {
