@@ -33,9 +33,13 @@ absl::Status CheckCidr(const std::string& cidr) {
 
 }  // namespace
 
-absl::StatusOr<std::string> RenderConfTemplate(std::string_view tmpl, std::string_view pod_cidr) {
+absl::StatusOr<std::string> RenderConfTemplate(std::string_view tmpl_in,
+                                               std::string_view pod_cidr) {
+  // Debian's absl has its own string_view.
+  const absl::string_view tmpl(tmpl_in.data(), tmpl_in.size());
   std::vector<std::string> cidrs;
-  for (absl::string_view c : absl::StrSplit(pod_cidr, ',', absl::SkipWhitespace())) {
+  for (absl::string_view c :
+       absl::StrSplit(absl::string_view(pod_cidr.data(), pod_cidr.size()), ',', absl::SkipWhitespace())) {
     std::string cidr(absl::StripAsciiWhitespace(c));
     RETURN_IF_ERROR(CheckCidr(cidr));
     cidrs.push_back(cidr);
@@ -47,13 +51,13 @@ absl::StatusOr<std::string> RenderConfTemplate(std::string_view tmpl, std::strin
   size_t at = 0;
   while (true) {
     size_t open = tmpl.find("{{", at);
-    out.append(tmpl.substr(at, open == std::string_view::npos ? open : open - at));
-    if (open == std::string_view::npos) break;
+    absl::StrAppend(&out, tmpl.substr(at, open == absl::string_view::npos ? open : open - at));
+    if (open == absl::string_view::npos) break;
     size_t close = tmpl.find("}}", open);
-    if (close == std::string_view::npos) {
+    if (close == absl::string_view::npos) {
       return absl::InvalidArgumentError("cni.conf_template: unclosed {{");
     }
-    std::string_view name = absl::StripAsciiWhitespace(tmpl.substr(open + 2, close - open - 2));
+    absl::string_view name = absl::StripAsciiWhitespace(tmpl.substr(open + 2, close - open - 2));
     if (name == ".PodCIDR") {
       out += cidrs[0];
     } else if (name == ".PodCIDRRanges") {
