@@ -65,6 +65,10 @@ struct Config {
     std::vector<std::string> bin_dirs = {"/opt/cni/bin", "/usr/lib/cni", "/usr/libexec/cni"};
     std::string cache_dir = "/var/lib/cricket/cni/cache";
     int timeout_seconds = 60;  // one plugin invocation (ADD, DEL, CHECK, ...)
+    // Pod CIDR from UpdateRuntimeConfig (issue 18): a conflist template whose
+    // {{.PodCIDR}} / {{.PodCIDRRanges}} are filled in and written to
+    // <conf_dir>/10-cricket-net.conflist; "" = the pod CIDR is not used.
+    std::string conf_template;
     bool operator==(const Cni&) const = default;
   } cni;
 

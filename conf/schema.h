@@ -141,6 +141,8 @@ void WalkConfig(V& v, C& c) {
     v.Field("bin_dirs", c.cni.bin_dirs, kAbsPath);
     v.Field("cache_dir", c.cni.cache_dir, kAbsPath);
     v.Field("timeout_seconds", c.cni.timeout_seconds, Range(1, 3600));
+    // Pod CIDR template (issue 18).
+    v.Field("conf_template", c.cni.conf_template, kAbsPathOrEmpty);
   });
   v.Section("registries", [&] { WalkRegistries(v, c.registries); });
   v.Section("streaming", [&] {

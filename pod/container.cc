@@ -26,7 +26,8 @@ nlohmann::json Container::ToJson() const {
           {"image", image}, {"image_ref", image_ref}, {"image_id", image_id}, {"stop_signal", stop_signal},
           {"log_path", log_path}, {"rootfs", rootfs}, {"labels", labels},
           {"annotations", annotations}, {"config", cfg_json}, {"pid", pid},
-          {"monitor_pid", monitor_pid}, {"runtime_handler", runtime_handler}};
+          {"monitor_pid", monitor_pid}, {"runtime_handler", runtime_handler},
+          {"uid", uid}, {"gid", gid}, {"supplemental_groups", supplemental_groups}};
 }
 
 absl::StatusOr<Container> Container::FromJson(const nlohmann::json& j) {
@@ -60,6 +61,9 @@ absl::StatusOr<Container> Container::FromJson(const nlohmann::json& j) {
     c.pid = j.value("pid", 0);
     c.monitor_pid = j.value("monitor_pid", 0);
     c.runtime_handler = j.value("runtime_handler", "");
+    c.uid = j.value("uid", int64_t{-1});
+    c.gid = j.value("gid", int64_t{-1});
+    c.supplemental_groups = j.value("supplemental_groups", std::vector<int64_t>{});
   } catch (const nlohmann::json::exception& e) {
     return absl::DataLossError(absl::StrCat("container record: ", e.what()));
   }

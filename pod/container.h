@@ -9,6 +9,7 @@
 #include <map>
 #include <optional>
 #include <string>
+#include <vector>
 
 #include <nlohmann/json_fwd.hpp>
 
@@ -33,12 +34,16 @@ struct Container : Stateful<Container, ContainerState> {
   std::string image;      // as the kubelet asked (config.image.image)
   std::string image_ref;  // what it resolved to: a repo digest, else the image id
   std::string image_id;   // "sha256:<hex>"
-  std::string stop_signal;  // from the image config ("" = SIGTERM)
+  std::string stop_signal;  // the config's stop_signal, else the image's ("" = SIGTERM)
   std::string log_path;     // absolute; "" when the kubelet gave none
   std::string rootfs;       // prepared by the image layer
   std::map<std::string, std::string> labels, annotations;
   runtime::v1::ContainerConfig config;
   pid_t pid = 0;          // container init
+  // The identity init started with (the spec's process.user), for
+  // ContainerStatus.user; uid -1 in records older than this field.
+  int64_t uid = -1, gid = -1;
+  std::vector<int64_t> supplemental_groups;
   pid_t monitor_pid = 0;
   // Its pod's RuntimeClass handler: "" = the built-in engine, else a name in
   // the config's runtime_handlers (kept so a restart drives the same runtime).

@@ -16,6 +16,7 @@
 #include "pod/monitor/protocol/runtime_file.h"
 #include "pod/record_store.h"
 #include "pod/spec/build.h"
+#include "pod/stop_signal.h"
 
 namespace cricket::pod {
 namespace {
@@ -98,7 +99,10 @@ absl::StatusOr<std::string> ContainerManager::CreateLocked(
   ASSIGN_OR_RETURN(ResolvedImage image, images_->Resolve(c.image));
   c.image_id = image.id;
   c.image_ref = image.ref;
-  c.stop_signal = image.config.stop_signal;
+  // The kubelet's stop_signal (from the pod spec's lifecycle) wins over the image's.
+  c.stop_signal = config.stop_signal() != runtime::v1::RUNTIME_DEFAULT
+                      ? StopSignalName(config.stop_signal())
+                      : image.config.stop_signal;
   // Undone last: after the engine delete, no container holds the rootfs.
   rb.Add("remove rootfs of " + id, [this, id] { return images_->RemoveRootfs(id); });
   // The monitor starts up (exec, detach, log, stdio, attach socket) while the
@@ -112,6 +116,12 @@ absl::StatusOr<std::string> ContainerManager::CreateLocked(
   ASSIGN_OR_RETURN(spec::Output out, BuildSpec(sb, c, image, sandbox_config));
   for (const auto& w : out.warnings) sys::LogWarn("container spec", {{"id", id}, {"warning", w}});
   RETURN_IF_ERROR(WriteBundle(c, out));
+  if (out.spec.process) {
+    c.uid = out.spec.process->user.uid;
+    c.gid = out.spec.process->user.gid;
+    c.supplemental_groups.assign(out.spec.process->user.additional_gids.begin(),
+                                 out.spec.process->user.additional_gids.end());
+  }
   RETURN_IF_ERROR(sys::Failpoint(kBundleWritten));
   ASSIGN_OR_RETURN(MonitorStarted started, monitor.Go());
   c.pid = started.pid;

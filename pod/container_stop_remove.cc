@@ -18,6 +18,7 @@
 #include "oci/sys/log.h"
 #include "oci/sys/status.h"
 #include "pod/container_manager.h"
+#include "pod/stop_signal.h"
 #include "pod/monitor/protocol/exit_file.h"
 #include "pod/monitor/protocol/runtime_file.h"
 #include "pod/record_store.h"
@@ -75,11 +76,7 @@ absl::Status ContainerManager::StopLocked(const std::string& id, int64_t timeout
   if (c.state() == ContainerState::kExited) return absl::OkStatus();
   ASSIGN_OR_RETURN(std::unique_ptr<driver::RuntimeDriver> rt, Driver(c.runtime_handler));
   if (c.state() == ContainerState::kRunning && timeout_seconds > 0) {
-    int sig = SIGTERM;
-    if (!c.stop_signal.empty()) {
-      absl::StatusOr<int> parsed = oci::ParseSignal(c.stop_signal);
-      if (parsed.ok()) sig = *parsed;
-    }
+    int sig = EffectiveStopSignal(c.stop_signal);
     absl::Status st = rt->Kill(id, sig, /*all=*/false);
     if (!Ignorable(st)) return st;
     RETURN_IF_ERROR(sys::Failpoint(kStopSignalled));

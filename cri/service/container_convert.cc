@@ -1,9 +1,11 @@
 // Container ⇄ CRI conversion.
 #include "cri/service/container_convert.h"
 
+#include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
 #include "cri/service/host_input_checks.h"
 #include "oci/sys/status.h"
+#include "pod/stop_signal.h"
 
 namespace cricket::cri {
 
@@ -19,6 +21,18 @@ absl::Status ValidateContainerRequest(const v1::CreateContainerRequest& req) {
         absl::StrCat("container ", req.config().metadata().name(), ": image.image is required"));
   }
   RETURN_IF_ERROR(ValidateLogPath(req.config().log_path()));
+  // CDI devices are not resolved yet: refused by name rather than run without them.
+  if (req.config().cdi_devices_size() > 0) {
+    return absl::UnimplementedError(absl::StrCat(
+        "container ", req.config().metadata().name(), ": CDI_devices (",
+        req.config().cdi_devices(0).name(), ") are not supported yet"));
+  }
+  for (const auto& [key, value] : req.config().annotations()) {
+    if (absl::StartsWith(key, "cdi.k8s.io/")) {
+      return absl::UnimplementedError(absl::StrCat("container ", req.config().metadata().name(),
+                                                   ": CDI annotation ", key, " is not supported yet"));
+    }
+  }
   return absl::OkStatus();
 }
 
@@ -63,6 +77,14 @@ void FillContainerStatus(const pod::Container& c, v1::ContainerStatus* out) {
   *out->mutable_mounts() = c.config.mounts();
   out->set_log_path(c.log_path);
   *out->mutable_resources()->mutable_linux() = c.config.linux().resources();
+  // The identity init started with, as the spec gave it to the engine.
+  if (c.uid >= 0) {
+    v1::LinuxContainerUser* user = out->mutable_user()->mutable_linux();
+    user->set_uid(c.uid);
+    user->set_gid(c.gid);
+    for (int64_t g : c.supplemental_groups) user->add_supplemental_groups(g);
+  }
+  out->set_stop_signal(pod::CriSignal(pod::EffectiveStopSignal(c.stop_signal)));
 }
 
 pod::ContainerFilter FromCri(const v1::ContainerFilter& f) {

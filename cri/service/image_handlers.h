@@ -4,6 +4,7 @@
 
 #include <functional>
 #include <memory>
+#include <vector>
 
 #include "absl/status/status.h"
 #include "cri/api/api.h"
@@ -34,6 +35,7 @@ class ImageHandlers {
 
  private:
   const HandlerContext& ctx() const { return *ctx_; }
+  absl::StatusOr<std::vector<image::Image>> Filtered(const v1::ImageFilter& f);
 
   std::shared_ptr<const HandlerContext> ctx_;
 };

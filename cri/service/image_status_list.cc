@@ -4,6 +4,7 @@
 
 #include "cri/service/image_convert.h"
 #include "cri/service/image_handlers.h"
+#include "cri/service/stream_chunks.h"
 #include "oci/sys/status.h"
 
 namespace cricket::cri {
@@ -22,22 +23,33 @@ bool Wanted(const image::Image& img, const std::string& filter) {
 
 }  // namespace
 
-absl::Status ImageHandlers::ListImages(const v1::ListImagesRequest& req, v1::ListImagesResponse* resp) {
+// The images a filter selects: all, or the one its reference resolves to.
+absl::StatusOr<std::vector<image::Image>> ImageHandlers::Filtered(const v1::ImageFilter& f) {
   ASSIGN_OR_RETURN(auto all, ctx().images->List());
-  std::string filter = req.filter().image().image();
+  std::string filter = f.image().image();
   if (!filter.empty()) {
     auto one = ctx().images->Status(filter);
     if (one.ok()) filter = one->record.id;
   }
-  for (const auto& img : all) {
-    if (Wanted(img, filter)) FillImage(img, resp->add_images());
+  std::vector<image::Image> out;
+  for (auto& img : all) {
+    if (Wanted(img, filter)) out.push_back(std::move(img));
   }
+  return out;
+}
+
+absl::Status ImageHandlers::ListImages(const v1::ListImagesRequest& req, v1::ListImagesResponse* resp) {
+  ASSIGN_OR_RETURN(auto images, Filtered(req.filter()));
+  for (const auto& img : images) FillImage(img, resp->add_images());
   return absl::OkStatus();
 }
 
 absl::Status ImageHandlers::StreamImages(const v1::StreamImagesRequest& req,
                                          const Sink<v1::StreamImagesResponse>& send) {
-  return NotImplemented("StreamImages");
+  ASSIGN_OR_RETURN(auto images, Filtered(req.filter()));
+  return SendInChunks(
+      images, [](v1::StreamImagesResponse& r, const image::Image& img) { FillImage(img, r.add_images()); },
+      send);
 }
 
 absl::Status ImageHandlers::ImageStatus(const v1::ImageStatusRequest& req,

@@ -1,8 +1,13 @@
 // Version, Status and RuntimeConfig: what the kubelet asks first, and what
-// `cricketctl version|info` shows. UpdateRuntimeConfig (pod CIDR) waits for CNI.
+// `cricketctl version|info` shows. UpdateRuntimeConfig renders the pod CIDR into
+// the CNI config through cni.conf_template.
 #include "conf/config.h"
+#include "cri/service/runtime_features.h"
 #include "cri/service/runtime_handlers.h"
+#include "network/conf_template.h"
 #include "nlohmann/json.hpp"
+#include "oci/sys/log.h"
+#include "oci/sys/status.h"
 
 namespace cricket::cri {
 namespace {
@@ -36,9 +41,7 @@ absl::Status RuntimeHandlers::Status(const v1::StatusRequest& req, v1::StatusRes
   AddCondition(status, "RuntimeReady", true, "", "");
   NetworkCondition net = ctx().network_status ? ctx().network_status() : CniNotLoadedYet();
   AddCondition(status, "NetworkReady", net.ready, std::move(net.reason), std::move(net.message));
-  // The default handler (empty name); optional features stay off until they work.
-  resp->add_runtime_handlers()->mutable_features();
-  resp->mutable_features();
+  FillRuntimeFeatures(ctx().config, resp);
   if (req.verbose()) {
     auto current = ctx().current_config ? ctx().current_config->Get() : nullptr;
     (*resp->mutable_info())["config"] = conf::ToJson(current ? *current : ctx().config).dump();
@@ -55,7 +58,18 @@ absl::Status RuntimeHandlers::RuntimeConfig(const v1::RuntimeConfigRequest& req,
 
 absl::Status RuntimeHandlers::UpdateRuntimeConfig(const v1::UpdateRuntimeConfigRequest& req,
                                                   v1::UpdateRuntimeConfigResponse* resp) {
-  return NotImplemented("UpdateRuntimeConfig");
+  const std::string& cidr = req.runtime_config().network_config().pod_cidr();
+  if (cidr.empty()) return absl::OkStatus();  // the CRI: an empty CIDR is omitted
+  const conf::Config::Cni& cni = ctx().config.cni;
+  if (cni.conf_template.empty()) {
+    // As containerd without a template: the CNI config is the operator's.
+    sys::LogWarn("pod CIDR not used: no cni.conf_template configured", {{"pod_cidr", cidr}});
+    return absl::OkStatus();
+  }
+  RETURN_IF_ERROR(network::WriteTemplatedConf(cni.conf_template, cni.conf_dir, cidr));
+  sys::LogInfo("pod CIDR written to the CNI config",
+               {{"pod_cidr", cidr}, {"conf", cni.conf_dir + "/" + network::kTemplatedConfName}});
+  return absl::OkStatus();
 }
 
 }  // namespace cricket::cri

@@ -7,6 +7,7 @@
 #include "cri/daemon/server.h"
 #include "gtest/gtest.h"
 #include "nlohmann/json.hpp"
+#include "oci/sys/atomic_file.h"
 #include "oci/sys/fs.h"
 #include "oci/sys/temp_dir.h"
 
@@ -74,13 +75,29 @@ TEST(RuntimeHandlers, UnimplementedRpcsNameThemselves) {
   absl::Status st = h.CheckpointContainer({}, &checkpoint);
   EXPECT_EQ(st.code(), absl::StatusCode::kUnimplemented);
   EXPECT_EQ(st.message(), "CheckpointContainer is not implemented yet");
-  v1::UpdateRuntimeConfigResponse update;
-  EXPECT_EQ(h.UpdateRuntimeConfig({}, &update).message(),
-            "UpdateRuntimeConfig is not implemented yet");
-  ImageHandlers images(Context());
-  st = images.StreamImages({}, [](const v1::StreamImagesResponse&) { return true; });
-  EXPECT_EQ(st.code(), absl::StatusCode::kUnimplemented);
-  EXPECT_EQ(st.message(), "StreamImages is not implemented yet");
+}
+
+// The pod CIDR goes into the CNI conf dir through cni.conf_template.
+TEST(RuntimeHandlers, UpdateRuntimeConfigRendersTheCniTemplate) {
+  auto dir = sys::TempDir::Make("cricket-unit-tmpl-");
+  ASSERT_TRUE(dir.ok());
+  auto ctx = Context();
+  ctx->config.cni.conf_dir = dir->path();
+  v1::UpdateRuntimeConfigRequest req;
+  v1::UpdateRuntimeConfigResponse resp;
+  EXPECT_TRUE(RuntimeHandlers(ctx).UpdateRuntimeConfig(req, &resp).ok());  // no CIDR: nothing
+  req.mutable_runtime_config()->mutable_network_config()->set_pod_cidr("10.9.0.0/24");
+  EXPECT_TRUE(RuntimeHandlers(ctx).UpdateRuntimeConfig(req, &resp).ok());  // no template: warned
+  EXPECT_FALSE(sys::PathExists(dir->Sub("10-cricket-net.conflist")));
+  ctx->config.cni.conf_template = dir->Sub("t.json");
+  ASSERT_TRUE(sys::WriteFileAtomic(dir->Sub("t.json"), R"({"subnet":"{{.PodCIDR}}"})").ok());
+  ASSERT_TRUE(RuntimeHandlers(ctx).UpdateRuntimeConfig(req, &resp).ok());
+  EXPECT_EQ(sys::ReadFile(dir->Sub("10-cricket-net.conflist")).value_or(""),
+            R"({"subnet":"10.9.0.0/24"})");
+  ASSERT_TRUE(sys::WriteFileAtomic(dir->Sub("t.json"), R"({"subnet":{{.PodCIDR}}})").ok());
+  absl::Status st = RuntimeHandlers(ctx).UpdateRuntimeConfig(req, &resp);
+  EXPECT_EQ(st.code(), absl::StatusCode::kInvalidArgument);
+  EXPECT_NE(st.message().find("not JSON"), std::string::npos) << st;
 }
 
 // The handlers use the services without testing them per RPC: a context

@@ -91,7 +91,7 @@ bool MayInclude(const std::string& from, const std::string& to) {
 // the rest of pod works on its own types.
 const std::set<std::string> kPodFilesUsingCriApi = {
     "pod/container.h", "pod/container_manager.h", "pod/etc_files.cc",
-    "pod/sandbox.h",   "pod/spec/inputs.h",       "pod/spec/security.cc",
+    "pod/sandbox.h",   "pod/spec/inputs.h",  "pod/stop_signal.h", "pod/stop_signal.cc",       "pod/spec/security.cc",
 };
 
 // Blanks comments and string/char literals (keeping newlines) so that the

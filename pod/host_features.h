@@ -1,0 +1,11 @@
+// What this kernel lets the engine do, for the features the runtime reports
+// to the kubelet (StatusResponse): probed once, without side effects.
+#pragma once
+
+namespace cricket::pod {
+
+// mount_setattr(2) with AT_RECURSIVE (Linux 5.12): what the engine's "rro"
+// mount option uses, so recursive read-only mounts work where it exists.
+bool RecursiveReadOnlyMountsWork();
+
+}  // namespace cricket::pod
