@@ -11,6 +11,7 @@
 #include "absl/strings/str_cat.h"
 #include "network/network_manager.h"
 #include "oci/sys/atomic_file.h"
+#include "oci/sys/caller.h"
 #include "oci/sys/failpoint.h"
 #include "oci/sys/fs.h"
 #include "oci/sys/log.h"
@@ -149,6 +150,8 @@ absl::StatusOr<std::optional<PodId>> SandboxManager::ReserveOrAwait(const std::s
       return absl::AbortedError(absl::StrCat("pod ", key, " is still being created as ", *holder,
                                              " after ", absl::FormatDuration(opts_.creation_wait)));
     }
+    // A retry whose own caller has gone stops waiting.
+    RETURN_IF_ERROR(sys::CallerGone(absl::StrCat("waiting for pod ", key, " being created")));
     absl::SleepFor(absl::Milliseconds(20));
   }
 }
