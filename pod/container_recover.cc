@@ -16,12 +16,17 @@
 namespace cricket::pod {
 
 absl::Status ContainerManager::Recover() {
-  ASSIGN_OR_RETURN(std::vector<RecordStore::Loaded> loaded, records_->LoadAll("containers"));
-  std::set<std::string> known;
+  // Containers whose record is unusable (set aside) count as known: the
+  // sweep below must not kill what another cricketd version still runs.
+  std::vector<std::string> set_aside;
+  ASSIGN_OR_RETURN(std::vector<RecordStore::Loaded> loaded,
+                   records_->LoadAll("containers", &set_aside));
+  std::set<std::string> known(set_aside.begin(), set_aside.end());
   for (auto& l : loaded) {
     absl::StatusOr<Container> c = Container::FromJson(l.body);
     if (!c.ok()) {
-      sys::LogError("unreadable container record", {{"id", l.id}, {"error", c.status().ToString()}});
+      known.insert(l.id);
+      records_->Quarantine("containers", l.id, c.status().ToString());
       continue;
     }
     known.insert(c->id);

@@ -120,7 +120,7 @@ absl::Status SandboxManager::Recover() {
   for (auto& rec : loaded) {
     auto sb = Sandbox::FromJson(rec.body);
     if (!sb.ok()) {
-      sys::LogError("pod record unreadable", {{"id", rec.id}, {"error", sb.status().ToString()}});
+      records_->Quarantine(kKind, rec.id, sb.status().ToString());
       continue;
     }
     if (sb->state() == SandboxState::kCreating) {

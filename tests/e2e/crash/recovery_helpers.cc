@@ -6,6 +6,8 @@
 
 #include <filesystem>
 
+#include <nlohmann/json.hpp>
+
 #include "oci/sys/atomic_file.h"
 #include "oci/sys/unique_fd.h"
 #include "tests/fixtures/partners.h"
@@ -55,10 +57,17 @@ absl::StatusOr<v1::ContainerStatusResponse> RecoveryE2eTest::ContainerStatus(
   return Call(&v1::RuntimeService::Stub::ContainerStatus, r, "ContainerStatus");
 }
 
-void RecoveryE2eTest::KillAndRestartWith(const std::vector<std::string>& env) {
+void RecoveryE2eTest::KillAndRestartWith(const std::vector<std::string>& env,
+                                         const std::function<void()>& while_down) {
   client_.reset();
-  restarted_.reset();  // a previous restart (killed by the destructor)
-  ASSERT_TRUE(daemon_->Stop(SIGKILL, std::chrono::seconds(10)).ok());
+  if (restarted_) {
+    ASSERT_TRUE(restarted_->Signal(SIGKILL).ok());
+    ASSERT_TRUE(restarted_->Wait().ok());
+    restarted_.reset();
+  } else {
+    ASSERT_TRUE(daemon_->Stop(SIGKILL, std::chrono::seconds(10)).ok());
+  }
+  if (while_down) while_down();
   sys::UniqueFd log(::open(RestartLog().c_str(), O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC, 0644));
   ASSERT_TRUE(log);
   sys::SpawnOptions so;
@@ -73,6 +82,14 @@ void RecoveryE2eTest::KillAndRestartWith(const std::vector<std::string>& env) {
   ASSERT_TRUE(again.ok()) << again.status();
   restarted_ = std::make_unique<sys::ChildProcess>(std::move(*again));
   Connect();
+}
+
+std::pair<pid_t, pid_t> RecoveryE2eTest::Pids(const std::string& container_id) {
+  auto st = ContainerStatus(container_id);
+  EXPECT_TRUE(st.ok()) << st.status();
+  if (!st.ok()) return {0, 0};
+  auto info = nlohmann::json::parse(st->info().at("info"), nullptr, false);
+  return {info.value("pid", 0), info.value("monitor_pid", 0)};
 }
 
 std::map<std::string, std::string> RecoveryE2eTest::RecordFiles() const {
