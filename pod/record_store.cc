@@ -119,6 +119,16 @@ absl::StatusOr<std::vector<RecordStore::Loaded>> RecordStore::LoadAll(
   return out;
 }
 
+std::set<std::string> RecordIdsOnDisk(const std::string& dir, const std::string& kind) {
+  std::set<std::string> out;
+  for (const std::string& d : {absl::StrCat(dir, "/", kind), absl::StrCat(dir, "/quarantine/", kind)}) {
+    for (const std::string& name : sys::ListDir(d).value_or(std::vector<std::string>{})) {
+      if (absl::EndsWith(name, kSuffix)) out.insert(name.substr(0, name.size() - sizeof(kSuffix) + 1));
+    }
+  }
+  return out;
+}
+
 std::vector<std::string> SetAsideRecords(const std::string& dir) {
   std::vector<std::string> out;
   for (const char* kind : {"sandboxes", "containers"}) {

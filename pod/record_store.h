@@ -3,6 +3,7 @@
 // leaves either the old record or the new one.
 #pragma once
 
+#include <set>
 #include <string>
 #include <utility>
 #include <vector>
@@ -53,5 +54,9 @@ class RecordStore {
 // The records under `dir` that a cricketd set aside (quarantined, or newer
 // than this version), one "<kind>/<id>: <why>" line each; for `cricketd check`.
 std::vector<std::string> SetAsideRecords(const std::string& dir);
+
+// Ids of every record file of a kind on disk, set aside ones included: what
+// start-up sweeps of other layers (snapshots, CNI attachments) must keep.
+std::set<std::string> RecordIdsOnDisk(const std::string& dir, const std::string& kind);
 
 }  // namespace cricket::pod

@@ -98,6 +98,22 @@ pod::spec::Defaults SpecDefaults(const conf::Config& c) {
   return d;
 }
 
+// What a crash left in the image and network layers, which know nothing of
+// pods and containers: snapshots without a container, CNI attachments
+// without a pod. Records on disk count as live even when set aside. Failures
+// are logged: they cost disk or an IP, never a start.
+void SweepAfterRecovery(HandlerContext& ctx) {
+  const std::string records = ctx.records->dir();
+  std::set<std::string> containers = pod::RecordIdsOnDisk(records, "containers");
+  for (const pod::Container& c : ctx.containers->List({})) containers.insert(c.id);
+  absl::Status st = ctx.images->SweepOrphans(containers);
+  if (!st.ok()) sys::LogWarn("start-up image sweep", {{"error", st.ToString()}});
+  std::set<std::string> pods = pod::RecordIdsOnDisk(records, "sandboxes");
+  for (const pod::Sandbox& sb : ctx.sandboxes->List({})) pods.insert(sb.id);
+  st = ctx.network->GarbageCollect(std::vector<std::string>(pods.begin(), pods.end()));
+  if (!st.ok()) sys::LogWarn("start-up CNI garbage collection", {{"error", st.ToString()}});
+}
+
 }  // namespace
 
 absl::Status WirePodLayer(HandlerContext& ctx) {
@@ -126,6 +142,7 @@ absl::Status WirePodLayer(HandlerContext& ctx) {
   ctx.stats = std::make_shared<pod::StatsService>(ctx.sandboxes.get(), ctx.containers.get());
   RETURN_IF_ERROR(sys::Annotate(ctx.sandboxes->Recover(), "recover pod sandboxes"));
   RETURN_IF_ERROR(sys::Annotate(ctx.containers->Recover(), "recover containers"));
+  SweepAfterRecovery(ctx);
   std::weak_ptr<network::NetworkManager> net = ctx.network;
   ctx.network_status = [net]() {
     auto n = net.lock();

@@ -31,7 +31,7 @@ class RecoveryE2eTest : public CriE2eTest {
   std::map<std::string, std::string> RecordFiles() const;
   std::string RootDir() const { return daemon_->dir() + "/root"; }
   std::string StateDir() const { return daemon_->dir() + "/state"; }
-  // The restarted daemon's stderr (KillAndRestartWith sends it to this file).
+  // The last restarted daemon's stderr (KillAndRestartWith sends it here).
   std::string RestartLog() const { return daemon_->dir() + "/restart.log"; }
 };
 
