@@ -49,6 +49,9 @@ class ContainerManager {
     std::chrono::milliseconds monitor_timeout = std::chrono::seconds(60);
     std::chrono::seconds kill_grace = std::chrono::seconds(10);  // wait after SIGKILL
     EventBus* events = nullptr;  // GetContainerEvents; may be null
+    // The node rebooted since the records were written: every container that
+    // had not exited is recorded exited, whatever its old pids show now.
+    bool after_reboot = false;
   };
 
   ContainerManager(Options opts, SandboxManager* sandboxes, RootfsProvider* images,

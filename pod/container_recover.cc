@@ -56,6 +56,11 @@ absl::Status ContainerManager::RecoverOne(Container c) {
   Publish(c);
   if (c.state() == ContainerState::kExited) return absl::OkStatus();
   if (RefreshFromExitFile(c.id)) return absl::OkStatus();
+  if (opts_.after_reboot) {  // its pids may name other processes now
+    RETURN_IF_ERROR(WriteLostExit(c.id));
+    RefreshFromExitFile(c.id);
+    return absl::OkStatus();
+  }
   bool monitor_alive = c.monitor_pid > 0 && oci::ProcAlive(c.monitor_pid);
   bool init_alive = c.pid > 0 && oci::ProcAlive(c.pid);
   if (monitor_alive) return absl::OkStatus();

@@ -48,6 +48,9 @@ class SandboxManager {
     std::string infra_path;
     bool systemd_cgroup = false;  // cgroup driver, as the containers' specs use it
     std::string cgroup_root = "/sys/fs/cgroup";
+    // The node rebooted since the records were written (a new boot id): no
+    // pid or pinned namespace in them means anything; Ready pods are NotReady.
+    bool after_reboot = false;
   };
   // What the container layer does for a pod's containers on Stop / Remove.
   using ContainerHook = std::function<absl::Status(const PodId& sandbox_id)>;

@@ -133,6 +133,11 @@ absl::Status SandboxManager::Recover() {
       RETURN_IF_ERROR(sb->TransitionTo(SandboxState::kNotReady));
       sb->not_ready_reason = std::string(st.message());
     }
+    if (sb->state() == SandboxState::kReady && opts_.after_reboot) {
+      RETURN_IF_ERROR(sb->TransitionTo(SandboxState::kNotReady));
+      sb->not_ready_reason = "node rebooted";
+      RETURN_IF_ERROR(Save(*sb));
+    }
     // A pinned namespace lost with /run (a reboot) leaves the pod NotReady.
     if (sb->state() == SandboxState::kReady && !sb->netns_path.empty() &&
         !sys::PathExists(sb->netns_path)) {

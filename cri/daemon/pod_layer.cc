@@ -11,6 +11,7 @@
 
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_join.h"
+#include "cri/daemon/boot_id.h"
 #include "oci/linux/caps.h"
 #include "oci/sys/atomic_file.h"
 #include "oci/sys/capability_names.h"
@@ -118,6 +119,7 @@ void SweepAfterRecovery(HandlerContext& ctx) {
 
 absl::Status WirePodLayer(HandlerContext& ctx) {
   const conf::Config& c = ctx.config;
+  ASSIGN_OR_RETURN(BootCheck boot, CheckBoot(c.state_dir));
   ctx.network = std::make_shared<network::NetworkManager>(c.cni);
   ctx.records = std::make_shared<pod::RecordStore>(absl::StrCat(c.root_dir, "/records"));
   ASSIGN_OR_RETURN(auto images, image::ImageService::Open(c));
@@ -130,6 +132,7 @@ absl::Status WirePodLayer(HandlerContext& ctx) {
     RETURN_IF_ERROR(sys::Annotate(sys::MkdirAllWithMode(dir, 0700), "private dir"));
   }
   so.events = ctx.events.get();
+  so.after_reboot = boot.after_reboot;
   ctx.sandboxes = std::make_shared<pod::SandboxManager>(so, ctx.network.get(), ctx.records.get());
   pod::ContainerManager::Options co;
   co.paths = so.paths;
@@ -137,12 +140,14 @@ absl::Status WirePodLayer(HandlerContext& ctx) {
   co.defaults = SpecDefaults(c);
   co.default_seccomp_path = c.runtime.seccomp_profile;
   co.events = ctx.events.get();
+  co.after_reboot = boot.after_reboot;
   ctx.containers = std::make_shared<pod::ContainerManager>(co, ctx.sandboxes.get(),
                                                            ctx.rootfs.get(), ctx.records.get());
   ctx.stats = std::make_shared<pod::StatsService>(ctx.sandboxes.get(), ctx.containers.get());
   RETURN_IF_ERROR(sys::Annotate(ctx.sandboxes->Recover(), "recover pod sandboxes"));
   RETURN_IF_ERROR(sys::Annotate(ctx.containers->Recover(), "recover containers"));
   SweepAfterRecovery(ctx);
+  RETURN_IF_ERROR(sys::Annotate(RecordBoot(c.state_dir, boot), "record the boot id"));
   std::weak_ptr<network::NetworkManager> net = ctx.network;
   ctx.network_status = [net]() {
     auto n = net.lock();
