@@ -9,6 +9,7 @@
 #include "image/digest.h"
 #include "image/paths.h"
 #include "oci/sys/atomic_file.h"
+#include "oci/sys/failpoint.h"
 #include "oci/sys/fds.h"
 #include "oci/sys/fs.h"
 #include "oci/sys/status.h"
@@ -16,6 +17,9 @@
 
 namespace cricket::image {
 namespace {
+
+// After each blob (manifest, config, layer) is stored, verified and renamed.
+CRICKET_DEFINE_FAILPOINT(kBlobFetched, "image.pull.blob_fetched");
 
 absl::Status WriteAll(int fd, const char* data, size_t len, const std::string& what) {
   while (len > 0) {
@@ -87,7 +91,8 @@ absl::Status ContentStore::Ingest(const std::string& digest, int64_t size, const
     // A partial left by a crash may hold bytes that never reached the disk
     // intact; one fresh try from offset 0 settles it.
     if (st.code() == absl::StatusCode::kDataLoss) st = IngestOnce(digest, size, fetch, false);
-    return st;
+    RETURN_IF_ERROR(st);
+    return sys::Failpoint(kBlobFetched);
   });
 }
 

@@ -19,7 +19,8 @@ struct GcResult {
   int layers_removed = 0;
 };
 
-// `leased` holds digests and chain IDs that running pulls still need.
+// `leased` holds digests and chain IDs that running pulls, and container
+// rootfs being prepared or mounted (their snapshots' lower layers), still need.
 absl::StatusOr<GcResult> CollectGarbage(const std::vector<ImageRecord>& live,
                                         const std::set<std::string>& leased,
                                         ContentStore& blobs, LayerStore& layers);

@@ -9,10 +9,14 @@
 #include "image/digest.h"
 #include "image/image_service.h"
 #include "oci/sys/log.h"
+#include "oci/sys/failpoint.h"
 #include "oci/sys/status.h"
 
 namespace cricket::image {
 namespace {
+
+// The image record is written: the pull is complete, its reply not yet sent.
+CRICKET_DEFINE_FAILPOINT(kRecordWritten, "image.pull.record_written");
 
 constexpr size_t kStreamBuffer = 4 << 20;  // per layer being fetched; bounds memory
 
@@ -228,6 +232,7 @@ absl::StatusOr<std::string> ImageService::Pull(const std::string& ref_str,
   if (!st.ok()) return annotate(st);
   auto id = Commit(BuildRecord(*res, chain_ids, tags, digests));
   if (!id.ok()) return annotate(id.status());
+  if (absl::Status fp = sys::Failpoint(kRecordWritten); !fp.ok()) return annotate(fp);
   sys::LogInfo("pulled image", {{"ref", ref->String()}, {"id", *id}});
   return id;
 }

@@ -13,12 +13,16 @@
 #include "image/digest.h"
 #include "image/gc.h"
 #include "image/pinned.h"
+#include "oci/sys/failpoint.h"
 #include "oci/sys/fs.h"
 #include "oci/sys/log.h"
 #include "oci/sys/status.h"
 
 namespace cricket::image {
 namespace {
+
+// RemoveImage: the record is gone, its blobs and layers not yet collected.
+CRICKET_DEFINE_FAILPOINT(kRemoveRecordDeleted, "image.remove.record_deleted");
 
 void AddUnique(std::vector<std::string>& v, const std::vector<std::string>& add) {
   for (const std::string& s : add) {
@@ -68,6 +72,10 @@ ImageService::Lease::~Lease() {
 
 void ImageService::Lease::Add(const std::vector<std::string>& keys) {
   std::lock_guard lock(s_->mu_);
+  AddLocked(keys);
+}
+
+void ImageService::Lease::AddLocked(const std::vector<std::string>& keys) {
   for (const std::string& k : keys) {
     s_->leases_.insert(k);
     keys_.push_back(k);
@@ -229,12 +237,41 @@ absl::Status ImageService::Remove(const std::string& ref_or_id, const InUse& in_
   }
   std::lock_guard lock(mu_);
   RETURN_IF_ERROR(records_.Delete(r.id));
-  std::set<std::string> leased(leases_.begin(), leases_.end());
-  auto gc = CollectGarbage(records_.List(), leased, blobs_, layers_);
+  RETURN_IF_ERROR(sys::Failpoint(kRemoveRecordDeleted));
+  auto gc = CollectLocked();
   if (!gc.ok()) return sys::Annotate(gc.status(), "remove image %s: garbage collection", r.id);
   sys::LogInfo("removed image", {{"id", r.id},
                                  {"blobs_removed", std::to_string(gc->blobs_removed)},
                                  {"layers_removed", std::to_string(gc->layers_removed)}});
+  return absl::OkStatus();
+}
+
+absl::StatusOr<GcResult> ImageService::CollectLocked() {
+  std::set<std::string> keep(leases_.begin(), leases_.end());
+  // Lower layers of mounted (or half-made) snapshots: an image removed while
+  // its containers live keeps its layers until the last snapshot goes.
+  const std::string prefix = layers_.dir() + "/";
+  for (const std::string& lower : snapshots_.LowerDirsInUse()) {
+    if (lower.rfind(prefix, 0) != 0) continue;
+    keep.insert("sha256:" + lower.substr(prefix.size(), lower.find('/', prefix.size()) -
+                                                            prefix.size()));
+  }
+  return CollectGarbage(records_.List(), keep, blobs_, layers_);
+}
+
+absl::Status ImageService::SweepOrphans(const std::set<std::string>& live) {
+  ASSIGN_OR_RETURN(std::vector<std::string> snaps, snapshots_.List());
+  for (const std::string& id : snaps) {
+    if (live.count(id)) continue;
+    sys::LogInfo("removing snapshot of a container that has no record", {{"container", id}});
+    RETURN_IF_ERROR(RemoveRootfs(id));
+  }
+  std::lock_guard lock(mu_);
+  ASSIGN_OR_RETURN(GcResult gc, CollectLocked());
+  if (gc.blobs_removed + gc.layers_removed > 0) {
+    sys::LogInfo("start-up image GC", {{"blobs_removed", std::to_string(gc.blobs_removed)},
+                                        {"layers_removed", std::to_string(gc.layers_removed)}});
+  }
   return absl::OkStatus();
 }
 
@@ -254,15 +291,23 @@ absl::StatusOr<std::string> ImageService::PrepareRootfs(const std::string& conta
   auto annotate = [&](const absl::Status& st) {
     return sys::Annotate(st, "prepare rootfs of container %s", container_id);
   };
-  auto r = records_.Resolve(image_id);
-  if (!r.ok()) return annotate(r.status());
+  // The layers are leased from the lookup until the snapshot links them (from
+  // then on GC sees them in use): a RemoveImage racing this create cannot
+  // delete a lower layer under the overlay.
+  Lease lease(this);
   std::vector<std::string> lowers;
-  for (const std::string& c : r->chain_ids) {
-    if (!layers_.Has(c)) {
-      return annotate(absl::FailedPreconditionError(
-          absl::StrCat("layer ", c, " of image ", r->id, " is missing; pull the image again")));
+  {
+    std::lock_guard lock(mu_);
+    auto r = records_.Resolve(image_id);
+    if (!r.ok()) return annotate(r.status());
+    for (const std::string& c : r->chain_ids) {
+      if (!layers_.Has(c)) {
+        return annotate(absl::FailedPreconditionError(
+            absl::StrCat("layer ", c, " of image ", r->id, " is missing; pull the image again")));
+      }
+      lowers.push_back(layers_.FsPath(c));
     }
-    lowers.push_back(layers_.FsPath(c));
+    lease.AddLocked(r->chain_ids);
   }
   auto rootfs = snapshots_.Prepare(container_id, lowers);
   if (!rootfs.ok()) return annotate(rootfs.status());

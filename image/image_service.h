@@ -16,6 +16,7 @@
 #include "absl/status/statusor.h"
 #include "conf/config.h"
 #include "image/content_store.h"
+#include "image/gc.h"
 #include "image/image_store.h"
 #include "image/layer_store.h"
 #include "image/manifest.h"
@@ -98,6 +99,11 @@ class ImageService {
   absl::StatusOr<std::string> PrepareRootfs(const std::string& container_id,
                                             const std::string& image_id);
   absl::Status RemoveRootfs(const std::string& container_id);
+  // At start-up, after the containers are recovered: removes the snapshots
+  // of containers not in `live` (a crash between a snapshot and its
+  // container's record), then collects what no image, pull or snapshot uses
+  // (layers freed so, ingests of pulls that died with the last daemon).
+  absl::Status SweepOrphans(const std::set<std::string>& live);
   // An OCI image layout or a `docker save` archive, as a dir or a tarball → image id.
   // `tag` (a reference) names it; otherwise the archive's own names are used.
   absl::StatusOr<std::string> Import(const std::string& path, const std::string& tag = "");
@@ -129,6 +135,7 @@ class ImageService {
     Lease& operator=(const Lease&) = delete;
     ~Lease();
     void Add(const std::vector<std::string>& keys);
+    void AddLocked(const std::vector<std::string>& keys);  // with s->mu_ held
 
    private:
     ImageService* s_;
@@ -136,6 +143,8 @@ class ImageService {
   };
   ImageService(const conf::Config& config, Options opts);
   absl::Status Recover();
+  // GC under mu_: keeps leases and every layer a snapshot links.
+  absl::StatusOr<GcResult> CollectLocked();
   absl::StatusOr<Image> Load(const ImageRecord& r) const;
   // Pull steps (image_pull.cc).
   absl::StatusOr<Resolved> ResolveManifest(registry::Client& c, const Reference& ref);

@@ -1,6 +1,8 @@
 // Image records as versioned JSON files; lookup by id, tag or digest.
 #include "image/image_store.h"
 
+#include <time.h>
+
 #include <algorithm>
 
 #include <nlohmann/json.hpp>
@@ -10,12 +12,16 @@
 #include "image/paths.h"
 #include "image/reference.h"
 #include "oci/sys/atomic_file.h"
+#include "oci/sys/failpoint.h"
 #include "oci/sys/fs.h"
 #include "oci/sys/log.h"
 #include "oci/sys/status.h"
 
 namespace cricket::image {
 namespace {
+
+// Between the write of a tag's new holder and the rewrite of its old one.
+CRICKET_DEFINE_FAILPOINT(kTagNewHolderWritten, "image.tag.new_holder_written");
 
 constexpr int kRecordVersion = 1;
 
@@ -42,7 +48,8 @@ std::string RecordToJson(const ImageRecord& r) {
                       {"chain_ids", r.chain_ids},
                       {"size", r.size},
                       {"pinned", r.pinned},
-                      {"pulled_unix", r.pulled_unix}};
+                      {"pulled_unix", r.pulled_unix},
+                      {"written_ns", r.written_ns}};
   return j.dump(2);
 }
 
@@ -66,6 +73,7 @@ absl::StatusOr<ImageRecord> RecordFromJson(const std::string& text) {
     r.size = j.value("size", int64_t{0});
     r.pinned = j.value("pinned", false);
     r.pulled_unix = j.value("pulled_unix", int64_t{0});
+    r.written_ns = j.value("written_ns", int64_t{0});
     RETURN_IF_ERROR(ParseDigest(r.id).status());
     return r;
   } catch (const nlohmann::json::exception& e) {
@@ -79,6 +87,10 @@ absl::Status ImageStore::Load() {
   std::lock_guard lock(mu_);
   records_.clear();
   for (const std::string& n : names) {
+    if (n.find(".tmp") != std::string::npos) {  // an atomic write cut short by a crash
+      RETURN_IF_ERROR(sys::RemoveAll(dir_ + "/" + n));
+      continue;
+    }
     if (n.size() < 6 || n.substr(n.size() - 5) != ".json") continue;
     auto text = sys::ReadFile(dir_ + "/" + n);
     auto rec = text.ok() ? RecordFromJson(*text) : text.status();
@@ -89,15 +101,44 @@ absl::Status ImageStore::Load() {
     }
     records_[rec->id] = *rec;
   }
+  return SettleDuplicateTags();
+}
+
+absl::Status ImageStore::SettleDuplicateTags() {
+  std::map<std::string, ImageRecord*> holder;  // tag → newest record naming it
+  for (auto& [id, r] : records_) {
+    for (const std::string& t : r.repo_tags) {
+      ImageRecord*& h = holder[t];
+      if (h == nullptr || h->written_ns < r.written_ns) h = &r;
+    }
+  }
+  for (auto& [id, r] : records_) {
+    std::vector<std::string> lost;
+    for (const std::string& t : r.repo_tags) {
+      if (holder[t] != &r) lost.push_back(t);
+    }
+    if (lost.empty()) continue;
+    for (const std::string& t : lost) Erase(r.repo_tags, t);
+    sys::LogWarn("tag found on two images after a crash; kept on the newer",
+                 {{"id", id}, {"tags", lost.front()}});
+    RETURN_IF_ERROR(Write(r));
+  }
   return absl::OkStatus();
 }
 
-absl::Status ImageStore::Write(const ImageRecord& r) {
+absl::Status ImageStore::Write(ImageRecord& r) {
+  struct timespec now;
+  ::clock_gettime(CLOCK_REALTIME, &now);
+  r.written_ns = static_cast<int64_t>(now.tv_sec) * 1000000000 + now.tv_nsec;
   return sys::WriteFileAtomic(dir_ + "/" + DigestHex(r.id) + ".json", RecordToJson(r), 0600);
 }
 
-absl::Status ImageStore::Put(const ImageRecord& r) {
+absl::Status ImageStore::Put(const ImageRecord& in) {
   std::lock_guard lock(mu_);
+  ImageRecord r = in;
+  RETURN_IF_ERROR(Write(r));
+  records_[r.id] = r;
+  std::vector<ImageRecord*> losers;  // in memory at once; on disk after the failpoint
   for (auto& [id, other] : records_) {
     if (id == r.id) continue;
     bool changed = false;
@@ -107,10 +148,10 @@ absl::Status ImageStore::Put(const ImageRecord& r) {
         changed = true;
       }
     }
-    if (changed) RETURN_IF_ERROR(Write(other));
+    if (changed) losers.push_back(&other);
   }
-  RETURN_IF_ERROR(Write(r));
-  records_[r.id] = r;
+  RETURN_IF_ERROR(sys::Failpoint(kTagNewHolderWritten));
+  for (ImageRecord* other : losers) RETURN_IF_ERROR(Write(*other));
   return absl::OkStatus();
 }
 

@@ -28,6 +28,9 @@ struct ImageRecord {
   int64_t size = 0;                    // manifest + config + layer blobs, as containerd counts
   bool pinned = false;
   int64_t pulled_unix = 0;
+  // When the record was last written (ns): a tag found on two images after a
+  // crash mid-move stays with the newer write (see ImageStore::Put).
+  int64_t written_ns = 0;
 };
 
 absl::StatusOr<ImageRecord> RecordFromJson(const std::string& json);
@@ -40,7 +43,10 @@ class ImageStore {
   absl::Status Load();
 
   // Adds or replaces the record; its tags are taken away from other images
-  // (a tag names one image). Persisted before it is visible.
+  // (a tag names one image). Persisted before it is visible. The new holder
+  // of a moved tag is written first and the old ones after: a crash in
+  // between leaves the tag on both, which Load settles for the newer write,
+  // so the tag is never lost.
   absl::Status Put(const ImageRecord& r);
   absl::Status Delete(const std::string& id);
   std::optional<ImageRecord> Get(const std::string& id) const;
@@ -50,7 +56,9 @@ class ImageStore {
   absl::StatusOr<ImageRecord> Resolve(const std::string& ref_or_id) const;
 
  private:
-  absl::Status Write(const ImageRecord& r);
+  absl::Status Write(ImageRecord& r);
+  // A tag on several records (a crash mid-move) stays on the newest write.
+  absl::Status SettleDuplicateTags();
   std::string dir_;
   mutable std::mutex mu_;
   std::map<std::string, ImageRecord> records_;  // by id

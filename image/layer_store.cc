@@ -12,6 +12,7 @@
 #include "image/digest.h"
 #include "image/paths.h"
 #include "oci/sys/atomic_file.h"
+#include "oci/sys/failpoint.h"
 #include "oci/sys/fds.h"
 #include "oci/sys/fs.h"
 #include "oci/sys/status.h"
@@ -20,6 +21,10 @@
 
 namespace cricket::image {
 namespace {
+
+// A layer unpacked and synced in its temp dir, not yet renamed; then renamed.
+CRICKET_DEFINE_FAILPOINT(kLayerUnpackedTemp, "image.pull.layer_unpacked_in_temp");
+CRICKET_DEFINE_FAILPOINT(kLayerUnpacked, "image.pull.layer_unpacked");
 
 std::string Millis(absl::Duration d) { return absl::StrCat(absl::ToInt64Milliseconds(d)); }
 
@@ -81,6 +86,7 @@ absl::Status LayerStore::Unpack(const std::string& chain_id, const std::string& 
                                    {"unpack_ms", Millis(unpacked - start)},
                                    {"sync_ms", Millis(absl::Now() - unpacked)}});
   if (::chmod(tmp.path().c_str(), 0700) != 0) return sys::ErrnoStatus(errno, "chmod %s", tmp.path());
+  RETURN_IF_ERROR(sys::Failpoint(kLayerUnpackedTemp));
   std::string final_dir = dir_ + "/" + DigestHex(chain_id);
   if (::rename(tmp.path().c_str(), final_dir.c_str()) != 0) {
     // Another unpack of the same layer finished first; ours is dropped with tmp.
@@ -88,7 +94,8 @@ absl::Status LayerStore::Unpack(const std::string& chain_id, const std::string& 
     return sys::ErrnoStatus(errno, "rename %s to %s", tmp.path(), final_dir);
   }
   tmp.Release();
-  return sys::SyncDir(dir_);
+  RETURN_IF_ERROR(sys::SyncDir(dir_));
+  return sys::Failpoint(kLayerUnpacked);
 }
 
 absl::Status LayerStore::Remove(const std::string& chain_id) {

@@ -1,6 +1,7 @@
 // Overlay snapshots with short relative lowerdirs (see snapshot.h for why).
 #include "image/snapshot.h"
 
+#include <limits.h>
 #include <sched.h>
 #include <sys/mount.h>
 #include <sys/stat.h>
@@ -90,6 +91,28 @@ absl::StatusOr<std::string> SnapshotManager::Prepare(const std::string& containe
   }
   RETURN_IF_ERROR(Mount(cdir));
   return rootfs;
+}
+
+absl::StatusOr<std::vector<std::string>> SnapshotManager::List() const {
+  ASSIGN_OR_RETURN(std::vector<std::string> names, sys::ListDir(dir_));
+  std::vector<std::string> out;
+  for (const std::string& n : names) {
+    if (ValidContainerId(n)) out.push_back(n);
+  }
+  return out;
+}
+
+std::vector<std::string> SnapshotManager::LowerDirsInUse() const {
+  std::vector<std::string> out;
+  for (const std::string& id : List().value_or(std::vector<std::string>{})) {
+    const std::string ldir = dir_ + "/" + id + "/l";
+    for (const std::string& n : sys::ListDir(ldir).value_or(std::vector<std::string>{})) {
+      char buf[PATH_MAX];
+      ssize_t len = ::readlink((ldir + "/" + n).c_str(), buf, sizeof buf - 1);
+      if (len > 0) out.emplace_back(buf, static_cast<size_t>(len));
+    }
+  }
+  return out;
 }
 
 absl::Status SnapshotManager::Remove(const std::string& container_id) {

@@ -31,6 +31,10 @@ class SnapshotManager {
   // Unmounts and deletes containers/<id>. A missing container is OK.
   absl::Status Remove(const std::string& container_id);
   std::string RootfsPath(const std::string& container_id) const;
+  // Container ids that have a snapshot dir.
+  absl::StatusOr<std::vector<std::string>> List() const;
+  // The layer dirs every snapshot links as a lower (what GC must keep).
+  std::vector<std::string> LowerDirsInUse() const;
   // The overlay options Prepare uses for n layers (relative to containers/<id>).
   static std::string OverlayOptions(size_t n_layers);
 

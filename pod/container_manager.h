@@ -54,6 +54,9 @@ class ContainerManager {
     EventBus* events = nullptr;  // GetContainerEvents; may be null
     // RuntimeClass handlers (issue 18): external runtimes by handler name.
     std::map<std::string, conf::RuntimeHandler> runtime_handlers;
+    // The node rebooted since the records were written: every container that
+    // had not exited is recorded exited, whatever its old pids show now.
+    bool after_reboot = false;
   };
 
   ContainerManager(Options opts, SandboxManager* sandboxes, RootfsProvider* images,

@@ -17,12 +17,17 @@
 namespace cricket::pod {
 
 absl::Status ContainerManager::Recover() {
-  ASSIGN_OR_RETURN(std::vector<RecordStore::Loaded> loaded, records_->LoadAll("containers"));
-  std::set<std::string> known;
+  // Containers whose record is unusable (set aside) count as known: the
+  // sweep below must not kill what another cricketd version still runs.
+  std::vector<std::string> set_aside;
+  ASSIGN_OR_RETURN(std::vector<RecordStore::Loaded> loaded,
+                   records_->LoadAll("containers", &set_aside));
+  std::set<std::string> known(set_aside.begin(), set_aside.end());
   for (auto& l : loaded) {
     absl::StatusOr<Container> c = Container::FromJson(l.body);
     if (!c.ok()) {
-      sys::LogError("unreadable container record", {{"id", l.id}, {"error", c.status().ToString()}});
+      known.insert(l.id);
+      records_->Quarantine("containers", l.id, c.status().ToString());
       continue;
     }
     known.insert(c->id);
@@ -52,6 +57,11 @@ absl::Status ContainerManager::RecoverOne(Container c) {
   Publish(c);
   if (c.state() == ContainerState::kExited) return absl::OkStatus();
   if (RefreshFromExitFile(c.id)) return absl::OkStatus();
+  if (opts_.after_reboot) {  // its pids may name other processes now
+    RETURN_IF_ERROR(WriteLostExit(c.id));
+    RefreshFromExitFile(c.id);
+    return absl::OkStatus();
+  }
   bool monitor_alive = c.monitor_pid > 0 && oci::ProcAlive(c.monitor_pid);
   bool init_alive = c.pid > 0 && oci::ProcAlive(c.pid);
   if (monitor_alive) {

@@ -71,7 +71,21 @@ absl::StatusOr<nlohmann::json> RecordStore::Get(const std::string& kind, const s
   return std::move(l->body);
 }
 
-absl::StatusOr<std::vector<RecordStore::Loaded>> RecordStore::LoadAll(const std::string& kind) {
+void RecordStore::Quarantine(const std::string& kind, const std::string& id,
+                             const std::string& why) {
+  const std::string qdir = QuarantineDir(kind);
+  const std::string to = absl::StrCat(qdir, "/", id, kSuffix);
+  absl::Status st = sys::MkdirAll(qdir, 0700);
+  if (st.ok() && ::rename(PathOf(kind, id).c_str(), to.c_str()) != 0) {
+    st = sys::ErrnoStatus(errno, "move to %s", to);
+  }
+  sys::LogError("unusable record set aside; its objects are left running and alone",
+                {{"kind", kind}, {"id", id}, {"why", why}, {"moved_to", to},
+                 {"result", st.ok() ? "ok" : st.ToString()}});
+}
+
+absl::StatusOr<std::vector<RecordStore::Loaded>> RecordStore::LoadAll(
+    const std::string& kind, std::vector<std::string>* set_aside) {
   std::string d = absl::StrCat(dir_, "/", kind);
   auto names = sys::ListDir(d);
   if (!names.ok()) {
@@ -89,19 +103,48 @@ absl::StatusOr<std::vector<RecordStore::Loaded>> RecordStore::LoadAll(const std:
     std::string id = name.substr(0, name.size() - sizeof(kSuffix) + 1);
     auto text = sys::ReadFile(path);
     absl::StatusOr<Loaded> l = text.ok() ? Decode(id, *text) : text.status();
-    if (l.status().code() == absl::StatusCode::kFailedPrecondition) {
-      // Written by a newer cricketd: keep it for that version, skip it here.
-      sys::LogError("record skipped", {{"path", path}, {"error", std::string(l.status().message())}});
-      continue;
-    }
     if (!l.ok()) {
-      sys::LogError("unreadable record moved aside",
-                    {{"path", path}, {"error", std::string(l.status().message())}});
-      std::string aside = path + ".corrupt";
-      ::rename(path.c_str(), aside.c_str());
+      if (set_aside != nullptr) set_aside->push_back(id);
+      if (l.status().code() == absl::StatusCode::kFailedPrecondition) {
+        // Written by a newer cricketd: keep it in place for that version.
+        sys::LogError("record from a newer cricketd skipped; its objects are left running and alone",
+                      {{"path", path}, {"error", std::string(l.status().message())}});
+      } else {
+        Quarantine(kind, id, std::string(l.status().message()));
+      }
       continue;
     }
     out.push_back(std::move(*l));
+  }
+  return out;
+}
+
+std::set<std::string> RecordIdsOnDisk(const std::string& dir, const std::string& kind) {
+  std::set<std::string> out;
+  for (const std::string& d : {absl::StrCat(dir, "/", kind), absl::StrCat(dir, "/quarantine/", kind)}) {
+    for (const std::string& name : sys::ListDir(d).value_or(std::vector<std::string>{})) {
+      if (absl::EndsWith(name, kSuffix)) out.insert(name.substr(0, name.size() - sizeof(kSuffix) + 1));
+    }
+  }
+  return out;
+}
+
+std::vector<std::string> SetAsideRecords(const std::string& dir) {
+  std::vector<std::string> out;
+  for (const char* kind : {"sandboxes", "containers"}) {
+    const std::string kdir = absl::StrCat(dir, "/", kind);
+    for (const std::string& name : sys::ListDir(kdir).value_or(std::vector<std::string>{})) {
+      if (!absl::EndsWith(name, kSuffix)) continue;
+      auto text = sys::ReadFile(absl::StrCat(kdir, "/", name));
+      auto l = text.ok() ? Decode(name, *text) : text.status();
+      if (l.status().code() == absl::StatusCode::kFailedPrecondition) {
+        out.push_back(absl::StrCat(kind, "/", name, ": ", l.status().message()));
+      }
+    }
+    const std::string qdir = absl::StrCat(dir, "/quarantine/", kind);
+    for (const std::string& name : sys::ListDir(qdir).value_or(std::vector<std::string>{})) {
+      out.push_back(absl::StrCat(kind, "/", name, ": unreadable, in ", qdir));
+    }
   }
   return out;
 }

@@ -61,6 +61,9 @@ class SandboxManager {
     // RuntimeClass handlers (issue 18): the configured external ones; the
     // built-in engine ("" and kBuiltinRuntimeHandler) is always there.
     std::vector<std::string> runtime_handlers;
+    // The node rebooted since the records were written (a new boot id): no
+    // pid or pinned namespace in them means anything; Ready pods are NotReady.
+    bool after_reboot = false;
   };
   // What the container layer does for a pod's containers on Stop / Remove.
   using ContainerHook = std::function<absl::Status(const PodId& sandbox_id)>;

@@ -163,7 +163,7 @@ absl::Status SandboxManager::Recover() {
   for (auto& rec : loaded) {
     auto sb = Sandbox::FromJson(rec.body);
     if (!sb.ok()) {
-      sys::LogError("pod record unreadable", {{"id", rec.id}, {"error", sb.status().ToString()}});
+      records_->Quarantine(kKind, rec.id, sb.status().ToString());
       continue;
     }
     if (sb->state() == SandboxState::kCreating) {
@@ -175,6 +175,11 @@ absl::Status SandboxManager::Recover() {
       if (st.ok()) continue;
       RETURN_IF_ERROR(sb->TransitionTo(SandboxState::kNotReady));
       sb->not_ready_reason = std::string(st.message());
+    }
+    if (sb->state() == SandboxState::kReady && opts_.after_reboot) {
+      RETURN_IF_ERROR(sb->TransitionTo(SandboxState::kNotReady));
+      sb->not_ready_reason = "node rebooted";
+      RETURN_IF_ERROR(Save(*sb));
     }
     // A pinned namespace lost with /run (a reboot) leaves the pod NotReady.
     if (sb->state() == SandboxState::kReady && !sb->netns_path.empty() &&

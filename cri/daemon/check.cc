@@ -4,6 +4,7 @@
 
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_format.h"
+#include "absl/strings/str_join.h"
 #include "cri/daemon/pod_layer.h"
 #include "image/host_check.h"
 #include "network/host_check.h"
@@ -11,6 +12,7 @@
 #include "oci/sys/fs.h"
 #include "oci/sys/log.h"
 #include "pod/host_check.h"
+#include "pod/record_store.h"
 
 namespace cricket::cri {
 namespace {
@@ -36,7 +38,16 @@ CheckResult CheckConfigFiles(const DaemonOptions& options) {
 
 std::vector<CheckResult> CheckDirs(const conf::Config& config) {
   return {sys::CheckWritableDir("root_dir", config.root_dir),
-          sys::CheckWritableDir("state_dir", config.state_dir)};
+          sys::CheckWritableDir("state_dir", config.state_dir), CheckSetAsideRecords(config)};
+}
+
+CheckResult CheckSetAsideRecords(const conf::Config& config) {
+  std::vector<std::string> aside = pod::SetAsideRecords(config.root_dir + "/records");
+  if (aside.empty()) return sys::CheckOk("records", "none set aside");
+  return sys::CheckWarn("records", absl::StrCat(aside.size(),
+                                               " set aside (their containers are left running; "
+                                               "restore or remove them by hand): ",
+                                               absl::StrJoin(aside, "; ")));
 }
 
 std::vector<CheckResult> CheckNode(const conf::Config& config, const NodePaths& paths,

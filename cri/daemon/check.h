@@ -26,8 +26,13 @@ struct NodePaths {
   std::string modules = "/lib/modules";             // <modules>/<release>/kernel/...
 };
 
-// root_dir and state_dir: writable (or creatable).
+// root_dir and state_dir: writable (or creatable); records set aside.
 std::vector<CheckResult> CheckDirs(const conf::Config& config);
+
+// Pod and container records a start-up set aside (unreadable: quarantined;
+// from a newer cricketd): a warning naming each, since their containers run
+// on unmanaged.
+CheckResult CheckSetAsideRecords(const conf::Config& config);
 
 // The layers' CheckHost() in order (oci, image, network, pod), then CheckDirs.
 std::vector<CheckResult> CheckNode(const conf::Config& config, const NodePaths& paths,

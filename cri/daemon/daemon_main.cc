@@ -14,11 +14,13 @@
 #include <vector>
 
 #include "cri/daemon/check.h"
+#include "cri/daemon/daemon_lock.h"
 #include "cri/daemon/metrics_endpoint.h"
 #include "cri/daemon/options.h"
 #include "cri/daemon/pod_layer.h"
 #include "cri/daemon/reload.h"
 #include "cri/daemon/server.h"
+#include "cri/daemon/socket_file.h"
 #include "cri/streaming/server.h"
 #include "oci/sys/failpoint.h"
 #include "oci/sys/fs.h"
@@ -81,6 +83,13 @@ int RunDaemon(const DaemonOptions& options, const conf::Config& config) {
   ::signal(SIGPIPE, SIG_IGN);
 
   if (absl::Status st = CreateDirs(config); !st.ok()) return Fail(st);
+  // Before recovery reads or repairs anything: one daemon per root/state dir.
+  auto lock = DaemonLock::Acquire(config);
+  if (!lock.ok()) return Fail(lock.status());
+  if (SocketAnswers(config.socket_path)) {  // another daemon on other dirs, same socket
+    return Fail(absl::AlreadyExistsError("another daemon is already serving on " +
+                                         config.socket_path + "; stop it first"));
+  }
   auto ctx = std::make_shared<HandlerContext>();
   ctx->config = config;
   ctx->current_config = std::make_shared<conf::ConfigHolder>(config);

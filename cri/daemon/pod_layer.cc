@@ -11,6 +11,7 @@
 
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_join.h"
+#include "cri/daemon/boot_id.h"
 #include "oci/linux/caps.h"
 #include "oci/sys/atomic_file.h"
 #include "oci/sys/capability_names.h"
@@ -98,10 +99,27 @@ pod::spec::Defaults SpecDefaults(const conf::Config& c) {
   return d;
 }
 
+// What a crash left in the image and network layers, which know nothing of
+// pods and containers: snapshots without a container, CNI attachments
+// without a pod. Records on disk count as live even when set aside. Failures
+// are logged: they cost disk or an IP, never a start.
+void SweepAfterRecovery(HandlerContext& ctx) {
+  const std::string records = ctx.records->dir();
+  std::set<std::string> containers = pod::RecordIdsOnDisk(records, "containers");
+  for (const pod::Container& c : ctx.containers->List({})) containers.insert(c.id);
+  absl::Status st = ctx.images->SweepOrphans(containers);
+  if (!st.ok()) sys::LogWarn("start-up image sweep", {{"error", st.ToString()}});
+  std::set<std::string> pods = pod::RecordIdsOnDisk(records, "sandboxes");
+  for (const pod::Sandbox& sb : ctx.sandboxes->List({})) pods.insert(sb.id);
+  st = ctx.network->GarbageCollect(std::vector<std::string>(pods.begin(), pods.end()));
+  if (!st.ok()) sys::LogWarn("start-up CNI garbage collection", {{"error", st.ToString()}});
+}
+
 }  // namespace
 
 absl::Status WirePodLayer(HandlerContext& ctx) {
   const conf::Config& c = ctx.config;
+  ASSIGN_OR_RETURN(BootCheck boot, CheckBoot(c.state_dir));
   ctx.network = std::make_shared<network::NetworkManager>(c.cni);
   ctx.records = std::make_shared<pod::RecordStore>(absl::StrCat(c.root_dir, "/records"));
   ASSIGN_OR_RETURN(auto images, image::ImageService::Open(c));
@@ -115,6 +133,7 @@ absl::Status WirePodLayer(HandlerContext& ctx) {
   }
   so.events = ctx.events.get();
   for (const auto& h : c.runtime_handlers) so.runtime_handlers.push_back(h.first);
+  so.after_reboot = boot.after_reboot;
   ctx.sandboxes = std::make_shared<pod::SandboxManager>(so, ctx.network.get(), ctx.records.get());
   pod::ContainerManager::Options co;
   co.paths = so.paths;
@@ -124,11 +143,14 @@ absl::Status WirePodLayer(HandlerContext& ctx) {
   co.log_size_max = c.runtime.log_size_max;
   co.events = ctx.events.get();
   co.runtime_handlers = c.runtime_handlers;
+  co.after_reboot = boot.after_reboot;
   ctx.containers = std::make_shared<pod::ContainerManager>(co, ctx.sandboxes.get(),
                                                            ctx.rootfs.get(), ctx.records.get());
   ctx.stats = std::make_shared<pod::StatsService>(ctx.sandboxes.get(), ctx.containers.get());
   RETURN_IF_ERROR(sys::Annotate(ctx.sandboxes->Recover(), "recover pod sandboxes"));
   RETURN_IF_ERROR(sys::Annotate(ctx.containers->Recover(), "recover containers"));
+  SweepAfterRecovery(ctx);
+  RETURN_IF_ERROR(sys::Annotate(RecordBoot(c.state_dir, boot), "record the boot id"));
   std::weak_ptr<network::NetworkManager> net = ctx.network;
   ctx.network_status = [net]() {
     auto n = net.lock();

@@ -1,4 +1,5 @@
 // Records, states, name reservation and id prefixes.
+#include <gmock/gmock.h>
 #include <gtest/gtest.h>
 
 #include <set>
@@ -43,11 +44,14 @@ TEST(RecordStoreTest, CrashLeftoversAndCorruptRecordsDoNotStopLoading) {
   ASSERT_TRUE(sys::WriteFileAtomic(dir->Sub("containers/bad.json"), "not json").ok());
   ASSERT_TRUE(sys::WriteFileAtomic(dir->Sub("containers/future.json"),
                                    R"({"version":99,"body":{}})").ok());
-  auto all = store.LoadAll("containers");
+  std::vector<std::string> set_aside;
+  auto all = store.LoadAll("containers", &set_aside);
   ASSERT_TRUE(all.ok());
   ASSERT_EQ(all->size(), 1u);
+  EXPECT_THAT(set_aside, ::testing::UnorderedElementsAre("bad", "future"));
+  EXPECT_EQ(SetAsideRecords(dir->path()).size(), 2u);
   EXPECT_EQ((*all)[0].id, "good");
-  EXPECT_TRUE(sys::PathExists(dir->Sub("containers/bad.json.corrupt")));
+  EXPECT_TRUE(sys::PathExists(dir->Sub("quarantine/containers/bad.json")));
   EXPECT_FALSE(sys::PathExists(dir->Sub("containers/half.json.tmp-123")));
   EXPECT_TRUE(sys::PathExists(dir->Sub("containers/future.json")));  // kept for a newer cricketd
 }
