@@ -1,14 +1,18 @@
 // The shared e2e fixture: CNI network, cricketd, client, restart, cleanup.
 #include "tests/e2e/common/cri_e2e_fixture.h"
 
+#include <fcntl.h>
 #include <signal.h>
 
 #include <chrono>
 #include <thread>
 
 #include "oci/sys/fs.h"
+#include "oci/sys/unique_fd.h"
 #include "tests/fixtures/busybox_registry.h"
 #include "tests/fixtures/partners.h"
+
+extern char** environ;
 
 namespace cricket::testing {
 
@@ -70,12 +74,37 @@ void CriE2eTest::Connect() {
   FAIL() << "cricketd does not answer on " << co.endpoint;
 }
 
-void CriE2eTest::KillAndRestart() {
-  ASSERT_TRUE(daemon_->Stop(SIGKILL, std::chrono::seconds(10)).ok());
+void CriE2eTest::KillDaemon() {
+  client_.reset();
+  if (restarted_) {
+    (void)restarted_->Signal(SIGKILL);
+    (void)restarted_->Wait();
+    restarted_.reset();
+  } else if (!first_daemon_killed_) {
+    first_daemon_killed_ = true;
+    ASSERT_TRUE(daemon_->Stop(SIGKILL, std::chrono::seconds(10)).ok());
+  }
+}
+
+void CriE2eTest::StartDaemon(const std::vector<std::string>& env, const std::string& log) {
   sys::SpawnOptions so;
   so.argv = {BuiltProgram("cri/cricketd")};
   so.argv.insert(so.argv.end(), daemon_->args().begin(), daemon_->args().end());
-  so.stderr_fd = -2;
+  auto name_of = [](std::string_view e) { return e.substr(0, e.find('=') + 1); };
+  std::vector<std::string> all;
+  for (char** e = environ; *e != nullptr; ++e) {
+    bool replaced = false;
+    for (const std::string& x : env) replaced |= name_of(x) == name_of(*e);
+    if (!replaced) all.emplace_back(*e);
+  }
+  all.insert(all.end(), env.begin(), env.end());
+  so.env = all;
+  sys::UniqueFd fd;
+  if (!log.empty()) {
+    fd.Reset(::open(log.c_str(), O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC, 0600));
+    ASSERT_TRUE(fd) << log;
+  }
+  so.stderr_fd = fd ? fd.get() : -2;
   auto again = sys::ChildProcess::Spawn(so);
   ASSERT_TRUE(again.ok()) << again.status();
   restarted_ = std::make_unique<sys::ChildProcess>(std::move(*again));

@@ -29,8 +29,18 @@ class CriE2eTest : public ::testing::Test {
 
   // (Re)connects, waiting until the daemon answers.
   void Connect();
-  // kill -9 the daemon and start a new one on the same dirs and socket.
-  void KillAndRestart();
+  // kill -9 the running cricketd: the first one, or the last restarted one
+  // (one that died already, e.g. at a crash failpoint, is just reaped).
+  void KillDaemon();
+  // Starts a cricketd on the same dirs, socket and flags, with `env`
+  // ("NAME=value") added to ours (replacing ours of the same name) and its
+  // stderr appended to `log` ("" = ours), then connects.
+  void StartDaemon(const std::vector<std::string>& env = {}, const std::string& log = "");
+  // KillDaemon, then StartDaemon.
+  void KillAndRestart(const std::vector<std::string>& env = {}, const std::string& log = "") {
+    KillDaemon();
+    StartDaemon(env, log);
+  }
 
   template <typename Req, typename Resp>
   absl::StatusOr<Resp> Call(grpc::Status (v1::RuntimeService::Stub::*rpc)(grpc::ClientContext*,
@@ -59,6 +69,7 @@ class CriE2eTest : public ::testing::Test {
   std::unique_ptr<LeakCheck> leaks_;
   std::unique_ptr<CricketdInstance> daemon_;
   std::unique_ptr<sys::ChildProcess> restarted_;
+  bool first_daemon_killed_ = false;
   std::unique_ptr<cri::client::Client> client_;
   std::unique_ptr<RegistryFixture> registry_;
   std::string image_;

@@ -26,8 +26,6 @@
 #include "tests/e2e/crash/crash_helpers.h"
 #include "tests/fixtures/partners.h"
 
-extern char** environ;
-
 namespace cricket::testing {
 namespace {
 
@@ -130,42 +128,16 @@ class PodCrashMatrix : public CriE2eTest {
     return res->status().state();
   }
 
-  // SIGKILL the running cricketd (the fixture's first one, then ours).
-  void KillDaemon() {
-    if (restarted_) {
-      (void)restarted_->Signal(SIGKILL);
-      (void)restarted_->WaitFor(std::chrono::seconds(10));
-      restarted_.reset();
-    } else if (!daemon_killed_) {
-      (void)daemon_->Stop(SIGKILL, std::chrono::seconds(10));
-      daemon_killed_ = true;
-    }
-  }
-  // A cricketd on the same dirs, with `failpoints` in its environment.
-  void StartDaemon(const std::string& failpoints) {
-    sys::SpawnOptions so;
-    so.argv = {BuiltProgram("cri/cricketd")};
-    so.argv.insert(so.argv.end(), daemon_->args().begin(), daemon_->args().end());
-    std::vector<std::string> env;
-    for (char** e = environ; *e; ++e) {
-      if (!absl::StartsWith(*e, "CRICKET_FAILPOINTS=")) env.push_back(*e);
-    }
-    if (!failpoints.empty()) env.push_back("CRICKET_FAILPOINTS=" + failpoints);
-    so.env = env;
-    int fd = ::open(logs_->Sub("cricketd.log").c_str(), O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC, 0600);
-    so.stderr_fd = fd;
-    auto child = sys::ChildProcess::Spawn(so);
-    ::close(fd);
-    ASSERT_TRUE(child.ok()) << child.status();
-    restarted_ = std::make_unique<sys::ChildProcess>(std::move(*child));
-    scope_.ignore_pids.push_back(restarted_->pid());
-    Connect();
+  // A cricketd on the same dirs, with `failpoints` armed.
+  void StartArmed(const std::string& failpoints) {
+    StartDaemon({"CRICKET_FAILPOINTS=" + failpoints}, logs_->Sub("cricketd.log"));
+    if (restarted_) scope_.ignore_pids.push_back(restarted_->pid());
   }
   // True when the armed daemon died of its failpoint (it is then restarted clean).
   bool DiedAndRestarted() {
     if (!restarted_ || !restarted_->WaitFor(std::chrono::seconds(5)).ok()) return false;
     restarted_.reset();
-    StartDaemon("");
+    StartArmed("");
     return !HasFatalFailure();
   }
 
@@ -178,7 +150,6 @@ class PodCrashMatrix : public CriE2eTest {
 
   std::unique_ptr<sys::TempDir> logs_;
   CrashScope scope_;
-  bool daemon_killed_ = false;
   std::string survivor_pod_, survivor_ctr_;
 };
 
@@ -186,7 +157,7 @@ class PodCrashMatrix : public CriE2eTest {
 // retry. Returns "" or the failure.
 std::string PodCrashMatrix::Drive(const std::string& point, bool crash, const std::string& name) {
   KillDaemon();
-  StartDaemon(point + (crash ? "=crash" : "=error"));
+  StartArmed(point + (crash ? "=crash" : "=error"));
   if (HasFatalFailure()) return "armed cricketd did not start";
   v1::RunPodSandboxRequest pod = Pod(name);
   std::string pod_id, ctr_id;
@@ -349,7 +320,7 @@ TEST_F(PodCrashMatrix, EveryPodLayerFailpointAsCrashAndError) {
 TEST_F(PodCrashMatrix, RetryDuringCreationGetsTheSamePod) {
   HostState before = TakeHostState(scope_);
   KillDaemon();
-  StartDaemon("pod.run.cni_added=delay:1500");
+  StartArmed("pod.run.cni_added=delay:1500");
   ASSERT_FALSE(HasFatalFailure());
   v1::RunPodSandboxRequest req = Pod("twin");
   absl::StatusOr<std::string> first;
@@ -375,7 +346,7 @@ TEST_F(PodCrashMatrix, RetryDuringCreationGetsTheSamePod) {
 TEST_F(PodCrashMatrix, ACallWhoseDeadlinePassedRollsBack) {
   HostState before = TakeHostState(scope_);
   KillDaemon();
-  StartDaemon("pod.run.namespaces_pinned=delay:3000@1");
+  StartArmed("pod.run.namespaces_pinned=delay:3000@1");
   ASSERT_FALSE(HasFatalFailure());
   v1::RunPodSandboxRequest req = Pod("late");
   grpc::ClientContext ctx;

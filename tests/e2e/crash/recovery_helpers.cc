@@ -5,6 +5,7 @@
 #include <signal.h>
 
 #include <filesystem>
+#include <fstream>
 
 #include <nlohmann/json.hpp>
 
@@ -59,30 +60,11 @@ absl::StatusOr<v1::ContainerStatusResponse> RecoveryE2eTest::ContainerStatus(
 
 void RecoveryE2eTest::KillAndRestartWith(const std::vector<std::string>& env,
                                          const std::function<void()>& while_down) {
-  client_.reset();
-  if (restarted_) {
-    // It may have crashed (a failpoint) and been reaped already.
-    (void)restarted_->Signal(SIGKILL);
-    (void)restarted_->Wait();
-    restarted_.reset();
-  } else {
-    ASSERT_TRUE(daemon_->Stop(SIGKILL, std::chrono::seconds(10)).ok());
-  }
+  KillDaemon();
+  if (HasFatalFailure()) return;
   if (while_down) while_down();
-  sys::UniqueFd log(::open(RestartLog().c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644));
-  ASSERT_TRUE(log);
-  sys::SpawnOptions so;
-  so.argv = {BuiltProgram("cri/cricketd")};
-  so.argv.insert(so.argv.end(), daemon_->args().begin(), daemon_->args().end());
-  std::vector<std::string> all;
-  for (char** e = environ; *e != nullptr; ++e) all.emplace_back(*e);
-  all.insert(all.end(), env.begin(), env.end());
-  so.env = all;
-  so.stderr_fd = log.get();
-  auto again = sys::ChildProcess::Spawn(so);
-  ASSERT_TRUE(again.ok()) << again.status();
-  restarted_ = std::make_unique<sys::ChildProcess>(std::move(*again));
-  Connect();
+  std::ofstream(RestartLog(), std::ios::trunc).close();  // the last daemon's lines only
+  StartDaemon(env, RestartLog());
 }
 
 std::pair<pid_t, pid_t> RecoveryE2eTest::Pids(const std::string& container_id) {
