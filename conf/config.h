@@ -98,6 +98,9 @@ struct Config {
     int64_t pids_limit = 0;               // 0 = unlimited
     std::string monitor_path;             // "" = cricket-monitor next to cricketd
     bool restrict_oom_score_adj = false;  // clamp to cricketd's own score, not below
+    // CDI devices (issue 18): the dirs of CDI spec files (*.json, *.yaml);
+    // for the same device a later dir overrides an earlier one.
+    std::vector<std::string> cdi_spec_dirs = {"/etc/cdi", "/var/run/cdi"};
     bool operator==(const Runtime&) const = default;
   } runtime;
 

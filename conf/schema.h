@@ -112,6 +112,8 @@ void WalkRuntime(V& v, S& r) {
   v.Field("pids_limit", r.pids_limit, Range(0, 1 << 22));  // PID_MAX_LIMIT
   v.Field("monitor_path", r.monitor_path, kAbsPathOrEmpty);
   v.Field("restrict_oom_score_adj", r.restrict_oom_score_adj, kAnyValue);
+  // CDI devices (issue 18).
+  v.Field("cdi_spec_dirs", r.cdi_spec_dirs, kAbsPath);
 }
 
 template <class V, class C>

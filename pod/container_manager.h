@@ -49,6 +49,9 @@ class ContainerManager {
     std::chrono::milliseconds monitor_timeout = std::chrono::seconds(60);
     std::chrono::seconds kill_grace = std::chrono::seconds(10);  // wait after SIGKILL
     EventBus* events = nullptr;  // GetContainerEvents; may be null
+    // CDI devices (issue 18): where the CDI spec files are, later dirs
+    // overriding earlier ones.
+    std::vector<std::string> cdi_spec_dirs = {"/etc/cdi", "/var/run/cdi"};
   };
 
   ContainerManager(Options opts, SandboxManager* sandboxes, RootfsProvider* images,

@@ -120,6 +120,7 @@ absl::Status WirePodLayer(HandlerContext& ctx) {
   co.monitor_path = MonitorPath(c);
   co.defaults = SpecDefaults(c);
   co.default_seccomp_path = c.runtime.seccomp_profile;
+  co.cdi_spec_dirs = c.runtime.cdi_spec_dirs;  // CDI devices (issue 18)
   co.events = ctx.events.get();
   ctx.containers = std::make_shared<pod::ContainerManager>(co, ctx.sandboxes.get(),
                                                            ctx.rootfs.get(), ctx.records.get());
