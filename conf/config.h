@@ -116,6 +116,9 @@ struct Config {
     // log_size_max: past it the monitor drops output (and says so once)
     // until ReopenContainerLog. -1 or 0 = no cap; else at least 8192.
     int64_t log_size_max = -1;
+    // CDI devices (issue 18): the dirs of CDI spec files (*.json, *.yaml);
+    // for the same device a later dir overrides an earlier one.
+    std::vector<std::string> cdi_spec_dirs = {"/etc/cdi", "/var/run/cdi"};
     bool operator==(const Runtime&) const = default;
   } runtime;
 

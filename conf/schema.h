@@ -124,6 +124,8 @@ void WalkRuntimeHandler(V& v, S& h) {
   v.Field("path", h.path, kAbsPath);
   v.Field("root", h.root, kAbsPathOrEmpty);
   v.Field("options", h.options, kAnyValue);
+  // CDI devices (issue 18).
+  v.Field("cdi_spec_dirs", r.cdi_spec_dirs, kAbsPath);
 }
 
 template <class V, class C>

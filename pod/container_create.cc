@@ -9,6 +9,8 @@
 #include "oci/sys/fs.h"
 #include "oci/sys/log.h"
 #include "oci/sys/status.h"
+#include "pod/cdi/names.h"
+#include "pod/cdi/registry.h"
 #include "pod/container_manager.h"
 #include "pod/monitor/protocol/exit_file.h"
 #include "pod/host_lookups.h"
@@ -32,6 +34,16 @@ CRICKET_DEFINE_FAILPOINT(kRecordSaved, "container.create.record_saved");
 std::string Dirname(const std::string& p) {
   size_t slash = p.rfind('/');
   return slash == std::string::npos || slash == 0 ? "/" : p.substr(0, slash);
+}
+
+// The CDI devices the container asks for (field and annotations), resolved
+// from the spec files as they are now; the dirs are read only when it asks.
+absl::StatusOr<std::vector<cdi::EditSet>> ResolveCdi(const runtime::v1::ContainerConfig& config,
+                                                     const std::vector<std::string>& dirs) {
+  ASSIGN_OR_RETURN(std::vector<cdi::QualifiedName> names, cdi::RequestedDevices(config));
+  if (names.empty()) return std::vector<cdi::EditSet>{};
+  ASSIGN_OR_RETURN(cdi::Registry registry, cdi::Registry::Load(dirs));
+  return registry.Resolve(names);
 }
 
 Container NewRecord(const Sandbox& sb, const std::string& id,
@@ -176,6 +188,7 @@ absl::StatusOr<spec::Output> ContainerManager::BuildSpec(
   in.image_name = c.image;
   ASSIGN_OR_RETURN(in.etc_passwd, ReadImageFile(c.rootfs, "/etc/passwd"));
   ASSIGN_OR_RETURN(in.etc_group, ReadImageFile(c.rootfs, "/etc/group"));
+  ASSIGN_OR_RETURN(in.cdi, ResolveCdi(c.config, opts_.cdi_spec_dirs));
   in.host = MakeHostLookups([this](const std::string& target) -> pid_t {
     absl::MutexLock l(&mu_);
     auto it = containers_.find(target);

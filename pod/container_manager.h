@@ -57,6 +57,9 @@ class ContainerManager {
     // The node rebooted since the records were written: every container that
     // had not exited is recorded exited, whatever its old pids show now.
     bool after_reboot = false;
+    // CDI devices (issue 18): where the CDI spec files are, later dirs
+    // overriding earlier ones.
+    std::vector<std::string> cdi_spec_dirs = {"/etc/cdi", "/var/run/cdi"};
   };
 
   ContainerManager(Options opts, SandboxManager* sandboxes, RootfsProvider* images,

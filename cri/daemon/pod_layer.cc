@@ -141,6 +141,7 @@ absl::Status WirePodLayer(HandlerContext& ctx) {
   co.defaults = SpecDefaults(c);
   co.default_seccomp_path = c.runtime.seccomp_profile;
   co.log_size_max = c.runtime.log_size_max;
+  co.cdi_spec_dirs = c.runtime.cdi_spec_dirs;  // CDI devices (issue 18)
   co.events = ctx.events.get();
   co.runtime_handlers = c.runtime_handlers;
   co.after_reboot = boot.after_reboot;

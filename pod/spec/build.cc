@@ -1,5 +1,6 @@
 // The order of the builders matters: security reads the process the
-// process step made, and devices (in mounts) add to linux.resources.
+// process step made, devices (in mounts) add to linux.resources, and CDI
+// edits go last, over what the CRI config asked for.
 #include "pod/spec/build.h"
 
 #include "oci/sys/status.h"
@@ -25,7 +26,8 @@ absl::StatusOr<Output> Build(const Inputs& in) {
   Output out;
   out.spec.oci_version = "1.1.0";
   out.spec.linux_spec.emplace();
-  for (auto step : {ApplyProcess, ApplySecurity, ApplyMounts, ApplyNamespaces, ApplyResources}) {
+  for (auto step : {ApplyProcess, ApplySecurity, ApplyMounts, ApplyNamespaces, ApplyResources,
+                    ApplyCdi}) {
     RETURN_IF_ERROR(sys::Annotate(step(in, out), "container %s", in.config->metadata().name()));
   }
   out.spec.annotations = Annotations(in);

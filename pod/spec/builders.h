@@ -13,6 +13,7 @@ absl::Status ApplySecurity(const Inputs& in, Output& out);    // caps, seccomp, 
 absl::Status ApplyMounts(const Inputs& in, Output& out);      // default, pod files, CRI mounts, devices
 absl::Status ApplyNamespaces(const Inputs& in, Output& out);  // pod / node / container / target
 absl::Status ApplyResources(const Inputs& in, Output& out);   // cgroup path and limits
+absl::Status ApplyCdi(const Inputs& in, Output& out);         // CDI devices' container edits
 
 // The parts of the spec a step edits, made when an earlier step has not.
 inline oci::Process& ProcessOf(Output& out) {
@@ -24,6 +25,14 @@ inline oci::Linux& LinuxOf(Output& out) {
 inline oci::cgroup::Resources& ResourcesOf(Output& out) {
   oci::Linux& l = LinuxOf(out);
   return l.resources ? *l.resources : l.resources.emplace();
+}
+
+// The number of components of a path ("/a/b" 2): mounts sort by it so that
+// parents come before children.
+inline size_t PathDepth(const std::string& p) {
+  size_t n = 0;
+  for (size_t i = 0; i < p.size(); i++) n += p[i] != '/' && (i == 0 || p[i - 1] == '/');
+  return n;
 }
 
 // Every capability the kernel knows, "CAP_" form (for privileged and "ALL").

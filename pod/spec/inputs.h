@@ -13,6 +13,7 @@
 #include "absl/status/statusor.h"
 #include "cri/api/api.h"
 #include "oci/spec.h"
+#include "pod/cdi/registry.h"
 
 namespace cricket::pod::spec {
 
@@ -88,6 +89,8 @@ struct Inputs {
   std::string etc_passwd, etc_group;  // the image's, for user and group names
   std::string default_seccomp_path;   // "" = the built-in RuntimeDefault
   HostLookups host;
+  // The container's CDI devices, resolved from the spec files (pod/cdi).
+  std::vector<cdi::EditSet> cdi;
 };
 
 struct Output {

@@ -5,7 +5,6 @@
 #include <set>
 
 #include "absl/strings/str_cat.h"
-#include "absl/strings/str_split.h"
 #include "pod/spec/builders.h"
 
 namespace cricket::pod::spec {
@@ -30,15 +29,6 @@ std::vector<oci::Mount> DefaultMounts(bool privileged) {
       M("/sys/fs/cgroup", "cgroup", "cgroup",
         {"nosuid", "noexec", "nodev", "relatime", privileged ? "rw" : "ro"}),
   };
-}
-
-size_t Depth(const std::string& p) {
-  size_t n = 0;
-  for (absl::string_view part : absl::StrSplit(p, '/', absl::SkipEmpty())) {
-    (void)part;
-    n++;
-  }
-  return n;
 }
 
 absl::StatusOr<oci::Mount> CriMount(const runtime::v1::Mount& m) {
@@ -125,7 +115,7 @@ absl::Status ApplyMounts(const Inputs& in, Output& out) {
     out.host_dirs.push_back(m.host_path());
   }
   std::stable_sort(cri.begin(), cri.end(), [](const oci::Mount& a, const oci::Mount& b) {
-    return Depth(a.destination) < Depth(b.destination);
+    return PathDepth(a.destination) < PathDepth(b.destination);
   });
   std::vector<oci::Mount> mounts;
   for (auto& m : DefaultMounts(privileged)) {

@@ -31,6 +31,7 @@ TEST(ConfDefaults, AreValidAndWhatOperatorsExpect) {
               ElementsAre("CHOWN", "DAC_OVERRIDE", "FSETID", "FOWNER", "SETGID", "SETUID",
                           "SETPCAP", "NET_BIND_SERVICE", "KILL"));
   EXPECT_EQ(c.runtime.pids_limit, 0);
+  EXPECT_THAT(c.runtime.cdi_spec_dirs, ElementsAre("/etc/cdi", "/var/run/cdi"));
   EXPECT_EQ(c.image.pull_parallelism, 3);
   EXPECT_EQ(c.image.max_manifest_bytes, 4 << 20);
   EXPECT_EQ(c.image.min_download_bytes_per_second, 64 << 10);

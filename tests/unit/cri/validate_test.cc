@@ -29,26 +29,3 @@ TEST(ValidateSandboxConfig, RunAsGroupNeedsRunAsUser) {
 
 }  // namespace
 }  // namespace cricket::cri
-
-namespace cricket::cri {
-namespace {
-
-// CDI devices cricket cannot resolve are refused by name, not dropped.
-TEST(ValidateContainerRequest, CdiDevicesAreRefusedByName) {
-  runtime::v1::CreateContainerRequest req;
-  req.set_pod_sandbox_id("pod");
-  req.mutable_config()->mutable_metadata()->set_name("gpu");
-  req.mutable_config()->mutable_image()->set_image("busybox");
-  ASSERT_TRUE(ValidateContainerRequest(req).ok());
-  req.mutable_config()->add_cdi_devices()->set_name("vendor.com/gpu=0");
-  absl::Status st = ValidateContainerRequest(req);
-  EXPECT_EQ(st.code(), absl::StatusCode::kUnimplemented);
-  EXPECT_NE(st.message().find("CDI_devices (vendor.com/gpu=0)"), std::string::npos) << st;
-  req.mutable_config()->clear_cdi_devices();
-  (*req.mutable_config()->mutable_annotations())["cdi.k8s.io/x"] = "vendor.com/gpu=1";
-  st = ValidateContainerRequest(req);
-  EXPECT_NE(st.message().find("cdi.k8s.io/x"), std::string::npos) << st;
-}
-
-}  // namespace
-}  // namespace cricket::cri
