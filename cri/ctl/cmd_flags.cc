@@ -13,6 +13,10 @@ constexpr FlagDef kTemplate = {"template", "", "TEMPLATE",
                                "the Go template for -o go-template, over the JSON form"};
 constexpr FlagDef kLabel = {"label", "", "KEY=VALUE", "only those with this label (repeatable)"};
 constexpr FlagDef kNoTrunc = {"no-trunc", "", nullptr, "do not shorten ids"};
+constexpr FlagDef kInteractive = {"interactive", "i", nullptr, "pass stdin to the container"};
+constexpr FlagDef kTty = {"tty", "t", nullptr, "give the process a terminal"};
+constexpr FlagDef kTransport = {"transport", "", "PROTO",
+                                "the streaming protocol: spdy (default) or websocket"};
 
 using Table = std::map<std::string_view, std::vector<FlagDef>>;
 
@@ -99,6 +103,27 @@ const Table& AllFlags() {
         {"cpuset-mems", "", "LIST", "memory nodes the container may use"},
         {"memory", "", "BYTES", "memory limit in bytes (k, m, g suffixes work)"}}},
       {"events", {kOutputNoTable, kTemplate}},
+      {"exec",
+       {kInteractive, kTty,
+        {"sync", "s", nullptr, "run through ExecSync and print the output when it ends"},
+        {"timeout", "", "S", "with --sync: kill the command after S seconds (0: no limit)"},
+        kTransport}},
+      {"attach", {kInteractive, kTty, kTransport}},
+      {"port-forward", {kTransport}},
+      {"run",
+       {{"rm", "", nullptr, "remove the container and its pod when it exits"},
+        {"detach", "d", nullptr, "print the container id and leave it running"},
+        kInteractive, kTty,
+        {"name", "", "NAME", "the pod's and the container's name"},
+        {"net", "", "MODE", "host: the node's network; pod (default): a pod network"},
+        {"network", "", "MODE", "same as --net"},
+        {"publish", "p", "H:C[/PROTO]", "publish container port C on host port H (repeatable)"},
+        {"env", "e", "K=V", "set an environment variable (repeatable)"},
+        {"volume", "v", "H:C[:ro]", "bind-mount host path H at C (repeatable)"},
+        {"workdir", "w", "DIR", "the process's working directory"},
+        {"config", "", "CTR_FILE", "a container config (JSON/YAML) to start from"},
+        {"pod-config", "", "POD_FILE", "a pod config (JSON/YAML), with --config"},
+        kTransport}},
       {"config",
        {{"get", "", "KEY", "print one setting"},
         {"set", "", "KEY=VALUE", "change settings (repeatable, or KEY=VALUE,KEY=VALUE)"},

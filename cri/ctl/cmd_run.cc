@@ -7,7 +7,6 @@
 #include <unistd.h>
 
 #include <chrono>
-#include <functional>
 #include <iostream>
 #include <map>
 #include <thread>
@@ -21,6 +20,7 @@
 #include "cri/client/stream_terminal.h"
 #include "cri/ctl/cmd_stream.h"
 #include "cri/ctl/command.h"
+#include "cri/ctl/flags.h"
 #include "oci/sys/fs.h"
 #include "oci/sys/status.h"
 
@@ -43,94 +43,30 @@ std::string RandomHex(size_t bytes) {
   return absl::BytesToHexString(raw).substr(0, bytes * 2);
 }
 
-using Setter = std::function<absl::Status(RunFlags&, const std::string&)>;
-
-// Flags that take a value, and what each does with it.
-const std::map<std::string, Setter>& ValuedFlags() {
-  auto set = [](std::string RunFlags::*field) {
-    return [field](RunFlags& f, const std::string& v) {
-      f.*field = v;
-      return absl::OkStatus();
-    };
-  };
-  auto add = [](std::vector<std::string> RunFlags::*field) {
-    return [field](RunFlags& f, const std::string& v) {
-      (f.*field).push_back(v);
-      return absl::OkStatus();
-    };
-  };
-  auto net = [](RunFlags& f, const std::string& v) {
+absl::StatusOr<RunFlags> ParseRunFlags(const std::vector<std::string>& args) {
+  ASSIGN_OR_RETURN(Flags parsed, ParseFlags("run", args));
+  RunFlags f;
+  f.rm = parsed.On("rm");
+  f.detach = parsed.On("detach");
+  f.interactive = parsed.On("interactive");
+  f.tty = parsed.On("tty");
+  f.name = parsed.Get("name");
+  f.workdir = parsed.Get("workdir");
+  f.config = parsed.Get("config");
+  f.pod_config = parsed.Get("pod-config");
+  f.ports = parsed.GetAll("publish");
+  f.env = parsed.GetAll("env");
+  f.volumes = parsed.GetAll("volume");
+  for (const char* flag : {"net", "network"}) {
+    if (!parsed.Has(flag)) continue;
+    std::string v = parsed.Get(flag);
     if (v != "host" && v != "pod") return UsageError("run", "--net takes host or pod");
     f.host_net = v == "host";
-    return absl::OkStatus();
-  };
-  auto transport = [](RunFlags& f, const std::string& v) {
-    ASSIGN_OR_RETURN(f.transport, client::ParseTransport(v));
-    return absl::OkStatus();
-  };
-  static const std::map<std::string, Setter> kFlags = {{"--name", set(&RunFlags::name)},
-                                                       {"-w", set(&RunFlags::workdir)},
-                                                       {"--workdir", set(&RunFlags::workdir)},
-                                                       {"--config", set(&RunFlags::config)},
-                                                       {"--pod-config", set(&RunFlags::pod_config)},
-                                                       {"-p", add(&RunFlags::ports)},
-                                                       {"--publish", add(&RunFlags::ports)},
-                                                       {"-e", add(&RunFlags::env)},
-                                                       {"--env", add(&RunFlags::env)},
-                                                       {"-v", add(&RunFlags::volumes)},
-                                                       {"--volume", add(&RunFlags::volumes)},
-                                                       {"--net", net},
-                                                       {"--network", net},
-                                                       {"--transport", transport}};
-  return kFlags;
-}
-
-// Switches; single letters may be clustered ("-it").
-absl::Status SetSwitch(RunFlags& f, const std::string& a) {
-  static const std::map<std::string, bool RunFlags::*> kSwitches = {
-      {"--rm", &RunFlags::rm},
-      {"--detach", &RunFlags::detach},
-      {"-d", &RunFlags::detach},
-      {"--tty", &RunFlags::tty},
-      {"-t", &RunFlags::tty},
-      {"-i", &RunFlags::interactive},
-      {"--interactive", &RunFlags::interactive}};
-  if (auto it = kSwitches.find(a); it != kSwitches.end()) {
-    f.*(it->second) = true;
-    return absl::OkStatus();
   }
-  if (a.size() > 2 && a[1] != '-') {
-    for (char c : a.substr(1)) RETURN_IF_ERROR(SetSwitch(f, std::string("-") + c));
-    return absl::OkStatus();
+  if (parsed.Has("transport")) {
+    ASSIGN_OR_RETURN(f.transport, client::ParseTransport(parsed.Get("transport")));
   }
-  return UsageError("run", "unknown flag " + a);
-}
-
-absl::StatusOr<RunFlags> ParseRunFlags(std::vector<std::string> args) {
-  RunFlags f;
-  while (!args.empty() && args[0].size() > 1 && args[0][0] == '-') {
-    std::string a = args[0], v;
-    args.erase(args.begin());
-    if (a == "--") break;
-    bool has_value = false;
-    if (size_t eq = a.find('='); eq != std::string::npos && a.starts_with("--")) {
-      v = a.substr(eq + 1);
-      a.resize(eq);
-      has_value = true;
-    }
-    auto valued = ValuedFlags().find(a);
-    if (valued == ValuedFlags().end()) {
-      RETURN_IF_ERROR(SetSwitch(f, a));
-      continue;
-    }
-    if (!has_value) {
-      if (args.empty()) return UsageError("run", a + " needs a value");
-      v = args[0];
-      args.erase(args.begin());
-    }
-    RETURN_IF_ERROR(valued->second(f, v));
-  }
-  f.rest = std::move(args);
+  f.rest = std::move(parsed.args);
   if (f.rm && f.detach) return UsageError("run", "--rm and -d cannot be used together");
   if (f.rest.empty() && f.config.empty()) return UsageError("run", "give an IMAGE");
   if (f.config.empty() != f.pod_config.empty()) {
