@@ -85,6 +85,7 @@ const Table& AllFlags() {
         {"timestamps", "t", nullptr, "print each line's timestamp"},
         {"previous", "p", nullptr, "the log of the previous instance (or the rotated file)"}}},
       {"stop", {{"timeout", "t", "SECONDS", "grace period before SIGKILL (default 10)"}}},
+      {"kill", {{"signal", "s", "SIGNAL", "a name (TERM, SIGHUP) or number (default KILL)"}}},
       {"rm",
        {{"all", "a", nullptr, "remove every container"},
         {"force", "f", nullptr, "stop running containers before removing them"}}},

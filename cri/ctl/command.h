@@ -63,6 +63,7 @@ absl::Status RunInspect(const CommandContext& ctx, std::vector<std::string> args
 absl::Status RunExec(const CommandContext& ctx, std::vector<std::string> args);
 absl::Status RunLogs(const CommandContext& ctx, std::vector<std::string> args);
 absl::Status RunStop(const CommandContext& ctx, std::vector<std::string> args);
+absl::Status RunKill(const CommandContext& ctx, std::vector<std::string> args);
 absl::Status RunRm(const CommandContext& ctx, std::vector<std::string> args);
 absl::Status RunStatsp(const CommandContext& ctx, std::vector<std::string> args);
 absl::Status RunInspecti(const CommandContext& ctx, std::vector<std::string> args);

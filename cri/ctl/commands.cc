@@ -44,6 +44,8 @@ const std::vector<Command>& Commands() {
       {"logs", "Print a container's log", "[-f] [--tail N] [--since T] [-t] [-p] CONTAINER_ID",
        RunLogs},
       {"stop", "Stop containers", "[-t SECONDS] CONTAINER_ID...", RunStop},
+      {"kill", "Send a signal to containers' init (cricketd only)",
+       "[-s SIGNAL] CONTAINER_ID...", RunKill},
       {"rm", "Remove containers", "[-a] [-f] CONTAINER_ID...", RunRm},
       {"stats", "Show containers' resource usage", "[FLAGS] [CONTAINER_ID]", RunStats},
       {"update", "Update a container's resources", "[FLAGS] CONTAINER_ID...", RunUpdate},
