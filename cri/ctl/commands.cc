@@ -25,8 +25,8 @@ const std::vector<Command>& Commands() {
       {"imagefsinfo", "Show the image filesystem's usage", "[-o FORMAT]", RunImagefsinfo},
       {"import", "Import an OCI layout or docker-archive tarball (cricketd only)",
        "[--name REF] FILE", RunImport},
-      {"create", "Create a container in a pod", "POD_ID CONTAINER_CONFIG.json POD_CONFIG.json",
-       RunCreate},
+      {"create", "Create a container in a pod (crictl's form), or a pod and container from flags",
+       "POD_ID CONTAINER_CONFIG POD_CONFIG | [FLAGS] IMAGE [CMD [ARG...]]", RunCreate},
       {"start", "Start created containers", "CONTAINER_ID...", RunStart},
       {"ps", "List containers", "[FLAGS]", RunPs},
       {"inspect", "Show containers' status", "[-o FORMAT] CONTAINER_ID...", RunInspect},
@@ -39,7 +39,8 @@ const std::vector<Command>& Commands() {
        "[--transport spdy|websocket] POD_ID [LOCAL:]REMOTE...", RunPortForward},
       {"run", "Pull, create and start a container in a new pod, and stream its output",
        "[--rm] [-d] [-i] [-t] [--name N] [--net host] [-p H:C[/PROTO]] [-e K=V] [-v H:C[:ro]] "
-       "[--workdir DIR] [--config CTR.json --pod-config POD.json] IMAGE [CMD [ARG...]]",
+       "[-w DIR] [-u USER] [-m BYTES] [--cpus N] [--privileged] [--cgroup-parent CG] [-l K=V] "
+       "[--config CTR.json --pod-config POD.json] IMAGE [CMD [ARG...]]",
        RunRun},
       {"logs", "Print a container's log", "[-f] [--tail N] [--since T] [-t] [-p] CONTAINER_ID",
        RunLogs},

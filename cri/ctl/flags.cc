@@ -46,7 +46,7 @@ absl::StatusOr<int64_t> Flags::GetInt(const std::string& name, int64_t fallback)
 }
 
 bool FlagsEndAtFirstArg(std::string_view command) {
-  return command == "run" || command == "exec";
+  return command == "run" || command == "exec" || command == "create";
 }
 
 absl::StatusOr<Flags> ParseFlags(std::string_view command, const std::vector<std::string>& args) {
