@@ -98,6 +98,10 @@ class ContainerManager {
   absl::Status Stop(const ContainerId& id, int64_t timeout_seconds);
   // Stops if needed; OK (idempotent) when the container is unknown.
   absl::Status Remove(const ContainerId& id);
+  // Sends `signal` (a name or number, as runc's kill takes) to the running
+  // container's init (cricket.v1 KillContainer). FailedPrecondition unless
+  // Running, InvalidArgument for an unknown signal. container_kill.cc
+  absl::Status Kill(const ContainerId& id, const std::string& signal);
   // The record, with a pending exit file applied.
   absl::StatusOr<Container> Get(const ContainerId& id);
   std::vector<Container> List(const ContainerFilter& filter);

@@ -48,6 +48,7 @@ absl::StatusOr<std::unique_ptr<Client>> Client::Connect(const ConnectOptions& op
   c->runtime_ = v1::RuntimeService::NewStub(c->channel_);
   c->images_ = v1::ImageService::NewStub(c->image_channel_);
   c->cricket_images_ = ::cricket::v1::Images::NewStub(c->image_channel_);
+  c->cricket_containers_ = ::cricket::v1::Containers::NewStub(c->channel_);
   return c;
 }
 

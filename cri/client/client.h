@@ -43,6 +43,8 @@ class Client {
   // cricket's own extensions (cri/api/cricket.proto), on the image endpoint;
   // other runtimes answer UNIMPLEMENTED.
   ::cricket::v1::Images::Stub& cricket_images() { return *cricket_images_; }
+  // ... and on the runtime endpoint (KillContainer).
+  ::cricket::v1::Containers::Stub& cricket_containers() { return *cricket_containers_; }
 
   // A context carrying the per-call deadline, for calls through the raw stubs.
   std::unique_ptr<grpc::ClientContext> NewContext() const;
@@ -74,6 +76,7 @@ class Client {
   std::shared_ptr<grpc::Channel> image_channel_;
   std::unique_ptr<v1::ImageService::Stub> images_;
   std::unique_ptr<::cricket::v1::Images::Stub> cricket_images_;
+  std::unique_ptr<::cricket::v1::Containers::Stub> cricket_containers_;
 };
 
 }  // namespace cricket::cri::client

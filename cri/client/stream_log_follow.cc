@@ -1,40 +1,21 @@
-// Tail -f of a CRI log file, bounded by the container's exit.
+// Tail -f of a CRI log file (across rotations), bounded by the container's exit.
 #include "cri/client/stream_log_follow.h"
 
-#include <fcntl.h>
 #include <poll.h>
 #include <unistd.h>
 
 #include <cerrno>
 
 #include "cri/client/cri_log_reader.h"
+#include "cri/client/log_file_tail.h"
 #include "cri/client/stream_http.h"
 #include "cri/wire/cri_log.h"
 #include "oci/sys/status.h"
-#include "oci/sys/unique_fd.h"
 
 namespace cricket::cri::client {
 namespace {
 
 constexpr int kPollMs = 100;
-
-// Everything appended since the last call.
-absl::StatusOr<std::string> ReadMore(const std::string& path, sys::UniqueFd& fd) {
-  if (!fd) {
-    fd.Reset(open(path.c_str(), O_RDONLY | O_CLOEXEC));
-    if (!fd && errno == ENOENT) return std::string();
-    if (!fd) return sys::ErrnoStatus(errno, "open log %s", path);
-  }
-  std::string out;
-  char buf[64 * 1024];
-  while (true) {
-    ssize_t n = read(fd.get(), buf, sizeof(buf));
-    if (n < 0 && errno == EINTR) continue;
-    if (n < 0) return sys::ErrnoStatus(errno, "read log %s", path);
-    if (n == 0) return out;
-    out.append(buf, n);
-  }
-}
 
 // Prints each whole line's message as the container wrote it: a partial
 // ("P") piece without the newline the log line added.
@@ -53,12 +34,12 @@ absl::Status PrintLines(std::string& pending, const FollowOptions& o) {
 }  // namespace
 
 absl::Status FollowCriLog(const FollowOptions& o) {
-  sys::UniqueFd fd;
+  LogFileTail tail(o.path);
   std::string pending;
   while (true) {
     // Ask before reading, so that nothing written before the exit is missed.
     ASSIGN_OR_RETURN(bool exited, o.exited());
-    ASSIGN_OR_RETURN(std::string more, ReadMore(o.path, fd));
+    ASSIGN_OR_RETURN(std::string more, tail.ReadMore());
     pending += more;
     RETURN_IF_ERROR(PrintLines(pending, o));
     if (exited) return absl::OkStatus();

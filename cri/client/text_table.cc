@@ -37,22 +37,26 @@ std::string HumanSize(double bytes) {
   return buf;
 }
 
-std::string HumanAgo(int64_t then_ns, int64_t now_ns) {
+std::string HumanDuration(int64_t then_ns, int64_t now_ns) {
   int64_t secs = (now_ns - then_ns) / 1000000000;
-  auto n = [](int64_t v, const char* unit) { return std::to_string(v) + " " + unit + " ago"; };
-  if (secs < 1) return "Less than a second ago";
-  if (secs == 1) return "1 second ago";
+  auto n = [](int64_t v, const char* unit) { return std::to_string(v) + " " + unit; };
+  if (secs < 1) return "Less than a second";
+  if (secs == 1) return "1 second";
   if (secs < 60) return n(secs, "seconds");
   int64_t mins = secs / 60;
-  if (mins == 1) return "About a minute ago";
+  if (mins == 1) return "About a minute";
   if (mins < 60) return n(mins, "minutes");
   int64_t hours = secs / 3600;
-  if (hours == 1) return "About an hour ago";
+  if (hours == 1) return "About an hour";
   if (hours < 48) return n(hours, "hours");
   if (hours < 24 * 7 * 2) return n(hours / 24, "days");
   if (hours < 24 * 30 * 2) return n(hours / 24 / 7, "weeks");
   if (hours < 24 * 365 * 2) return n(hours / 24 / 30, "months");
   return n(hours / 24 / 365, "years");
+}
+
+std::string HumanAgo(int64_t then_ns, int64_t now_ns) {
+  return HumanDuration(then_ns, now_ns) + " ago";
 }
 
 std::string ShortId(const std::string& id) {

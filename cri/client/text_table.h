@@ -15,6 +15,8 @@ std::string FormatTable(const std::vector<std::vector<std::string>>& rows);
 // go-units' HumanSizeWithPrecision(size, 3): 1234567 → "1.23MB", 742000 → "742kB".
 std::string HumanSize(double bytes);
 
+// go-units' HumanDuration of now - then (both Unix ns): "5 minutes".
+std::string HumanDuration(int64_t then_ns, int64_t now_ns);
 // go-units' HumanDuration plus " ago" of now - then (both Unix ns):
 // "Less than a second ago", "5 seconds ago", "About a minute ago", "3 hours ago".
 std::string HumanAgo(int64_t then_ns, int64_t now_ns);

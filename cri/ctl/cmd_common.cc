@@ -4,9 +4,11 @@
 #include <google/protobuf/util/json_util.h>
 #include <yaml-cpp/yaml.h>
 
+#include <cctype>
 #include <iostream>
 #include <regex>
 
+#include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
 #include "cri/client/text_table.h"
 #include "cri/ctl/output.h"
@@ -113,6 +115,29 @@ std::string MapLines(const google::protobuf::Map<std::string, std::string>& m) {
 
 std::string TableId(const std::string& id, const Flags& f) {
   return f.On("no-trunc") ? id : client::ShortId(id);
+}
+
+absl::StatusOr<int64_t> MemoryBytes(const std::string& text) {
+  std::string num = text, unit;
+  while (!num.empty() && std::isalpha(static_cast<unsigned char>(num.back()))) {
+    unit.insert(unit.begin(), static_cast<char>(std::tolower(num.back())));
+    num.pop_back();
+  }
+  if (!unit.empty() && unit.back() == 'b') unit.pop_back();
+  if (!unit.empty() && unit.back() == 'i') unit.pop_back();
+  double v = 0;
+  if (!absl::SimpleAtod(num, &v) || v < 0) {
+    return absl::InvalidArgumentError(absl::StrCat("--memory ", text, ": not a size"));
+  }
+  static const std::string kUnits = "kmgtp";
+  if (!unit.empty()) {
+    size_t i = kUnits.find(unit);
+    if (unit.size() != 1 || i == std::string::npos) {
+      return absl::InvalidArgumentError(absl::StrCat("--memory ", text, ": unknown unit"));
+    }
+    for (size_t k = 0; k <= i; k++) v *= 1024;
+  }
+  return static_cast<int64_t>(v);
 }
 
 }  // namespace cricket::cri::ctl

@@ -51,6 +51,10 @@ absl::Status NewestFirst(std::vector<T>& items, const Flags& f) {
 // "k -> v" lines of a map, sorted, for -v output.
 std::string MapLines(const google::protobuf::Map<std::string, std::string>& m);
 
+// "512m", "1g", "100000", "64Ki" → bytes (binary units, as docker's
+// RAMInBytes); InvalidArgument naming --memory otherwise.
+absl::StatusOr<int64_t> MemoryBytes(const std::string& text);
+
 // The id as tables show it (13 chars) unless --no-trunc.
 std::string TableId(const std::string& id, const Flags& f);
 

@@ -11,7 +11,9 @@
 #include "cri/client/id_prefix.h"
 #include "cri/ctl/cmd_common.h"
 #include "cri/ctl/output.h"
+#include "cri/ctl/ps_docker.h"
 #include "nlohmann/json.hpp"
+#include "oci/sys/fs.h"
 #include "oci/sys/status.h"
 
 namespace cricket::cri::ctl {
@@ -82,6 +84,7 @@ absl::Status PrintContainers(client::Client& c, const std::vector<v1::Container>
     for (const auto& ct : cts) std::cout << ContainerVerbose(ct);
     return absl::OkStatus();
   }
+  if (f.On("docker")) return PrintDockerPs(c, cts, f);
   std::map<std::string, std::string> pod_names;
   auto pods = c.Call(c.runtime(), &v1::RuntimeService::Stub::ListPodSandbox,
                      v1::ListPodSandboxRequest(), "ListPodSandbox");
@@ -122,8 +125,11 @@ absl::Status StopIfRunning(client::Client& c, const std::string& id, bool force)
 }  // namespace
 
 absl::Status RunCreate(const CommandContext& ctx, std::vector<std::string> args) {
+  // crictl's form names two config files; anything else is docker's.
+  if (args.size() != 3 || !sys::PathExists(args[1]) || !sys::PathExists(args[2])) {
+    return RunDockerCreate(ctx, std::move(args));
+  }
   ASSIGN_OR_RETURN(Flags f, ParseFlags("create", args));
-  if (f.args.size() != 3) return UsageError("create", "give POD_ID CONTAINER_CONFIG POD_CONFIG");
   v1::CreateContainerRequest req;
   RETURN_IF_ERROR(ReadConfigFile(f.args[1], req.mutable_config(), "container config"));
   RETURN_IF_ERROR(ReadConfigFile(f.args[2], req.mutable_sandbox_config(), "pod sandbox config"));

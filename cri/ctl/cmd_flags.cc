@@ -13,8 +13,38 @@ constexpr FlagDef kTemplate = {"template", "", "TEMPLATE",
                                "the Go template for -o go-template, over the JSON form"};
 constexpr FlagDef kLabel = {"label", "", "KEY=VALUE", "only those with this label (repeatable)"};
 constexpr FlagDef kNoTrunc = {"no-trunc", "", nullptr, "do not shorten ids"};
+constexpr FlagDef kInteractive = {"interactive", "i", nullptr, "pass stdin to the container"};
+constexpr FlagDef kTty = {"tty", "t", nullptr, "give the process a terminal"};
+constexpr FlagDef kTransport = {"transport", "", "PROTO",
+                                "the streaming protocol: spdy (default) or websocket"};
 
 using Table = std::map<std::string_view, std::vector<FlagDef>>;
+
+// The docker-style flags `run` and `create` share (run_docker_flags.cc).
+std::vector<FlagDef> DockerFlags() {
+  return {
+      {"name", "", "NAME", "the pod's and the container's name"},
+      {"net", "", "MODE", "host: the node's network; pod (default): a pod network"},
+      {"network", "", "MODE", "same as --net"},
+      {"publish", "p", "H:C[/PROTO]", "publish container port C on host port H (repeatable)"},
+      {"env", "e", "K=V", "set an environment variable (repeatable)"},
+      {"volume", "v", "H:C[:ro]", "bind-mount host path H at C (repeatable)"},
+      {"workdir", "w", "DIR", "the process's working directory"},
+      {"user", "u", "USER[:GID]", "run as this user (name or uid) and group id"},
+      {"memory", "m", "BYTES", "memory limit (k, m, g suffixes work)"},
+      {"cpus", "", "N", "CPU limit in CPUs (1.5: one and a half)"},
+      {"privileged", "", nullptr, "a privileged container (and pod)"},
+      {"cgroup-parent", "", "CGROUP", "the pod's parent cgroup"},
+      {"label", "l", "KEY=VALUE", "a label on the container and its pod (repeatable)"},
+      {"config", "", "CTR_FILE", "a container config (JSON/YAML) to start from"},
+      {"pod-config", "", "POD_FILE", "a pod config (JSON/YAML), with --config"},
+  };
+}
+
+std::vector<FlagDef> Concat(std::vector<FlagDef> a, const std::vector<FlagDef>& b) {
+  a.insert(a.end(), b.begin(), b.end());
+  return a;
+}
 
 const Table& AllFlags() {
   static const auto* kTable = new Table{
@@ -58,7 +88,6 @@ const Table& AllFlags() {
         {"prune", "", nullptr, "remove the images no container uses"}}},
       {"imagefsinfo", {kOutputNoTable, kTemplate}},
       {"import", {{"name", "n", "REF", "tag the imported image with this reference"}}},
-      {"create", {}},
       {"start", {}},
       {"ps",
        {{"all", "a", nullptr, "show every container, not only running ones"},
@@ -72,6 +101,8 @@ const Table& AllFlags() {
         {"latest", "l", nullptr, "only the most recently created container"},
         {"last", "n", "N", "only the N most recently created containers"},
         {"verbose", "v", nullptr, "print every field of each container"},
+        {"docker", "", nullptr,
+         "docker's columns: CONTAINER ID, IMAGE, COMMAND, CREATED, STATUS, NAMES"},
         kNoTrunc, kOutput, kTemplate}},
       {"inspect", {kOutputNoTable, kTemplate}},
       {"logs",
@@ -81,6 +112,7 @@ const Table& AllFlags() {
         {"timestamps", "t", nullptr, "print each line's timestamp"},
         {"previous", "p", nullptr, "the log of the previous instance (or the rotated file)"}}},
       {"stop", {{"timeout", "t", "SECONDS", "grace period before SIGKILL (default 10)"}}},
+      {"kill", {{"signal", "s", "SIGNAL", "a name (TERM, SIGHUP) or number (default KILL)"}}},
       {"rm",
        {{"all", "a", nullptr, "remove every container"},
         {"force", "f", nullptr, "stop running containers before removing them"}}},
@@ -99,6 +131,18 @@ const Table& AllFlags() {
         {"cpuset-mems", "", "LIST", "memory nodes the container may use"},
         {"memory", "", "BYTES", "memory limit in bytes (k, m, g suffixes work)"}}},
       {"events", {kOutputNoTable, kTemplate}},
+      {"exec",
+       {kInteractive, kTty,
+        {"sync", "s", nullptr, "run through ExecSync and print the output when it ends"},
+        {"timeout", "", "S", "with --sync: kill the command after S seconds (0: no limit)"},
+        kTransport}},
+      {"attach", {kInteractive, kTty, kTransport}},
+      {"port-forward", {kTransport}},
+      {"run", Concat({{"rm", "", nullptr, "remove the container and its pod when it exits"},
+                      {"detach", "d", nullptr, "print the container id and leave it running"},
+                      kInteractive, kTty, kTransport},
+                     DockerFlags())},
+      {"create", Concat({kInteractive, kTty}, DockerFlags())},
       {"config",
        {{"get", "", "KEY", "print one setting"},
         {"set", "", "KEY=VALUE", "change settings (repeatable, or KEY=VALUE,KEY=VALUE)"},

@@ -1,10 +1,9 @@
 // `cricketctl logs`: reads the container's CRI log file (as crictl does, the
 // file on this node), joining partial lines; --follow polls the file until
-// the container stops, following rotation by reopening a replaced file.
+// the container stops, across rotations (client::LogFileTail).
 #include <sys/stat.h>
 
 #include <chrono>
-#include <fstream>
 #include <iostream>
 #include <thread>
 
@@ -12,6 +11,7 @@
 #include "absl/time/clock.h"
 #include "cri/client/cri_log_reader.h"
 #include "cri/client/id_prefix.h"
+#include "cri/client/log_file_tail.h"
 #include "cri/ctl/cmd_common.h"
 #include "oci/sys/status.h"
 
@@ -40,26 +40,6 @@ absl::StatusOr<std::string> PreviousLog(const v1::ContainerStatus& st) {
   return absl::NotFoundError(
       absl::StrCat("no previous log of container ", st.id(), " (attempt ",
                    st.metadata().attempt(), ", no rotated file next to ", path, ")"));
-}
-
-// Reads what was appended to `path` since `*offset`; a replaced or truncated
-// file (rotation) is read again from its start.
-absl::StatusOr<std::string> ReadMore(const std::string& path, ino_t* inode, int64_t* offset) {
-  struct stat st;
-  if (::stat(path.c_str(), &st) != 0) return std::string();  // between rotate and reopen
-  if (st.st_ino != *inode || st.st_size < *offset) {
-    *inode = st.st_ino;
-    *offset = 0;
-  }
-  if (st.st_size == *offset) return std::string();
-  std::ifstream in(path, std::ios::binary);
-  if (!in) return absl::NotFoundError(absl::StrCat("open log file ", path));
-  in.seekg(*offset);
-  std::string out(static_cast<size_t>(st.st_size - *offset), '\0');
-  in.read(out.data(), static_cast<std::streamsize>(out.size()));
-  out.resize(static_cast<size_t>(in.gcount()));
-  *offset += static_cast<int64_t>(out.size());
-  return out;
 }
 
 absl::StatusOr<client::LogOptions> LogFlags(const Flags& f) {
@@ -100,21 +80,20 @@ absl::Status RunLogs(const CommandContext& ctx, std::vector<std::string> args) {
     std::ostream& out = is_stderr ? std::cerr : std::cout;
     out << text << std::flush;
   });
-  ino_t inode = 0;
-  int64_t offset = 0;
-  ASSIGN_OR_RETURN(std::string first, ReadMore(path, &inode, &offset));
-  if (inode == 0) return absl::NotFoundError(absl::StrCat("log file ", path, " does not exist"));
+  client::LogFileTail tail(path);
+  ASSIGN_OR_RETURN(std::string first, tail.ReadMore());
+  if (!tail.opened()) return absl::NotFoundError(absl::StrCat("log file ", path, " does not exist"));
   printer.FeedInitial(first);
   if (!f.On("follow") || f.On("previous")) return absl::OkStatus();
   auto next_check = std::chrono::steady_clock::now();
   while (true) {
-    ASSIGN_OR_RETURN(std::string more, ReadMore(path, &inode, &offset));
+    ASSIGN_OR_RETURN(std::string more, tail.ReadMore());
     printer.Feed(more);
     if (std::chrono::steady_clock::now() >= next_check) {
       // Like the kubelet, stop following once the container has stopped
       // (after reading what it wrote last).
       if (!Running(*c, id)) {
-        ASSIGN_OR_RETURN(std::string rest, ReadMore(path, &inode, &offset));
+        ASSIGN_OR_RETURN(std::string rest, tail.ReadMore());
         printer.Feed(rest);
         return absl::OkStatus();
       }

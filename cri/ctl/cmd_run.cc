@@ -7,7 +7,6 @@
 #include <unistd.h>
 
 #include <chrono>
-#include <functional>
 #include <iostream>
 #include <map>
 #include <thread>
@@ -21,6 +20,8 @@
 #include "cri/client/stream_terminal.h"
 #include "cri/ctl/cmd_stream.h"
 #include "cri/ctl/command.h"
+#include "cri/ctl/flags.h"
+#include "cri/ctl/run_docker_flags.h"
 #include "oci/sys/fs.h"
 #include "oci/sys/status.h"
 
@@ -33,6 +34,8 @@ struct RunFlags {
   std::vector<std::string> env, volumes, ports;
   client::StreamTransport transport = client::StreamTransport::kSpdy;
   std::vector<std::string> rest;  // IMAGE [CMD...]
+  std::string command;            // "run" or "create", for errors
+  Flags parsed;                   // for ApplyDockerFlags
 };
 
 std::string RandomHex(size_t bytes) {
@@ -43,109 +46,49 @@ std::string RandomHex(size_t bytes) {
   return absl::BytesToHexString(raw).substr(0, bytes * 2);
 }
 
-using Setter = std::function<absl::Status(RunFlags&, const std::string&)>;
-
-// Flags that take a value, and what each does with it.
-const std::map<std::string, Setter>& ValuedFlags() {
-  auto set = [](std::string RunFlags::*field) {
-    return [field](RunFlags& f, const std::string& v) {
-      f.*field = v;
-      return absl::OkStatus();
-    };
-  };
-  auto add = [](std::vector<std::string> RunFlags::*field) {
-    return [field](RunFlags& f, const std::string& v) {
-      (f.*field).push_back(v);
-      return absl::OkStatus();
-    };
-  };
-  auto net = [](RunFlags& f, const std::string& v) {
-    if (v != "host" && v != "pod") return UsageError("run", "--net takes host or pod");
-    f.host_net = v == "host";
-    return absl::OkStatus();
-  };
-  auto transport = [](RunFlags& f, const std::string& v) {
-    ASSIGN_OR_RETURN(f.transport, client::ParseTransport(v));
-    return absl::OkStatus();
-  };
-  static const std::map<std::string, Setter> kFlags = {{"--name", set(&RunFlags::name)},
-                                                       {"-w", set(&RunFlags::workdir)},
-                                                       {"--workdir", set(&RunFlags::workdir)},
-                                                       {"--config", set(&RunFlags::config)},
-                                                       {"--pod-config", set(&RunFlags::pod_config)},
-                                                       {"-p", add(&RunFlags::ports)},
-                                                       {"--publish", add(&RunFlags::ports)},
-                                                       {"-e", add(&RunFlags::env)},
-                                                       {"--env", add(&RunFlags::env)},
-                                                       {"-v", add(&RunFlags::volumes)},
-                                                       {"--volume", add(&RunFlags::volumes)},
-                                                       {"--net", net},
-                                                       {"--network", net},
-                                                       {"--transport", transport}};
-  return kFlags;
-}
-
-// Switches; single letters may be clustered ("-it").
-absl::Status SetSwitch(RunFlags& f, const std::string& a) {
-  static const std::map<std::string, bool RunFlags::*> kSwitches = {
-      {"--rm", &RunFlags::rm},
-      {"--detach", &RunFlags::detach},
-      {"-d", &RunFlags::detach},
-      {"--tty", &RunFlags::tty},
-      {"-t", &RunFlags::tty},
-      {"-i", &RunFlags::interactive},
-      {"--interactive", &RunFlags::interactive}};
-  if (auto it = kSwitches.find(a); it != kSwitches.end()) {
-    f.*(it->second) = true;
-    return absl::OkStatus();
-  }
-  if (a.size() > 2 && a[1] != '-') {
-    for (char c : a.substr(1)) RETURN_IF_ERROR(SetSwitch(f, std::string("-") + c));
-    return absl::OkStatus();
-  }
-  return UsageError("run", "unknown flag " + a);
-}
-
-absl::StatusOr<RunFlags> ParseRunFlags(std::vector<std::string> args) {
+absl::StatusOr<RunFlags> ParseRunFlags(std::string_view command,
+                                       const std::vector<std::string>& args) {
+  ASSIGN_OR_RETURN(Flags parsed, ParseFlags(command, args));
   RunFlags f;
-  while (!args.empty() && args[0].size() > 1 && args[0][0] == '-') {
-    std::string a = args[0], v;
-    args.erase(args.begin());
-    if (a == "--") break;
-    bool has_value = false;
-    if (size_t eq = a.find('='); eq != std::string::npos && a.starts_with("--")) {
-      v = a.substr(eq + 1);
-      a.resize(eq);
-      has_value = true;
-    }
-    auto valued = ValuedFlags().find(a);
-    if (valued == ValuedFlags().end()) {
-      RETURN_IF_ERROR(SetSwitch(f, a));
-      continue;
-    }
-    if (!has_value) {
-      if (args.empty()) return UsageError("run", a + " needs a value");
-      v = args[0];
-      args.erase(args.begin());
-    }
-    RETURN_IF_ERROR(valued->second(f, v));
+  f.command = std::string(command);
+  f.rm = parsed.On("rm");
+  f.detach = parsed.On("detach");
+  f.interactive = parsed.On("interactive");
+  f.tty = parsed.On("tty");
+  f.name = parsed.Get("name");
+  f.workdir = parsed.Get("workdir");
+  f.config = parsed.Get("config");
+  f.pod_config = parsed.Get("pod-config");
+  f.ports = parsed.GetAll("publish");
+  f.env = parsed.GetAll("env");
+  f.volumes = parsed.GetAll("volume");
+  for (const char* flag : {"net", "network"}) {
+    if (!parsed.Has(flag)) continue;
+    std::string v = parsed.Get(flag);
+    if (v != "host" && v != "pod") return UsageError(command, "--net takes host or pod");
+    f.host_net = v == "host";
   }
-  f.rest = std::move(args);
-  if (f.rm && f.detach) return UsageError("run", "--rm and -d cannot be used together");
-  if (f.rest.empty() && f.config.empty()) return UsageError("run", "give an IMAGE");
+  if (parsed.Has("transport")) {
+    ASSIGN_OR_RETURN(f.transport, client::ParseTransport(parsed.Get("transport")));
+  }
+  f.rest = parsed.args;
+  f.parsed = std::move(parsed);
+  if (f.rm && f.detach) return UsageError(command, "--rm and -d cannot be used together");
+  if (f.rest.empty() && f.config.empty()) return UsageError(command, "give an IMAGE");
   if (f.config.empty() != f.pod_config.empty()) {
-    return UsageError("run", "--config and --pod-config go together");
+    return UsageError(command, "--config and --pod-config go together");
   }
   return f;
 }
 
-absl::Status AddPort(const std::string& spec, v1::PodSandboxConfig& pod) {
+absl::Status AddPort(const std::string& command, const std::string& spec,
+                     v1::PodSandboxConfig& pod) {
   std::vector<std::string> proto = absl::StrSplit(spec, '/');
   std::vector<std::string> hc = absl::StrSplit(proto[0], ':');
   int host = 0, ctr = 0;
   bool ok = proto.size() <= 2 && hc.size() == 2 && absl::SimpleAtoi(hc[0], &host) &&
             absl::SimpleAtoi(hc[1], &ctr) && host > 0 && host < 65536 && ctr > 0 && ctr < 65536;
-  if (!ok) return UsageError("run", "-p " + spec + ": want HOST:CONTAINER[/tcp|udp|sctp]");
+  if (!ok) return UsageError(command, "-p " + spec + ": want HOST:CONTAINER[/tcp|udp|sctp]");
   auto* pm = pod.add_port_mappings();
   pm->set_host_port(host);
   pm->set_container_port(ctr);
@@ -154,7 +97,7 @@ absl::Status AddPort(const std::string& spec, v1::PodSandboxConfig& pod) {
       {"tcp", v1::TCP}, {"udp", v1::UDP}, {"sctp", v1::SCTP}};
   auto it = kProtocols.find(p);
   if (it == kProtocols.end()) {
-    return UsageError("run", "-p " + spec + ": protocol is tcp, udp or sctp");
+    return UsageError(command, "-p " + spec + ": protocol is tcp, udp or sctp");
   }
   pm->set_protocol(it->second);
   return absl::OkStatus();
@@ -176,7 +119,7 @@ absl::Status BuildPodConfig(const RunFlags& f, v1::PodSandboxConfig& pod) {
   auto* ns = pod.mutable_linux()->mutable_security_context()->mutable_namespace_options();
   ns->set_pid(v1::CONTAINER);
   if (f.host_net) ns->set_network(v1::NODE);
-  for (const auto& p : f.ports) RETURN_IF_ERROR(AddPort(p, pod));
+  for (const auto& p : f.ports) RETURN_IF_ERROR(AddPort(f.command, p, pod));
   return absl::OkStatus();
 }
 
@@ -188,7 +131,7 @@ absl::Status BuildContainerConfig(const RunFlags& f, v1::ContainerConfig& c) {
     if (f.rest.size() > 1) c.clear_args();
     for (size_t i = 1; i < f.rest.size(); i++) c.add_args(f.rest[i]);
   }
-  if (c.image().image().empty()) return UsageError("run", "the container config names no image");
+  if (c.image().image().empty()) return UsageError(f.command, "the container config names no image");
   if (!c.has_metadata()) c.mutable_metadata()->set_name(f.name.empty() ? "main" : f.name);
   if (c.log_path().empty()) c.set_log_path(c.metadata().name() + "/0.log");
   for (const auto& e : f.env) {
@@ -201,7 +144,7 @@ absl::Status BuildContainerConfig(const RunFlags& f, v1::ContainerConfig& c) {
     std::vector<std::string> parts = absl::StrSplit(v, ':');
     if (parts.size() < 2 || parts.size() > 3 ||
         (parts.size() == 3 && parts[2] != "ro" && parts[2] != "rw")) {
-      return UsageError("run", "-v " + v + ": want HOST:CONTAINER[:ro]");
+      return UsageError(f.command, "-v " + v + ": want HOST:CONTAINER[:ro]");
     }
     auto* m = c.add_mounts();
     m->set_host_path(parts[0]);
@@ -274,9 +217,9 @@ absl::StatusOr<v1::ContainerStatus> ContainerState(client::Client& c, const std:
   return resp.status();
 }
 
-// Creates and starts; records what exists in `made` as it goes.
+// Creates and (with `start`) starts; records what exists in `made` as it goes.
 absl::Status CreateAndStart(client::Client& c, const v1::PodSandboxConfig& pod,
-                            const v1::ContainerConfig& ctr, Made& made) {
+                            const v1::ContainerConfig& ctr, bool start, Made& made) {
   made.log_dir = pod.log_directory();
   if (!made.log_dir.empty() && !sys::PathExists(made.log_dir)) {
     // The kubelet makes the pod's log directory before RunPodSandbox; so do we.
@@ -295,9 +238,10 @@ absl::Status CreateAndStart(client::Client& c, const v1::PodSandboxConfig& pod,
   ASSIGN_OR_RETURN(auto cr, c.Call(c.runtime(), &v1::RuntimeService::Stub::CreateContainer, create,
                                    "CreateContainer"));
   made.container_id = cr.container_id();
-  v1::StartContainerRequest start;
-  start.set_container_id(made.container_id);
-  return c.Call(c.runtime(), &v1::RuntimeService::Stub::StartContainer, start, "StartContainer")
+  if (!start) return absl::OkStatus();
+  v1::StartContainerRequest req;
+  req.set_container_id(made.container_id);
+  return c.Call(c.runtime(), &v1::RuntimeService::Stub::StartContainer, req, "StartContainer")
       .status();
 }
 
@@ -339,31 +283,68 @@ absl::StatusOr<int> StreamUntilExit(client::Client& c, const RunFlags& f,
   return absl::DeadlineExceededError(absl::StrCat("container ", id, " did not exit"));
 }
 
-}  // namespace
+// CreateAndStart, and nothing half-made stays behind when it fails.
+absl::Status MakeContainer(client::Client& c, const v1::PodSandboxConfig& pod,
+                           const v1::ContainerConfig& ctr, bool start, Made& made) {
+  absl::Status st = CreateAndStart(c, pod, ctr, start, made);
+  if (!st.ok()) RemoveMade(c, made).IgnoreError();
+  return st;
+}
 
-absl::Status RunRun(const CommandContext& ctx, std::vector<std::string> args) {
-  ASSIGN_OR_RETURN(RunFlags f, ParseRunFlags(std::move(args)));
-  v1::PodSandboxConfig pod;
-  v1::ContainerConfig ctr;
+// The pod and container configs from the flags (and any config files).
+absl::Status BuildConfigs(const RunFlags& f, v1::PodSandboxConfig& pod, v1::ContainerConfig& ctr) {
   RETURN_IF_ERROR(BuildPodConfig(f, pod));
   RETURN_IF_ERROR(BuildContainerConfig(f, ctr));
+  RETURN_IF_ERROR(ApplyDockerFlags(f.command, f.parsed, pod, ctr));
   if (f.config.empty()) {
     // The kubelet gives each container its pod's namespace modes.
     *ctr.mutable_linux()->mutable_security_context()->mutable_namespace_options() =
         pod.linux().security_context().namespace_options();
   }
-  ASSIGN_OR_RETURN(auto c, Connect(ctx));
-  RETURN_IF_ERROR(EnsureImage(*c, ctr.image().image()));
+  return absl::OkStatus();
+}
+
+struct Prepared {
+  RunFlags flags;
+  v1::PodSandboxConfig pod;
+  v1::ContainerConfig ctr;
+  std::unique_ptr<client::Client> client;
+};
+
+// Flags parsed, configs built, connected, and the image there (pulled if not).
+absl::StatusOr<Prepared> Prepare(const CommandContext& ctx, std::string_view command,
+                                 const std::vector<std::string>& args) {
+  Prepared p;
+  ASSIGN_OR_RETURN(p.flags, ParseRunFlags(command, args));
+  RETURN_IF_ERROR(BuildConfigs(p.flags, p.pod, p.ctr));
+  ASSIGN_OR_RETURN(p.client, Connect(ctx));
+  RETURN_IF_ERROR(EnsureImage(*p.client, p.ctr.image().image()));
+  return p;
+}
+
+}  // namespace
+
+// `cricketctl create [FLAGS] IMAGE [CMD...]`, docker's create: a pod and a
+// container in it, not started; prints the container's id.
+absl::Status RunDockerCreate(const CommandContext& ctx, std::vector<std::string> args) {
+  ASSIGN_OR_RETURN(Prepared p, Prepare(ctx, "create", args));
+  Made made;
+  RETURN_IF_ERROR(MakeContainer(*p.client, p.pod, p.ctr, /*start=*/false, made));
+  std::cout << made.container_id << std::endl;
+  return absl::OkStatus();
+}
+
+absl::Status RunRun(const CommandContext& ctx, std::vector<std::string> args) {
+  ASSIGN_OR_RETURN(Prepared p, Prepare(ctx, "run", args));
+  const RunFlags& f = p.flags;
+  const v1::PodSandboxConfig& pod = p.pod;
+  const v1::ContainerConfig& ctr = p.ctr;
+  client::Client* c = p.client.get();
   // Ctrl-C while following the log must still clean up (--rm); with a tty
   // attached the keys go to the container instead.
   ASSIGN_OR_RETURN(auto signals, client::SignalPipe::Install(false, !f.interactive));
   Made made;
-  absl::Status started = CreateAndStart(*c, pod, ctr, made);
-  if (!started.ok()) {
-    // Nothing half-made stays behind from a run that did not start.
-    RemoveMade(*c, made).IgnoreError();
-    return started;
-  }
+  RETURN_IF_ERROR(MakeContainer(*c, pod, ctr, /*start=*/true, made));
   if (f.detach) {
     std::cout << made.container_id << std::endl;
     return absl::OkStatus();

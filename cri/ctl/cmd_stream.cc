@@ -7,7 +7,6 @@
 
 #include <cstdio>
 #include <iostream>
-#include <map>
 
 #include "absl/strings/cord.h"
 #include "absl/strings/numbers.h"
@@ -17,6 +16,7 @@
 #include "cri/client/stream_remote_command.h"
 #include "cri/client/stream_terminal.h"
 #include "cri/ctl/command.h"
+#include "cri/ctl/flags.h"
 #include "oci/sys/status.h"
 
 namespace cricket::cri::ctl {
@@ -32,45 +32,19 @@ struct StreamFlags {
   client::StreamTransport transport = client::StreamTransport::kSpdy;
 };
 
-// A switch ("-i", "--tty", ...), or a cluster of single letters ("-it").
-absl::Status SetSwitch(std::string_view cmd, const std::string& a, StreamFlags& f) {
-  static const std::map<std::string, bool StreamFlags::*> kSwitches = {
-      {"-i", &StreamFlags::interactive}, {"--interactive", &StreamFlags::interactive},
-      {"-t", &StreamFlags::tty},         {"--tty", &StreamFlags::tty},
-      {"-s", &StreamFlags::sync},        {"--sync", &StreamFlags::sync}};
-  if (auto it = kSwitches.find(a); it != kSwitches.end()) {
-    f.*(it->second) = true;
-    return absl::OkStatus();
+// The flags before the operands (cmd_flags.cc's table); `args` keeps the operands.
+absl::StatusOr<StreamFlags> TakeStreamFlags(std::string_view cmd, std::vector<std::string>& args) {
+  ASSIGN_OR_RETURN(Flags parsed, ParseFlags(cmd, args));
+  StreamFlags f;
+  f.interactive = parsed.On("interactive");
+  f.tty = parsed.On("tty");
+  f.sync = parsed.On("sync");
+  ASSIGN_OR_RETURN(f.timeout, parsed.GetInt("timeout", 0));
+  if (parsed.Has("transport")) {
+    ASSIGN_OR_RETURN(f.transport, client::ParseTransport(parsed.Get("transport")));
   }
-  if (a.size() > 2 && a[1] != '-') {
-    for (char c : a.substr(1)) RETURN_IF_ERROR(SetSwitch(cmd, std::string("-") + c, f));
-    return absl::OkStatus();
-  }
-  return UsageError(cmd, "unknown flag " + a);
-}
-
-// Flags before the first operand.
-absl::Status TakeStreamFlags(std::string_view cmd, std::vector<std::string>& args, StreamFlags& f) {
-  while (!args.empty() && args[0].size() > 1 && args[0][0] == '-') {
-    std::string a = args[0], value;
-    args.erase(args.begin());
-    if (a == "--") break;
-    if (size_t eq = a.find('='); eq != std::string::npos && a.starts_with("--")) {
-      value = a.substr(eq + 1);
-      a.resize(eq);
-    } else if ((a == "--timeout" || a == "--transport") && !args.empty()) {
-      value = args[0];
-      args.erase(args.begin());
-    }
-    if (a == "--timeout") {
-      if (!absl::SimpleAtoi(value, &f.timeout)) return UsageError(cmd, "bad --timeout " + value);
-    } else if (a == "--transport") {
-      ASSIGN_OR_RETURN(f.transport, client::ParseTransport(value));
-    } else {
-      RETURN_IF_ERROR(SetSwitch(cmd, a, f));
-    }
-  }
-  return absl::OkStatus();
+  args = std::move(parsed.args);
+  return f;
 }
 
 absl::Status RunExecSync(client::Client& c, const std::string& id,
@@ -131,8 +105,7 @@ absl::Status StreamRemoteCommand(const std::string& url, bool in, bool tty,
 }
 
 absl::Status RunExec(const CommandContext& ctx, std::vector<std::string> args) {
-  StreamFlags f;
-  RETURN_IF_ERROR(TakeStreamFlags("exec", args, f));
+  ASSIGN_OR_RETURN(StreamFlags f, TakeStreamFlags("exec", args));
   if (args.size() < 2) return UsageError("exec", "give CONTAINER_ID COMMAND [ARG...]");
   ASSIGN_OR_RETURN(auto c, Connect(ctx));
   ASSIGN_OR_RETURN(std::string id, client::ResolveContainerId(*c, args[0]));
@@ -150,8 +123,7 @@ absl::Status RunExec(const CommandContext& ctx, std::vector<std::string> args) {
 }
 
 absl::Status RunAttach(const CommandContext& ctx, std::vector<std::string> args) {
-  StreamFlags f;
-  RETURN_IF_ERROR(TakeStreamFlags("attach", args, f));
+  ASSIGN_OR_RETURN(StreamFlags f, TakeStreamFlags("attach", args));
   if (args.size() != 1) return UsageError("attach", "give one CONTAINER_ID");
   ASSIGN_OR_RETURN(auto c, Connect(ctx));
   ASSIGN_OR_RETURN(std::string id, client::ResolveContainerId(*c, args[0]));
@@ -167,8 +139,7 @@ absl::Status RunAttach(const CommandContext& ctx, std::vector<std::string> args)
 }
 
 absl::Status RunPortForward(const CommandContext& ctx, std::vector<std::string> args) {
-  StreamFlags f;
-  RETURN_IF_ERROR(TakeStreamFlags("port-forward", args, f));
+  ASSIGN_OR_RETURN(StreamFlags f, TakeStreamFlags("port-forward", args));
   if (args.size() < 2) return UsageError("port-forward", "give POD_ID and [LOCAL:]REMOTE ports");
   std::vector<client::PortPair> ports;
   for (size_t i = 1; i < args.size(); i++) {

@@ -1,7 +1,5 @@
 // `cricketctl update`: UpdateContainerResources with crictl's flags; only the
 // flags given are set, the rest stay zero (CRI's "leave as is").
-#include <cctype>
-
 #include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
 #include "cri/client/id_prefix.h"
@@ -10,30 +8,6 @@
 
 namespace cricket::cri::ctl {
 namespace {
-
-// "512m", "1g", "100000", "64Ki" → bytes (binary units, as docker's RAMInBytes).
-absl::StatusOr<int64_t> MemoryBytes(const std::string& text) {
-  std::string num = text, unit;
-  while (!num.empty() && std::isalpha(static_cast<unsigned char>(num.back()))) {
-    unit.insert(unit.begin(), static_cast<char>(std::tolower(num.back())));
-    num.pop_back();
-  }
-  if (!unit.empty() && unit.back() == 'b') unit.pop_back();
-  if (!unit.empty() && unit.back() == 'i') unit.pop_back();
-  double v = 0;
-  if (!absl::SimpleAtod(num, &v) || v < 0) {
-    return absl::InvalidArgumentError(absl::StrCat("--memory ", text, ": not a size"));
-  }
-  static const std::string kUnits = "kmgtp";
-  if (!unit.empty()) {
-    size_t i = kUnits.find(unit);
-    if (unit.size() != 1 || i == std::string::npos) {
-      return absl::InvalidArgumentError(absl::StrCat("--memory ", text, ": unknown unit"));
-    }
-    for (size_t k = 0; k <= i; k++) v *= 1024;
-  }
-  return static_cast<int64_t>(v);
-}
 
 absl::StatusOr<v1::LinuxContainerResources> Resources(const Flags& f) {
   v1::LinuxContainerResources r;

@@ -63,6 +63,7 @@ absl::Status RunInspect(const CommandContext& ctx, std::vector<std::string> args
 absl::Status RunExec(const CommandContext& ctx, std::vector<std::string> args);
 absl::Status RunLogs(const CommandContext& ctx, std::vector<std::string> args);
 absl::Status RunStop(const CommandContext& ctx, std::vector<std::string> args);
+absl::Status RunKill(const CommandContext& ctx, std::vector<std::string> args);
 absl::Status RunRm(const CommandContext& ctx, std::vector<std::string> args);
 absl::Status RunStatsp(const CommandContext& ctx, std::vector<std::string> args);
 absl::Status RunInspecti(const CommandContext& ctx, std::vector<std::string> args);
@@ -75,6 +76,8 @@ absl::Status RunConfig(const CommandContext& ctx, std::vector<std::string> args)
 absl::Status RunAttach(const CommandContext& ctx, std::vector<std::string> args);
 absl::Status RunPortForward(const CommandContext& ctx, std::vector<std::string> args);
 absl::Status RunRun(const CommandContext& ctx, std::vector<std::string> args);
+// create's docker form (cmd_run.cc): `create [FLAGS] IMAGE [CMD...]`.
+absl::Status RunDockerCreate(const CommandContext& ctx, std::vector<std::string> args);
 
 // A status that makes cricketctl exit with `code` and print nothing (a
 // remote command's exit code, as crictl and kubectl pass it on).

@@ -45,8 +45,13 @@ absl::StatusOr<int64_t> Flags::GetInt(const std::string& name, int64_t fallback)
   return v;
 }
 
+bool FlagsEndAtFirstArg(std::string_view command) {
+  return command == "run" || command == "exec" || command == "create";
+}
+
 absl::StatusOr<Flags> ParseFlags(std::string_view command, const std::vector<std::string>& args) {
   const std::vector<FlagDef>& defs = FlagsOf(command);
+  const bool end_at_arg = FlagsEndAtFirstArg(command);
   Flags out;
   for (size_t i = 0; i < args.size(); i++) {
     const std::string& a = args[i];
@@ -55,6 +60,10 @@ absl::StatusOr<Flags> ParseFlags(std::string_view command, const std::vector<std
       break;
     }
     if (a.size() < 2 || a[0] != '-') {
+      if (end_at_arg) {
+        out.args.insert(out.args.end(), args.begin() + i, args.end());
+        break;
+      }
       out.args.push_back(a);
       continue;
     }

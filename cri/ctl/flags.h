@@ -41,6 +41,10 @@ class Flags {
 // The flags `command` takes (empty for a command without a table).
 const std::vector<FlagDef>& FlagsOf(std::string_view command);
 
+// Commands whose first argument ends the flags: what follows belongs to the
+// process they start (run IMAGE CMD..., exec CONTAINER CMD...).
+bool FlagsEndAtFirstArg(std::string_view command);
+
 // Parses `args` against FlagsOf(command). A switch's value is "true" (or
 // what "--switch=false" says). InvalidArgument on an unknown flag.
 absl::StatusOr<Flags> ParseFlags(std::string_view command, const std::vector<std::string>& args);

@@ -9,6 +9,7 @@
 #include "absl/strings/numbers.h"
 #include "cri/client/endpoint.h"
 #include "cri/ctl/command.h"
+#include "cri/ctl/completion.h"
 #include "cri/ctl/ctl_config.h"
 #include "cri/ctl/flags.h"
 
@@ -53,13 +54,17 @@ struct Globals {
   bool help = false, version = false;
 };
 
-// Consumes global flags from the front of args; returns false on a bad one.
+const FlagDef* FindGlobal(const std::string& flag) {
+  for (const FlagDef& d : GlobalFlags()) {
+    bool is_short = *d.short_name != '\0' && flag == std::string("-") + d.short_name;
+    if (is_short || flag == std::string("--") + d.name) return &d;
+  }
+  return nullptr;
+}
+
+// Consumes global flags (GlobalFlags()) from the front of args; returns
+// false on a bad one.
 bool TakeGlobalFlags(std::vector<std::string>& args, Globals& g) {
-  static const std::map<std::string, std::string> kNames = {
-      {"-r", "runtime-endpoint"}, {"--runtime-endpoint", "runtime-endpoint"},
-      {"-i", "image-endpoint"},   {"--image-endpoint", "image-endpoint"},
-      {"-t", "timeout"},          {"--timeout", "timeout"},
-      {"-c", "config"},           {"--config", "config"}};
   while (!args.empty() && args[0].starts_with("-")) {
     std::string flag = args[0], value;
     bool has_value = false;
@@ -69,21 +74,22 @@ bool TakeGlobalFlags(std::vector<std::string>& args, Globals& g) {
       has_value = true;
     }
     args.erase(args.begin());
-    if (flag == "-h" || flag == "--help") {
+    const FlagDef* d = FindGlobal(flag);
+    if (d == nullptr) return false;
+    const std::string name = d->name;
+    if (name == "help") {
       g.help = true;
-    } else if (flag == "-v" || flag == "--version") {
+    } else if (name == "version") {
       g.version = true;
-    } else if (flag == "-D" || flag == "--debug") {
-      g.flags["debug"] = has_value ? value : "true";
-    } else if (kNames.count(flag)) {
+    } else if (d->value == nullptr) {
+      g.flags[name] = has_value ? value : "true";
+    } else {
       if (!has_value) {
         if (args.empty()) return false;
         value = args[0];
         args.erase(args.begin());
       }
-      g.flags[kNames.at(flag)] = value;
-    } else {
-      return false;
+      g.flags[name] = value;
     }
   }
   return true;
@@ -120,7 +126,7 @@ bool WantsHelp(const std::vector<std::string>& args) {
   for (size_t i = 1; i < args.size(); i++) {
     if (args[i] == "--") break;
     if (args[i] == "--help" || args[i] == "-h") return true;
-    if (passthrough) break;
+    if (passthrough || (FlagsEndAtFirstArg(args[0]) && !args[i].starts_with("-"))) break;
   }
   return false;
 }
@@ -153,6 +159,10 @@ int Main(std::vector<std::string> args) {
   if (g.version) {
     std::printf("cricketctl version %s\n", CRICKET_VERSION);
     return 0;
+  }
+  // Hidden: the build writes the script and the package installs it.
+  if (!args.empty() && args[0] == "completion") {
+    return RunCompletion(std::vector<std::string>(args.begin() + 1, args.end()));
   }
   if (!args.empty() && args[0] == "help" && args.size() == 2) {
     args = {args[1], "--help"};

@@ -7,6 +7,7 @@
 
 #include "absl/strings/str_cat.h"
 #include "cri/daemon/socket_file.h"
+#include "cri/service/container_kill.h"
 #include "cri/service/image_import.h"
 #include "oci/sys/log.h"
 #include "oci/sys/status.h"
@@ -27,6 +28,7 @@ absl::StatusOr<std::unique_ptr<Server>> Server::Start(std::shared_ptr<const Hand
   s->runtime_ = std::make_unique<GrpcRuntimeService>(std::make_shared<RuntimeHandlers>(ctx));
   s->image_ = std::make_unique<GrpcImageService>(std::make_shared<ImageHandlers>(ctx));
   s->cricket_images_ = std::make_unique<GrpcCricketImages>(ctx);
+  s->cricket_containers_ = std::make_unique<GrpcCricketContainers>(ctx);
 
   grpc::ServerBuilder builder;
   builder.AddListeningPort(absl::StrCat("unix:", s->socket_path_),
@@ -34,6 +36,7 @@ absl::StatusOr<std::unique_ptr<Server>> Server::Start(std::shared_ptr<const Hand
   builder.RegisterService(s->runtime_.get());
   builder.RegisterService(s->image_.get());
   builder.RegisterService(s->cricket_images_.get());  // cricket.v1 extensions
+  builder.RegisterService(s->cricket_containers_.get());
   builder.SetMaxReceiveMessageSize(kMaxMessageBytes);
   builder.SetMaxSendMessageSize(kMaxMessageBytes);
   // bind(2) creates the socket with the umask applied: keep "other" out from

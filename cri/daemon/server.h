@@ -38,6 +38,7 @@ class Server {
   std::unique_ptr<GrpcRuntimeService> runtime_;
   std::unique_ptr<GrpcImageService> image_;
   std::unique_ptr<grpc::Service> cricket_images_;  // cricket.v1.Images (image_import.h)
+  std::unique_ptr<grpc::Service> cricket_containers_;  // cricket.v1.Containers (container_kill.h)
   std::unique_ptr<grpc::Server> server_;
 };
 

@@ -5,6 +5,7 @@
 #include <vector>
 
 #include "oci/cli/command.h"
+#include "oci/sys/bash_completion.h"
 
 namespace cricket::oci::cli {
 namespace {
@@ -23,6 +24,31 @@ constexpr Verb kVerbs[] = {
     {"resume", ResumeVerb}, {"exec", ExecVerb},     {"ps", PsVerb},
     {"events", EventsVerb}, {"update", UpdateVerb}, {"features", FeaturesVerb},
 };
+
+std::vector<sys::CompletionFlag> ToCompletion(const std::vector<FlagSpec>& flags) {
+  std::vector<sys::CompletionFlag> out;
+  for (const FlagSpec& f : flags) out.push_back({f.name, f.short_name, f.takes_value});
+  return out;
+}
+
+// `cricket-oci completion bash` (hidden): the bash completion script made
+// from the verb table and each verb's flags, as Main parses them.
+int PrintCompletion(const std::vector<FlagSpec>& top, const std::vector<std::string>& args) {
+  if (args.size() != 1 || args[0] != "bash") {
+    std::fprintf(stderr, "cricket-oci: usage: cricket-oci completion bash\n");
+    return 1;
+  }
+  sys::CompletionSpec spec{"cricket-oci", ToCompletion(top), {}};
+  for (const Verb& v : kVerbs) {
+    Command c = v.make();
+    std::vector<FlagSpec> flags = c.flags;
+    flags.insert(flags.end(), GlobalFlags().begin(), GlobalFlags().end());
+    flags.push_back({"help", 'h', false});
+    spec.commands.push_back({c.name, ToCompletion(flags)});
+  }
+  std::fputs(sys::BashCompletionScript(spec).c_str(), stdout);
+  return 0;
+}
 
 void PrintVersion() {
   std::printf("cricket-oci version %s\nspec: 1.2.0\n", CRICKET_VERSION);
@@ -81,6 +107,7 @@ int Main(int argc, char** argv) {
   const std::string verb = verb_args.front();
   ctx.verb = verb;
   verb_args.erase(verb_args.begin());
+  if (verb == "completion") return PrintCompletion(top, verb_args);
   for (const Verb& v : kVerbs) {
     if (verb != v.name) continue;
     const Command c = v.make();

@@ -56,6 +56,8 @@ const std::set<std::string>& ExpectedInstalledFiles() {
       "/usr/share/man/man8/cricket-monitor.8.gz",
       "/usr/share/man/man8/cricket-monitor-supervise.8.gz",
       "/usr/share/man/man8/cricket-pause.8.gz",
+      "/usr/share/bash-completion/completions/cricketctl",
+      "/usr/share/bash-completion/completions/cricket-oci",
   };
   return *files;
 }

@@ -27,15 +27,16 @@ using ::testing::Not;
 const std::string kBin = CRICKET_BINARY_DIR;
 const std::string kSrc = CRICKET_SOURCE_DIR;
 
-// Skip (fail under CI) unless the programs and man pages are built.
-#define REQUIRE_BUILT()                                                       \
-  do {                                                                        \
-    if (!sys::PathExists(kBin + "/cri/cricketd") ||                           \
-        !sys::PathExists(kBin + "/contrib/man/cricketd.8.gz")) {              \
-      if (InCI()) FAIL() << "programs or man pages not built in " << kBin;    \
-      GTEST_SKIP() << "build the programs and the `man` target first (cmake " \
-                      "--build .)";                                           \
-    }                                                                         \
+// Skip (fail under CI) unless the programs, man pages and completions are built.
+#define REQUIRE_BUILT()                                                               \
+  do {                                                                                \
+    if (!sys::PathExists(kBin + "/cri/cricketd") ||                                   \
+        !sys::PathExists(kBin + "/contrib/man/cricketd.8.gz") ||                      \
+        !sys::PathExists(kBin + "/contrib/completions/cricketctl")) {                 \
+      if (InCI()) FAIL() << "programs, man pages or completions not built in " << kBin; \
+      GTEST_SKIP() << "build the programs and the `man` and `completions` targets "   \
+                      "first (cmake --build .)";                                      \
+    }                                                                                 \
   } while (0)
 
 std::string Output(const absl::StatusOr<sys::CommandResult>& r) {
