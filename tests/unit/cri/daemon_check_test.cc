@@ -191,11 +191,12 @@ TEST(CheckDirs, FileInPlaceOfADirFails) {
   c.state_dir = d->Sub("new/state");
   ASSERT_TRUE(sys::WriteFileAtomic(c.root_dir, "x").ok());
   auto r = CheckDirs(c);
-  ASSERT_EQ(r.size(), 2u);
+  ASSERT_EQ(r.size(), 3u);  // root_dir, state_dir, records set aside
   EXPECT_EQ(r[0].level, CheckLevel::kFail);
   EXPECT_THAT(r[0].detail, HasSubstr("not a directory"));
   EXPECT_EQ(r[1].level, CheckLevel::kOk);
   EXPECT_THAT(r[1].detail, HasSubstr("created at start"));
+  EXPECT_EQ(r[2].name, "records");
 }
 
 TEST(CheckFiles, MissingMonitorFails) {

@@ -90,7 +90,7 @@ bool MayInclude(const std::string& from, const std::string& to) {
 // (pod and container configs, the security context); these files name them,
 // the rest of pod works on its own types.
 const std::set<std::string> kPodFilesUsingCriApi = {
-    "pod/container.h", "pod/container_manager.h", "pod/etc_files.cc",
+    "pod/cdi/names.h", "pod/container.h", "pod/container_manager.h", "pod/etc_files.cc",
     "pod/sandbox.h",   "pod/spec/inputs.h",  "pod/stop_signal.h", "pod/stop_signal.cc",       "pod/spec/security.cc",
 };
 
