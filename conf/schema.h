@@ -116,6 +116,8 @@ void WalkRuntime(V& v, S& r) {
   v.Field("restrict_oom_score_adj", r.restrict_oom_score_adj, kAnyValue);
   // Container log size cap (issue 19).
   v.Field("log_size_max", r.log_size_max, Range(-1, INT64_MAX));
+  // CDI devices (issue 18).
+  v.Field("cdi_spec_dirs", r.cdi_spec_dirs, kAbsPath);
 }
 
 // RuntimeClass handlers (issue 18).
@@ -124,8 +126,6 @@ void WalkRuntimeHandler(V& v, S& h) {
   v.Field("path", h.path, kAbsPath);
   v.Field("root", h.root, kAbsPathOrEmpty);
   v.Field("options", h.options, kAnyValue);
-  // CDI devices (issue 18).
-  v.Field("cdi_spec_dirs", r.cdi_spec_dirs, kAbsPath);
 }
 
 template <class V, class C>

@@ -271,6 +271,10 @@ TEST_F(PodCrashMatrix, EveryPodLayerFailpointAsCrashAndError) {
     bool mine = false;
     for (const char* p : kPrefixes) mine = mine || absl::StartsWith(line, p);
     if (mine && (!only || absl::StrContains(line, only))) points.push_back(line);
+    // Every point cricketd defines is some matrix's: this one's, or the
+    // image matrix's (image_crash_matrix_test.cc) for "image.".
+    EXPECT_TRUE(mine || absl::StartsWith(line, "image."))
+        << "failpoint " << line << " belongs to no crash matrix";
   }
   for (const char* p : kPrefixes) {
     bool any = std::any_of(points.begin(), points.end(), [&](const auto& x) { return absl::StartsWith(x, p); });

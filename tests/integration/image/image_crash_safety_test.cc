@@ -124,7 +124,7 @@ TEST_F(ImageCrashSafetyTest, StartUpSweepTakesOrphanSnapshotsAndTempFiles) {
   ASSERT_TRUE(svc_->PrepareRootfs("ctr-orphan", id).ok());
   // What a crash leaves: a half-unpacked layer, a half-written record, a
   // partial download nobody resumes.
-  const Paths& p = svc_->paths();
+  const Paths p = svc_->paths();  // a copy: Reopen() replaces the service
   ASSERT_TRUE(sys::MkdirAll(p.layers() + "/.tmp-0123456789ab-x/fs", 0700).ok());
   ASSERT_TRUE(sys::WriteFileAtomic(p.records() + "/" + DigestHex(id) + ".json.tmp-1", "{").ok());
   ASSERT_TRUE(sys::WriteFileAtomic(p.ingest() + "/" + std::string(64, 'e'), "partial").ok());
