@@ -47,9 +47,10 @@ absl::Status ContainerManager::Start(const ContainerId& cid) {
   int64_t started = RealtimeNs();
   ASSIGN_OR_RETURN(std::unique_ptr<driver::RuntimeDriver> rt, Driver(c.runtime_handler));
   // A start whose record was not saved (a crash, or an error after the
-  // engine's start) left it running: the retry records what the engine did.
-  if (!EngineStarted(c)) {
-    RETURN_IF_ERROR(sys::Annotate(rt->Start(id), "start container %s", id));
+  // engine's start) left it running: the retry's engine start fails, and
+  // only then is the engine asked, so a plain start costs no state read.
+  if (absl::Status st = rt->Start(id); !st.ok() && !EngineStarted(c)) {
+    return sys::Annotate(st, "start container %s", id);
   }
   RETURN_IF_ERROR(sys::Failpoint(kEngineStarted));
   RETURN_IF_ERROR(c.TransitionTo(ContainerState::kRunning));
