@@ -42,9 +42,7 @@ class CdiCriTest : public CriE2eTest {
     extra_config_yaml_ = "runtime:\n  cdi_spec_dirs:\n    - " + specs_.path() + "\n";
     CriE2eTest::SetUp();
     if (IsSkipped() || HasFatalFailure()) return;
-    ServeBusybox();
-    if (HasFatalFailure()) return;
-    PullBusybox();
+    UseBusybox();
   }
 
   // A running sleeper in a new pod, created with `edit` applied to its config.
@@ -63,13 +61,7 @@ class CdiCriTest : public CriE2eTest {
     cfg->mutable_linux()->mutable_security_context()->mutable_namespace_options()->set_pid(
         v1::NamespaceMode::CONTAINER);
     edit(*cfg);
-    auto ctr = Call(&v1::RuntimeService::Stub::CreateContainer, create, "CreateContainer");
-    if (!ctr.ok()) return ctr.status();
-    v1::StartContainerRequest start;
-    start.set_container_id(ctr->container_id());
-    auto started = Call(&v1::RuntimeService::Stub::StartContainer, start, "StartContainer");
-    if (!started.ok()) return started.status();
-    return ctr->container_id();
+    return CreateAndStart(create);
   }
 
   // What the container sees of the CDI device's edits.

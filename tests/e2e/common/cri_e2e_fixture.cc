@@ -133,6 +133,21 @@ void CriE2eTest::ServeBusybox() {
   image_ = *image;
 }
 
+void CriE2eTest::UseBusybox() {
+  ServeBusybox();
+  if (!HasFatalFailure()) PullBusybox();
+}
+
+absl::StatusOr<std::string> CriE2eTest::CreateAndStart(const v1::CreateContainerRequest& req) {
+  auto ctr = Call(&v1::RuntimeService::Stub::CreateContainer, req, "CreateContainer");
+  if (!ctr.ok()) return ctr.status();
+  v1::StartContainerRequest start;
+  start.set_container_id(ctr->container_id());
+  auto started = Call(&v1::RuntimeService::Stub::StartContainer, start, "StartContainer");
+  if (!started.ok()) return started.status();
+  return ctr->container_id();
+}
+
 void CriE2eTest::PullBusybox() {
   v1::PullImageRequest pull;
   pull.mutable_image()->set_image(image_);

@@ -54,6 +54,10 @@ class CriE2eTest : public ::testing::Test {
   void ServeBusybox();
   // PullImage of image_ through cricketd.
   void PullBusybox();
+  // ServeBusybox, then PullBusybox. Check HasFatalFailure() after it.
+  void UseBusybox();
+  // CreateContainer, then StartContainer: the container's id.
+  absl::StatusOr<std::string> CreateAndStart(const v1::CreateContainerRequest& req);
   absl::Status RemovePod(const std::string& id);
 
   // Appended to the generated config (e.g. a metrics: section); set before SetUp().

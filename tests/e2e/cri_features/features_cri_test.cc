@@ -22,9 +22,7 @@ class FeaturesCriTest : public CriE2eTest {
   void SetUp() override {
     CriE2eTest::SetUp();
     if (IsSkipped() || HasFatalFailure()) return;
-    ServeBusybox();
-    if (HasFatalFailure()) return;
-    PullBusybox();
+    UseBusybox();
   }
 
   // Creates and starts a container running `sh -c script`; "" on failure.
@@ -43,14 +41,9 @@ class FeaturesCriTest : public CriE2eTest {
     cfg->mutable_linux()->mutable_security_context()->mutable_namespace_options()->set_pid(
         v1::NamespaceMode::CONTAINER);
     if (edit) edit(cfg);
-    auto ctr = Call(&v1::RuntimeService::Stub::CreateContainer, create, "CreateContainer");
-    EXPECT_TRUE(ctr.ok()) << ctr.status();
-    if (!ctr.ok()) return "";
-    v1::StartContainerRequest start;
-    start.set_container_id(ctr->container_id());
-    auto started = Call(&v1::RuntimeService::Stub::StartContainer, start, "StartContainer");
-    EXPECT_TRUE(started.ok()) << started.status();
-    return ctr->container_id();
+    absl::StatusOr<std::string> id = CreateAndStart(create);
+    EXPECT_TRUE(id.ok()) << id.status();
+    return id.value_or("");
   }
 
   absl::StatusOr<v1::ExecSyncResponse> Exec(const std::string& id, const std::string& script) {

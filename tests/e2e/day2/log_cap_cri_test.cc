@@ -38,9 +38,7 @@ class LogCapCriTest : public CriE2eTest {
   void SetUp() override {
     CriE2eTest::SetUp();
     if (IsSkipped() || HasFatalFailure()) return;
-    ServeBusybox();
-    if (HasFatalFailure()) return;
-    PullBusybox();
+    UseBusybox();
   }
   void Start(const std::string& log_dir, int lines) {
     auto pod_req = PodRequest("logcap", log_dir);

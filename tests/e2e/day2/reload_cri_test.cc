@@ -24,9 +24,7 @@ class ReloadCriTest : public CriE2eTest {
     extra_config_yaml_ = "log_level: info\n";
     CriE2eTest::SetUp();
     if (IsSkipped() || HasFatalFailure()) return;
-    ServeBusybox();
-    if (HasFatalFailure()) return;
-    PullBusybox();
+    UseBusybox();
   }
   std::string DropIn() { return daemon_->dir() + "/cricket.d/50-test.yaml"; }
   // Sends SIGHUP and waits for the reload's outcome (`mark`) to appear in

@@ -55,9 +55,7 @@ class RuntimeHandlerTest : public CriE2eTest, public ::testing::WithParamInterfa
     }
     CriE2eTest::SetUp();
     if (IsSkipped() || HasFatalFailure()) return;
-    ServeBusybox();
-    if (HasFatalFailure()) return;
-    PullBusybox();
+    UseBusybox();
   }
 
   std::string Root() const {
@@ -90,15 +88,6 @@ class RuntimeHandlerTest : public CriE2eTest, public ::testing::WithParamInterfa
     return create;
   }
 
-  absl::StatusOr<std::string> CreateAndStart(const v1::CreateContainerRequest& req) {
-    auto ctr = Call(&v1::RuntimeService::Stub::CreateContainer, req, "CreateContainer");
-    if (!ctr.ok()) return ctr.status();
-    v1::StartContainerRequest start;
-    start.set_container_id(ctr->container_id());
-    auto started = Call(&v1::RuntimeService::Stub::StartContainer, start, "StartContainer");
-    if (!started.ok()) return started.status();
-    return ctr->container_id();
-  }
 
   v1::ContainerStatus Status(const std::string& id) {
     v1::ContainerStatusRequest r;

@@ -33,6 +33,12 @@ class ImageCrashSafetyTest : public ::testing::Test {
     Reopen();
   }
 
+  // Also after a failed assertion: no snapshot stays mounted on the host.
+  void TearDown() override {
+    if (!svc_) return;
+    for (const char* id : {"ctr-live", "ctr-orphan", "ctr-racing"}) (void)svc_->RemoveRootfs(id);
+  }
+
   // A restart: a new ImageService on the same dirs.
   void Reopen() {
     svc_.reset();
