@@ -79,13 +79,15 @@ absl::StatusOr<Process> ExecProcessSpec(const Spec& spec, const ExecOptions& o) 
   return p;
 }
 
-// Namespace files of the container's init that differ from ours, user first
-// and mount last (after it, /proc/<pid> is no longer reachable the same way).
+// Namespace files of the container's init that differ from ours, joined in
+// this order: user last, so every other join uses the host's rights (a
+// container that joined a pod's user namespace keeps mount and pid namespaces
+// its user namespace does not own, see NsPlan::user_path).
 absl::StatusOr<std::vector<sys::UniqueFd>> OpenContainerNs(pid_t pid, std::vector<int>* types) {
-  const std::pair<const char*, int> kNs[] = {{"user", CLONE_NEWUSER},     {"ipc", CLONE_NEWIPC},
-                                             {"uts", CLONE_NEWUTS},       {"net", CLONE_NEWNET},
-                                             {"cgroup", CLONE_NEWCGROUP}, {"time", 0x80},
-                                             {"mnt", CLONE_NEWNS}};
+  const std::pair<const char*, int> kNs[] = {{"ipc", CLONE_NEWIPC},       {"uts", CLONE_NEWUTS},
+                                             {"net", CLONE_NEWNET},       {"cgroup", CLONE_NEWCGROUP},
+                                             {"time", 0x80},              {"mnt", CLONE_NEWNS},
+                                             {"user", CLONE_NEWUSER}};
   std::vector<sys::UniqueFd> fds;
   for (const auto& [name, flag] : kNs) {
     std::string theirs = absl::StrCat("/proc/", pid, "/ns/", name);

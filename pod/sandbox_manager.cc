@@ -109,6 +109,7 @@ absl::StatusOr<PodId> SandboxManager::Run(const runtime::v1::PodSandboxConfig& c
 
 absl::Status SandboxManager::Prepare(Sandbox& sb, sys::Rollback& rb) {
   RETURN_IF_ERROR(ValidateSysctls(Sysctls(sb.config), sb.host_network(), sb.host_ipc()));
+  RETURN_IF_ERROR(PodUserns(sb.config.linux().security_context().namespace_options()).status());
   RETURN_IF_ERROR(Save(sb));  // Creating: a crash from here on is rolled back by Recover.
   rb.Add("delete pod record", [this, id = sb.id] { return records_->Delete(kKind, id); });
   for (const std::string& dir : {opts_.paths.SandboxState(sb.id), opts_.paths.SandboxFiles(sb.id)}) {
@@ -128,6 +129,9 @@ absl::Status SandboxManager::Prepare(Sandbox& sb, sys::Rollback& rb) {
 }
 
 absl::Status SandboxManager::PinNamespaces(Sandbox& sb, sys::Rollback& rb) {
+  ASSIGN_OR_RETURN(std::optional<UsernsMaps> userns,
+                   PodUserns(sb.config.linux().security_context().namespace_options()));
+  if (userns) return PinUserNamespaces(sb, *userns, rb);
   std::string dir = opts_.paths.SandboxNs(sb.id);
   auto pin = [&](sys::NamespaceType type, std::string* path,
                  sys::PinnedNamespace::InitFn init) -> absl::Status {

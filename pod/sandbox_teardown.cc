@@ -83,7 +83,7 @@ absl::Status SandboxManager::Stop(const PodId& id) {
 absl::Status SandboxManager::ReleaseResources(Sandbox& sb) {
   RETURN_IF_ERROR(ReleaseInfra(sb));
   RETURN_IF_ERROR(TearDownNetwork(sb));
-  for (std::string* p : {&sb.netns_path, &sb.ipc_ns_path, &sb.uts_ns_path}) {
+  for (std::string* p : {&sb.netns_path, &sb.ipc_ns_path, &sb.uts_ns_path, &sb.userns_path}) {
     RETURN_IF_ERROR(sys::RemovePinnedNamespace(*p));
     p->clear();
   }

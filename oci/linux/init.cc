@@ -225,7 +225,7 @@ void RunInit(const InitConfig& c, SyncSocket& sock) {
   // escapes the cgroup, and the container is charged for its own setup.
   step(cgroup::JoinSelf(c.cgroup_self_join), "join cgroup");
   step(JoinNamespaces(c.ns.joins), "join namespaces");
-  if (c.ns.any_user) step(BecomeNamespaceRoot(), "user namespace");
+  if (c.ns.new_user) step(BecomeNamespaceRoot(), "user namespace");
   if (::setsid() < 0) Fail(sock, sys::ErrnoStatus(errno, "setsid"));
   step(SetupMounts(c), "set up rootfs");
   step(UnshareLate(c.ns, c.spec->linux_spec ? c.spec->linux_spec->time_offsets
@@ -237,6 +237,10 @@ void RunInit(const InitConfig& c, SyncSocket& sock) {
   step(RunHooks(c.spec->hooks.create_container, *state, "createContainer"), "hooks");
   step(SwitchRoot(c), "switch root");
   step(FinishRoot(c), "finish rootfs");
+  if (!c.ns.user_path.empty()) {
+    step(JoinUserNamespaceLate(c.ns), "join user namespace");
+    step(BecomeNamespaceRoot(), "user namespace");
+  }
   ProcessSetup proc = c.proc;
   AddHomeEnv(&proc.env, proc.process->user.uid);
   auto path = FinalizeProcess(proc);

@@ -118,6 +118,14 @@ absl::Status ApplyMounts(const Inputs& in, Output& out) {
   std::vector<oci::Mount> cri;
   std::set<std::string> taken;
   for (const auto& m : c.mounts()) {
+    if (!in.sandbox.userns_path.empty()) {
+      // Without an id map the volume's files would show as nobody and the
+      // container's writes land as its host ids: refused rather than wrong.
+      return absl::UnimplementedError(absl::StrCat(
+          "mount at ", m.container_path(), " (host path ", m.host_path(),
+          "): volumes of a pod in its own user namespace (hostUsers: false) are not id-mapped "
+          "by cricket yet"));
+    }
     auto j = CriMount(m);
     if (!j.ok()) return j.status();
     taken.insert(m.container_path());
