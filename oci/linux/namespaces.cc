@@ -94,9 +94,11 @@ absl::Status JoinNamespaces(const std::vector<Namespace>& joins) {
   return absl::OkStatus();
 }
 
-absl::Status JoinUserNamespaceLate(const NsPlan& plan) {
-  if (plan.user_path.empty()) return absl::OkStatus();
-  return SetNs(Namespace{.type = "user", .path = plan.user_path});
+absl::StatusOr<sys::UniqueFd> OpenLateUserNamespace(const NsPlan& plan) {
+  if (plan.user_path.empty()) return sys::UniqueFd();
+  absl::StatusOr<sys::UniqueFd> fd = sys::Open(plan.user_path, O_RDONLY);
+  if (!fd.ok()) return sys::Annotate(fd.status(), "user namespace");
+  return fd;
 }
 
 absl::Status UnshareLate(const NsPlan& plan, const std::map<std::string, TimeOffset>& offsets) {

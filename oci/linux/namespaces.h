@@ -47,11 +47,13 @@ absl::StatusOr<NsPlan> PlanNamespaces(const Spec& spec);
 // In the child: setns into every joined namespace but the user namespace
 // (see NsPlan::user_path), with the host's rights.
 absl::Status JoinNamespaces(const std::vector<Namespace>& joins);
-// In the child, after the rootfs is final: setns into NsPlan::user_path (when
-// set) and become its root; the process keeps the mount, pid and cgroup
-// namespaces made with the host's rights, and gains the capabilities the
-// spec gives only inside the user namespace.
-absl::Status JoinUserNamespaceLate(const NsPlan& plan);
+// NsPlan::user_path: the child joins it last, as its process is finalised
+// (ProcessSetup::late_userns_fd), and becomes its root; it keeps the mount,
+// pid and cgroup namespaces made with the host's rights, and has the
+// capabilities the spec gives only inside the user namespace.
+// Opened before the rootfs is set up, while the path still resolves on the
+// host; the join is ProcessSetup::late_userns_fd. An invalid fd when none.
+absl::StatusOr<sys::UniqueFd> OpenLateUserNamespace(const NsPlan& plan);
 // In the child: unshare the cgroup and/or time namespaces and write time offsets.
 absl::Status UnshareLate(const NsPlan& plan, const std::map<std::string, TimeOffset>& offsets);
 

@@ -3,6 +3,7 @@
 // Checked from inside (uid_map, id, file ownership of the rootfs, what root
 // may do to host files) and from the host (the init's uid, the namespaces'
 // owner, the rootfs's upper dir).
+#include <fcntl.h>
 #include <sys/ioctl.h>
 #include <sys/stat.h>
 #include <linux/nsfs.h>
@@ -10,6 +11,7 @@
 #include "absl/strings/str_split.h"
 #include "absl/strings/strip.h"
 #include "nlohmann/json.hpp"
+#include "oci/sys/atomic_file.h"
 #include "oci/sys/fds.h"
 #include "oci/sys/fs.h"
 #include "tests/e2e/common/cri_e2e_fixture.h"
@@ -138,7 +140,9 @@ TEST_F(UsernsCriTest, PodUserNamespaceSeenFromInsideAndFromTheHost) {
   EXPECT_NE(code, 0);
   // sysfs of the pod's own network namespace (owned by the user namespace).
   EXPECT_NE(Exec(id, "ls /sys/class/net").find("lo"), std::string::npos);
-  EXPECT_NE(Exec(id, "grep -c ' /proc proc ' /proc/self/mountinfo"), "0");
+  // /proc and /sys are their own filesystems, not binds of the host's.
+  EXPECT_EQ(Exec(id, "grep ' /proc ' /proc/self/mountinfo | grep -c ' - proc '"), "1");
+  EXPECT_EQ(Exec(id, "grep ' /sys ' /proc/self/mountinfo | grep -c ' - sysfs '"), "1");
 
   // From the host: the init runs as the range's first id, not as root.
   nlohmann::json info = Info(id);
@@ -175,7 +179,7 @@ TEST_F(UsernsCriTest, SharedPidNamespaceIsOwnedByThePodsUserNamespace) {
   auto status = PodStatus(pod->pod_sandbox_id());
   ASSERT_TRUE(status.ok()) << status.status();
   auto info = nlohmann::json::parse(status->info().at("info"), nullptr, false);
-  pid_t infra = info.value("infra_pid", 0);
+  pid_t infra = info.value("pid", 0);
   ASSERT_GT(infra, 0) << info.dump();
   std::string ns_dir = "/proc/" + std::to_string(infra) + "/ns/";
   EXPECT_EQ(OwnerUserns(ns_dir + "pid"), Inode(ns_dir + "user"));
