@@ -21,6 +21,8 @@ struct MountOptions {
   std::string data;  // fs-specific, comma-joined ("mode=755,size=65536k")
   bool bind = false;
   bool recursive = false;  // rbind
+  bool idmap = false;            // "idmap" or "ridmap": an id-mapped bind
+  bool recursive_idmap = false;  // "ridmap": submounts id-mapped too
 };
 
 // Unknown options become fs data, as mount(8) does.
@@ -40,6 +42,8 @@ struct MountStep {
   MountOptions opts;
   // Bind mounts apply flags in a second MS_REMOUNT|MS_BIND pass.
   bool needs_remount = false;
+  std::vector<IdMapping> uid_mappings, gid_mappings;  // opts.idmap only
+
 };
 
 // Pure: one step per spec mount, in order. InvalidArgument for a mount the

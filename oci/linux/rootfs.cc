@@ -12,6 +12,8 @@
 #include <unistd.h>
 
 #include "oci/linux/cgroup_mount.h"
+#include "oci/linux/namespaces.h"
+#include "oci/sys/userns.h"
 #include "oci/sys/safe_path.h"
 #include "oci/sys/scoped_mount.h"
 #include "oci/sys/status.h"
@@ -30,6 +32,19 @@ absl::Status SetAttrRecursive(const std::string& target, uint64_t set, uint64_t 
   return absl::OkStatus();
 }
 
+// A user namespace with the mount's maps, held only while the id-mapped
+// clone is made (the mount keeps its own reference). Done with the host's
+// rights, before any user namespace is joined.
+absl::Status IdmappedBindStep(const MountStep& s, const std::string& target) {
+  ASSIGN_OR_RETURN(sys::UserNamespaceHolder holder,
+                   sys::UserNamespaceHolder::Start(FormatIdMap(s.uid_mappings),
+                                                   FormatIdMap(s.gid_mappings), 0));
+  ASSIGN_OR_RETURN(sys::UniqueFd userns, holder.OpenUserNs());
+  return sys::Annotate(sys::IdmappedBind(s.source, target, userns.get(), s.opts.recursive,
+                                         s.opts.recursive_idmap),
+                       "id-mapped bind mount on %s", s.destination);
+}
+
 absl::Status MountBind(int root_fd, const MountStep& s, bool in_userns) {
   struct stat st;
   if (::stat(s.source.c_str(), &st) != 0)
@@ -37,7 +52,11 @@ absl::Status MountBind(int root_fd, const MountStep& s, bool in_userns) {
   ASSIGN_OR_RETURN(sys::UniqueFd target,
                    MountPointInRoot(root_fd, s.destination, !S_ISDIR(st.st_mode)));
   unsigned long rec = s.opts.recursive ? MS_REC : 0;
-  RETURN_IF_ERROR(sys::Mount(s.source, sys::FdPath(target.get()), "", MS_BIND | rec));
+  if (s.opts.idmap) {
+    RETURN_IF_ERROR(IdmappedBindStep(s, sys::FdPath(target.get())));
+  } else {
+    RETURN_IF_ERROR(sys::Mount(s.source, sys::FdPath(target.get()), "", MS_BIND | rec));
+  }
   // Later steps must address the new mount, not the directory beneath it.
   ASSIGN_OR_RETURN(target, sys::OpenInRoot(root_fd, s.destination, O_PATH));
   std::string path = sys::FdPath(target.get());

@@ -129,14 +129,17 @@ absl::StatusOr<UniqueFd> UserNamespaceHolder::OpenUserNs() const {
   return Open(NsPath("user"), O_RDONLY);
 }
 
-absl::Status IdmappedBind(const std::string& source, const std::string& target, int userns_fd) {
-  UniqueFd tree(static_cast<int>(
-      ::syscall(SYS_open_tree, AT_FDCWD, source.c_str(), OPEN_TREE_CLONE | OPEN_TREE_CLOEXEC)));
+absl::Status IdmappedBind(const std::string& source, const std::string& target, int userns_fd,
+                          bool recursive, bool recursive_idmap) {
+  UniqueFd tree(static_cast<int>(::syscall(SYS_open_tree, AT_FDCWD, source.c_str(),
+                                           OPEN_TREE_CLONE | OPEN_TREE_CLOEXEC |
+                                               (recursive ? AT_RECURSIVE : 0))));
   if (!tree) return ErrnoStatus(errno, "open_tree %s", source);
   struct mount_attr attr = {};
   attr.attr_set = MOUNT_ATTR_IDMAP;
   attr.userns_fd = static_cast<uint64_t>(userns_fd);
-  if (::syscall(SYS_mount_setattr, tree.get(), "", AT_EMPTY_PATH, &attr, sizeof attr) != 0) {
+  unsigned flags = AT_EMPTY_PATH | (recursive_idmap ? AT_RECURSIVE : 0);
+  if (::syscall(SYS_mount_setattr, tree.get(), "", flags, &attr, sizeof attr) != 0) {
     return ErrnoStatus(errno, "id-map mount of %s (mount_setattr MOUNT_ATTR_IDMAP)", source);
   }
   if (::syscall(SYS_move_mount, tree.get(), "", AT_FDCWD, target.c_str(),

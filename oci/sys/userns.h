@@ -46,6 +46,9 @@ class UserNamespaceHolder {
 // open_tree(OPEN_TREE_CLONE), mount_setattr(MOUNT_ATTR_IDMAP) with the user
 // namespace `userns_fd`, move_mount. Files owned by host id h on disk appear
 // as the namespace's id for h (container 0 for host 0 with the pod's maps).
-absl::Status IdmappedBind(const std::string& source, const std::string& target, int userns_fd);
+// `recursive`: clone the submounts too (rbind); `recursive_idmap`: id-map
+// them too (ridmap), else only the top mount is id-mapped.
+absl::Status IdmappedBind(const std::string& source, const std::string& target, int userns_fd,
+                          bool recursive = false, bool recursive_idmap = false);
 
 }  // namespace cricket::sys

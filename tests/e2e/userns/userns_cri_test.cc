@@ -6,6 +6,7 @@
 #include <fcntl.h>
 #include <sys/ioctl.h>
 #include <sys/stat.h>
+#include <unistd.h>
 #include <linux/nsfs.h>
 
 #include "absl/strings/str_split.h"
@@ -14,6 +15,7 @@
 #include "oci/sys/atomic_file.h"
 #include "oci/sys/fds.h"
 #include "oci/sys/fs.h"
+#include "oci/sys/temp_dir.h"
 #include "tests/e2e/common/cri_e2e_fixture.h"
 
 namespace cricket::testing {
@@ -43,7 +45,8 @@ class UsernsCriTest : public CriE2eTest {
   }
 
   // A running container in a userns pod; returns its id.
-  std::string Run(const v1::RunPodSandboxRequest& pod_req, const std::string& pod_id) {
+  std::string Run(const v1::RunPodSandboxRequest& pod_req, const std::string& pod_id,
+                  const std::vector<v1::Mount>& mounts = {}) {
     v1::CreateContainerRequest create;
     create.set_pod_sandbox_id(pod_id);
     *create.mutable_sandbox_config() = pod_req.config();
@@ -51,6 +54,7 @@ class UsernsCriTest : public CriE2eTest {
     cfg->mutable_metadata()->set_name("main");
     cfg->mutable_image()->set_image(image_);
     for (const char* a : {"sleep", "1000"}) cfg->add_command(a);
+    for (const v1::Mount& m : mounts) *cfg->add_mounts() = m;
     auto* ns = cfg->mutable_linux()->mutable_security_context()->mutable_namespace_options();
     ns->set_pid(v1::NamespaceMode::CONTAINER);
     MapPod(ns);
@@ -189,7 +193,7 @@ TEST_F(UsernsCriTest, SharedPidNamespaceIsOwnedByThePodsUserNamespace) {
   EXPECT_TRUE(RemovePod(pod->pod_sandbox_id()).ok());
 }
 
-TEST_F(UsernsCriTest, BadMappingsAndVolumesAreRefusedByName) {
+TEST_F(UsernsCriTest, BadMappingsAreRefusedByName) {
   auto pod_req = PodRequest("userns-bad");
   auto* ns = pod_req.mutable_config()->mutable_linux()->mutable_security_context()->mutable_namespace_options();
   MapPod(ns);
@@ -197,23 +201,36 @@ TEST_F(UsernsCriTest, BadMappingsAndVolumesAreRefusedByName) {
   auto bad = Call(&v1::RuntimeService::Stub::RunPodSandbox, pod_req, "RunPodSandbox");
   EXPECT_EQ(bad.status().code(), absl::StatusCode::kInvalidArgument) << bad.status();
   EXPECT_NE(bad.status().message().find("userns_options.uids"), std::string::npos) << bad.status();
+}
 
-  ns->mutable_userns_options()->mutable_uids(0)->set_host_id(kHostBase);
+// Volumes are id-mapped with the pod's maps (as containerd 2 does): host
+// root's files are the container root's and what it writes is host root's;
+// a file of a host user outside the pod's range stays out of its reach.
+TEST_F(UsernsCriTest, VolumesAreIdMappedWithThePodsMaps) {
+  auto dir = sys::TempDir::Make("cricket-userns-vol-");
+  ASSERT_TRUE(dir.ok()) << dir.status();
+  ASSERT_TRUE(sys::WriteFileAtomic(dir->Sub("owned"), "mine\n", 0644).ok());
+  ASSERT_TRUE(sys::WriteFileAtomic(dir->Sub("secret"), "no\n", 0600).ok());
+  ASSERT_EQ(::chown(dir->Sub("secret").c_str(), 5000000, 5000000), 0);
+  ASSERT_EQ(::chmod(dir->path().c_str(), 0755), 0);
+
+  auto pod_req = PodRequest("userns-vol");
+  MapPod(pod_req.mutable_config()->mutable_linux()->mutable_security_context()->mutable_namespace_options());
   auto pod = Call(&v1::RuntimeService::Stub::RunPodSandbox, pod_req, "RunPodSandbox");
   ASSERT_TRUE(pod.ok()) << pod.status();
-  v1::CreateContainerRequest create;
-  create.set_pod_sandbox_id(pod->pod_sandbox_id());
-  *create.mutable_sandbox_config() = pod_req.config();
-  auto* cfg = create.mutable_config();
-  cfg->mutable_metadata()->set_name("vol");
-  cfg->mutable_image()->set_image(image_);
-  cfg->add_command("true");
-  auto* m = cfg->add_mounts();
-  m->set_container_path("/data");
-  m->set_host_path("/tmp");
-  auto ctr = Call(&v1::RuntimeService::Stub::CreateContainer, create, "CreateContainer");
-  EXPECT_FALSE(ctr.ok());
-  EXPECT_NE(ctr.status().message().find("mount at /data"), std::string::npos) << ctr.status();
+  v1::Mount vol;
+  vol.set_container_path("/data");
+  vol.set_host_path(dir->path());
+  std::string id = Run(pod_req, pod->pod_sandbox_id(), {vol});
+  ASSERT_FALSE(id.empty());
+  EXPECT_EQ(Exec(id, "stat -c %u:%g /data/owned /data; cat /data/owned"), "0:0\n0:0\nmine");
+  EXPECT_EQ(Exec(id, "echo new > /data/new && stat -c %u /data/new"), "0");
+  struct stat made {};
+  ASSERT_EQ(::stat(dir->Sub("new").c_str(), &made), 0);
+  EXPECT_EQ(made.st_uid, 0u);  // stored as host root's, through the id map
+  int code = 0;
+  EXPECT_EQ(Exec(id, "stat -c %u /data/secret; cat /data/secret >/dev/null 2>&1 || echo DENIED", &code),
+            "65534\nDENIED");
   EXPECT_TRUE(RemovePod(pod->pod_sandbox_id()).ok());
 }
 
