@@ -7,7 +7,9 @@
 #include <map>
 
 #include "absl/strings/str_join.h"
+#include "oci/linux/namespaces.h"
 #include "oci/sys/status.h"
+#include "oci/sys/userns.h"
 
 namespace cricket::oci::linux {
 namespace {
@@ -177,6 +179,19 @@ absl::StatusOr<std::vector<MountStep>> PlanMounts(const std::vector<Mount>& moun
     steps.push_back(std::move(s));
   }
   return steps;
+}
+
+absl::Status PrepareIdmaps(std::vector<MountStep>& steps, std::vector<sys::UniqueFd>* keep) {
+  for (MountStep& s : steps) {
+    if (!s.opts.idmap) continue;
+    ASSIGN_OR_RETURN(sys::UserNamespaceHolder holder,
+                     sys::UserNamespaceHolder::Start(FormatIdMap(s.uid_mappings),
+                                                     FormatIdMap(s.gid_mappings), 0));
+    ASSIGN_OR_RETURN(sys::UniqueFd fd, holder.OpenUserNs());
+    s.idmap_userns_fd = fd.get();
+    keep->push_back(std::move(fd));
+  }
+  return absl::OkStatus();
 }
 
 bool NeedsDevSetup(const std::vector<Mount>& mounts) {

@@ -9,6 +9,7 @@
 
 #include "absl/status/statusor.h"
 #include "oci/spec.h"
+#include "oci/sys/unique_fd.h"
 
 namespace cricket::oci::linux {
 
@@ -43,6 +44,9 @@ struct MountStep {
   // Bind mounts apply flags in a second MS_REMOUNT|MS_BIND pass.
   bool needs_remount = false;
   std::vector<IdMapping> uid_mappings, gid_mappings;  // opts.idmap only
+  // A user namespace with those maps, opened by the parent before the clone
+  // (PrepareIdmaps): the child's /proc does not show its own helpers by pid.
+  int idmap_userns_fd = -1;
 
 };
 
@@ -50,6 +54,10 @@ struct MountStep {
 // engine cannot do (e.g. a relative destination).
 absl::StatusOr<std::vector<MountStep>> PlanMounts(const std::vector<Mount>& mounts,
                                                   const std::string& bundle);
+
+// Parent side, before the clone: a user namespace fd for each id-mapped step
+// (set in idmap_userns_fd; the fds are kept in *keep for the child to inherit).
+absl::Status PrepareIdmaps(std::vector<MountStep>& steps, std::vector<sys::UniqueFd>* keep);
 
 // True when the spec mounts something at /dev that is not a bind: the
 // engine then creates the default device nodes and links.

@@ -12,7 +12,6 @@
 #include <unistd.h>
 
 #include "oci/linux/cgroup_mount.h"
-#include "oci/linux/namespaces.h"
 #include "oci/sys/userns.h"
 #include "oci/sys/safe_path.h"
 #include "oci/sys/scoped_mount.h"
@@ -32,15 +31,11 @@ absl::Status SetAttrRecursive(const std::string& target, uint64_t set, uint64_t 
   return absl::OkStatus();
 }
 
-// A user namespace with the mount's maps, held only while the id-mapped
-// clone is made (the mount keeps its own reference). Done with the host's
-// rights, before any user namespace is joined.
+// With the host's rights, before any user namespace is joined; the user
+// namespace with the mount's maps was opened by the parent (PrepareIdmaps).
 absl::Status IdmappedBindStep(const MountStep& s, const std::string& target) {
-  ASSIGN_OR_RETURN(sys::UserNamespaceHolder holder,
-                   sys::UserNamespaceHolder::Start(FormatIdMap(s.uid_mappings),
-                                                   FormatIdMap(s.gid_mappings), 0));
-  ASSIGN_OR_RETURN(sys::UniqueFd userns, holder.OpenUserNs());
-  return sys::Annotate(sys::IdmappedBind(s.source, target, userns.get(), s.opts.recursive,
+  if (s.idmap_userns_fd < 0) return absl::InternalError("id-mapped mount without its user namespace");
+  return sys::Annotate(sys::IdmappedBind(s.source, target, s.idmap_userns_fd, s.opts.recursive,
                                          s.opts.recursive_idmap),
                        "id-mapped bind mount on %s", s.destination);
 }

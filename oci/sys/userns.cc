@@ -142,8 +142,9 @@ absl::Status IdmappedBind(const std::string& source, const std::string& target, 
   if (::syscall(SYS_mount_setattr, tree.get(), "", flags, &attr, sizeof attr) != 0) {
     return ErrnoStatus(errno, "id-map mount of %s (mount_setattr MOUNT_ATTR_IDMAP)", source);
   }
+  // T_SYMLINKS: the engine's targets are /proc/self/fd/N magic links.
   if (::syscall(SYS_move_mount, tree.get(), "", AT_FDCWD, target.c_str(),
-                MOVE_MOUNT_F_EMPTY_PATH) != 0) {
+                MOVE_MOUNT_F_EMPTY_PATH | MOVE_MOUNT_T_SYMLINKS) != 0) {
     return ErrnoStatus(errno, "move id-mapped mount of %s to %s", source, target);
   }
   return absl::OkStatus();

@@ -72,6 +72,7 @@ TEST_F(EngineTest, IdmappedBindMountUsesTheMountsMaps) {
   auto vol = sys::TempDir::Make("cricket-engine-idmap-");
   ASSERT_TRUE(vol.ok()) << vol.status();
   ASSERT_TRUE(sys::WriteFileAtomic(vol->Sub("f"), "x", 0644).ok());
+  ASSERT_EQ(::chmod(vol->path().c_str(), 0755), 0);  // the unmapped bind must be traversable
   Spec s = BaseSpec({"sh", "-c", "stat -c %u /v/f /plain/f; echo y > /v/w"});
   s.linux_spec->namespaces.push_back({"user", holder->NsPath("user")});
   Mount idm{"/v", "bind", vol->path(), {"rbind", "idmap"}};
