@@ -287,7 +287,8 @@ absl::StatusOr<ImageFsUsage> ImageService::FsInfo() const {
 }
 
 absl::StatusOr<std::string> ImageService::PrepareRootfs(const std::string& container_id,
-                                                        const std::string& image_id) {
+                                                        const std::string& image_id,
+                                                        const RootfsIdMap* idmap) {
   auto annotate = [&](const absl::Status& st) {
     return sys::Annotate(st, "prepare rootfs of container %s", container_id);
   };
@@ -309,7 +310,7 @@ absl::StatusOr<std::string> ImageService::PrepareRootfs(const std::string& conta
     }
     lease.AddLocked(r->chain_ids);
   }
-  auto rootfs = snapshots_.Prepare(container_id, lowers);
+  auto rootfs = snapshots_.Prepare(container_id, lowers, idmap);
   if (!rootfs.ok()) return annotate(rootfs.status());
   return rootfs;
 }

@@ -96,8 +96,10 @@ class ImageService {
   absl::Status Remove(const std::string& ref_or_id, const InUse& in_use = {});
   absl::StatusOr<ImageFsUsage> FsInfo() const;
   // Mounts the container's overlay rootfs (idempotent) and returns its path.
+  // With `idmap`, presented through a user namespace (see RootfsIdMap).
   absl::StatusOr<std::string> PrepareRootfs(const std::string& container_id,
-                                            const std::string& image_id);
+                                            const std::string& image_id,
+                                            const RootfsIdMap* idmap = nullptr);
   absl::Status RemoveRootfs(const std::string& container_id);
   // At start-up, after the containers are recovered: removes the snapshots
   // of containers not in `live` (a crash between a snapshot and its

@@ -2,6 +2,7 @@
 #include "image/snapshot.h"
 
 #include <limits.h>
+#include <fcntl.h>
 #include <sched.h>
 #include <sys/mount.h>
 #include <sys/stat.h>
@@ -13,6 +14,8 @@
 #include "oci/sys/fs.h"
 #include "oci/sys/scoped_mount.h"
 #include "oci/sys/status.h"
+#include "oci/sys/userns.h"
+#include "oci/sys/fds.h"
 
 namespace cricket::image {
 namespace {
@@ -37,16 +40,62 @@ std::string SnapshotManager::RootfsPath(const std::string& container_id) const {
   return dir_ + "/" + container_id + "/rootfs";
 }
 
-std::string SnapshotManager::OverlayOptions(size_t n_layers) {
+std::string SnapshotManager::OverlayOptions(size_t n_layers, const std::string& lower_dir) {
   std::string lower;
   // overlay wants the top layer first; l/<n> is layer n counted from the bottom.
-  for (size_t i = n_layers; i-- > 0;) absl::StrAppend(&lower, lower.empty() ? "" : ":", "l/", i);
+  for (size_t i = n_layers; i-- > 0;) {
+    absl::StrAppend(&lower, lower.empty() ? "" : ":", lower_dir, "/", i);
+  }
   return absl::StrCat("lowerdir=", lower, ",upperdir=upper,workdir=work");
 }
 
-absl::Status SnapshotManager::Mount(const std::string& cdir) {
+// idm/<n>: id-mapped mounts of the layers, needed only while overlay is
+// mounted (overlay keeps private clones of its lower mounts), so detached
+// right after. rmdir, never a recursive delete: a mount left by a failed
+// unmount must not lead a delete into a shared layer.
+static absl::Status UnmountIdmappedLayers(const std::string& cdir) {
+  std::string dir = cdir + "/idm";
+  if (!sys::PathExists(dir)) return absl::OkStatus();
+  ASSIGN_OR_RETURN(std::vector<std::string> names, sys::ListDir(dir));
+  for (const std::string& n : names) {
+    std::string p = dir + "/" + n;
+    while (sys::IsMountPoint(p)) RETURN_IF_ERROR(sys::Unmount(p, MNT_DETACH));
+    if (::rmdir(p.c_str()) != 0) return sys::ErrnoStatus(errno, "remove %s", p);
+  }
+  if (::rmdir(dir.c_str()) != 0) return sys::ErrnoStatus(errno, "remove %s", dir);
+  return absl::OkStatus();
+}
+
+absl::Status SnapshotManager::MountIdmappedLayers(const std::string& cdir, size_t n,
+                                                  const RootfsIdMap& idmap) {
+  ASSIGN_OR_RETURN(sys::UniqueFd userns, sys::Open(idmap.userns_path, O_RDONLY));
+  RETURN_IF_ERROR(UnmountIdmappedLayers(cdir));  // leftovers of a crash
+  for (size_t i = 0; i < n; ++i) {
+    std::string target = absl::StrCat(cdir, "/idm/", i);
+    RETURN_IF_ERROR(sys::MkdirAll(target, 0755));
+    RETURN_IF_ERROR(sys::IdmappedBind(absl::StrCat(cdir, "/l/", i), target, userns.get()));
+  }
+  // The rootfs's "/" is the upper dir: owned by the container's root.
+  std::string upper = cdir + "/upper";
+  if (::chown(upper.c_str(), idmap.root_uid, idmap.root_gid) != 0) {
+    return sys::ErrnoStatus(errno, "chown %s to %d:%d", upper, idmap.root_uid, idmap.root_gid);
+  }
+  return absl::OkStatus();
+}
+
+absl::Status SnapshotManager::Mount(const std::string& cdir, const RootfsIdMap* idmap) {
   ASSIGN_OR_RETURN(std::vector<std::string> links, sys::ListDir(cdir + "/l"));
-  std::string opts = OverlayOptions(links.size());
+  if (idmap != nullptr) {
+    absl::Status st = MountIdmappedLayers(cdir, links.size(), *idmap);
+    if (st.ok()) st = MountOverlay(cdir, OverlayOptions(links.size(), "idm"), links.size());
+    absl::Status un = UnmountIdmappedLayers(cdir);
+    return st.ok() ? un : st;
+  }
+  return MountOverlay(cdir, OverlayOptions(links.size()), links.size());
+}
+
+absl::Status SnapshotManager::MountOverlay(const std::string& cdir, const std::string& opts,
+                                           size_t n_layers) {
   absl::Status st;
   // A thread of our own so that chdir does not move the daemon's other threads.
   std::thread t([&] {
@@ -59,11 +108,12 @@ absl::Status SnapshotManager::Mount(const std::string& cdir) {
     }
   });
   t.join();
-  return sys::Annotate(st, "mount overlay on %s/rootfs (%d layers)", cdir, links.size());
+  return sys::Annotate(st, "mount overlay on %s/rootfs (%d layers)", cdir, n_layers);
 }
 
 absl::StatusOr<std::string> SnapshotManager::Prepare(const std::string& container_id,
-                                                     const std::vector<std::string>& layer_dirs) {
+                                                     const std::vector<std::string>& layer_dirs,
+                                                     const RootfsIdMap* idmap) {
   if (!ValidContainerId(container_id)) {
     return absl::InvalidArgumentError(absl::StrCat("bad container id \"", container_id, "\""));
   }
@@ -89,7 +139,7 @@ absl::StatusOr<std::string> SnapshotManager::Prepare(const std::string& containe
       }
     }
   }
-  RETURN_IF_ERROR(Mount(cdir));
+  RETURN_IF_ERROR(Mount(cdir, idmap));
   return rootfs;
 }
 
@@ -124,6 +174,7 @@ absl::Status SnapshotManager::Remove(const std::string& container_id) {
   while (sys::IsMountPoint(rootfs)) {  // stacked mounts, e.g. after a retried Prepare
     RETURN_IF_ERROR(sys::Unmount(rootfs, MNT_DETACH));
   }
+  RETURN_IF_ERROR(UnmountIdmappedLayers(cdir));
   return sys::RemoveAll(cdir);
 }
 

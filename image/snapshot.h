@@ -11,6 +11,7 @@
 // "lowerdir+" would avoid this, but it needs Linux 6.8 and Debian 12 has 6.1.
 #pragma once
 
+#include <cstdint>
 #include <string>
 #include <vector>
 
@@ -19,6 +20,16 @@
 
 namespace cricket::image {
 
+// A rootfs presented through a user namespace's id maps (pods with
+// hostUsers: false): each layer is an id-mapped mount, so files owned by host
+// 0 appear as the container's root; layers are never chowned. The fresh
+// upper and work dirs are owned by the container root's host ids, so what the
+// container writes is stored as its host ids.
+struct RootfsIdMap {
+  std::string userns_path;  // a pinned user namespace
+  uint32_t root_uid = 0, root_gid = 0;  // host ids of container uid/gid 0
+};
+
 class SnapshotManager {
  public:
   explicit SnapshotManager(std::string containers_dir) : dir_(std::move(containers_dir)) {}
@@ -26,8 +37,10 @@ class SnapshotManager {
 
   // Mounts (or, when already mounted, returns) the rootfs of `container_id`
   // from the layer fs dirs given bottom first. Returns the rootfs path.
+  // With `idmap`, the layers are mounted id-mapped (see RootfsIdMap).
   absl::StatusOr<std::string> Prepare(const std::string& container_id,
-                                      const std::vector<std::string>& layer_dirs);
+                                      const std::vector<std::string>& layer_dirs,
+                                      const RootfsIdMap* idmap = nullptr);
   // Unmounts and deletes containers/<id>. A missing container is OK.
   absl::Status Remove(const std::string& container_id);
   std::string RootfsPath(const std::string& container_id) const;
@@ -36,10 +49,12 @@ class SnapshotManager {
   // The layer dirs every snapshot links as a lower (what GC must keep).
   std::vector<std::string> LowerDirsInUse() const;
   // The overlay options Prepare uses for n layers (relative to containers/<id>).
-  static std::string OverlayOptions(size_t n_layers);
+  static std::string OverlayOptions(size_t n_layers, const std::string& lower_dir = "l");
 
  private:
-  absl::Status Mount(const std::string& cdir);
+  absl::Status Mount(const std::string& cdir, const RootfsIdMap* idmap);
+  absl::Status MountOverlay(const std::string& cdir, const std::string& opts, size_t n_layers);
+  absl::Status MountIdmappedLayers(const std::string& cdir, size_t n, const RootfsIdMap& idmap);
   std::string dir_;
 };
 

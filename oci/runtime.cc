@@ -43,6 +43,7 @@ struct CreateCtx {
   std::unique_ptr<cgroup::Manager> cg;
   sys::UniqueFd console, fifo;
   linux::Cloned child;
+  std::vector<sys::UniqueFd> idmap_fds;  // user namespaces of id-mapped mounts, for init
   StoredState stored;
   bool init_joins_cgroup = false;  // init writes itself into the cgroup (v1 tasks)
 };
@@ -154,6 +155,7 @@ absl::Status Spawn(CreateCtx& c, sys::Rollback& rb, linux::SyncSocket& parent_so
   }
   int console_fd = c.co.console_socket_fd >= 0 ? c.co.console_socket_fd : c.console.get();
   ASSIGN_OR_RETURN(auto pair, linux::SyncSocket::Pair());
+  RETURN_IF_ERROR(linux::PrepareIdmaps(c.mounts, &c.idmap_fds));
   linux::InitConfig ic;
   ic.spec = &c.spec;
   ic.rootfs = c.rootfs;
@@ -251,7 +253,7 @@ Runtime::Runtime(RuntimeOptions opts) : opts_(std::move(opts)) {}
 absl::StatusOr<pid_t> Runtime::Create(const CreateOptions& opts) {
   RETURN_IF_ERROR(ValidateId(opts.id));
   CreateCtx c{opts_, opts, StateDir(opts_.root, opts.id), {}, {}, {}, {}, {}, {}, {}, {}, {}, {},
-              {}, false};
+              {}, {}, false};
   sys::Rollback rb;
   auto run = [&]() -> absl::Status {
     RETURN_IF_ERROR(LoadBundle(c));

@@ -79,13 +79,16 @@ absl::StatusOr<Process> ExecProcessSpec(const Spec& spec, const ExecOptions& o) 
   return p;
 }
 
-// Namespace files of the container's init that differ from ours, user first
-// and mount last (after it, /proc/<pid> is no longer reachable the same way).
+// Namespace files of the container's init that differ from ours, joined in
+// this order, user last (as the process is finalised), so every other join
+// and the rlimits use the host's rights (a
+// container that joined a pod's user namespace keeps mount and pid namespaces
+// its user namespace does not own, see NsPlan::user_path).
 absl::StatusOr<std::vector<sys::UniqueFd>> OpenContainerNs(pid_t pid, std::vector<int>* types) {
-  const std::pair<const char*, int> kNs[] = {{"user", CLONE_NEWUSER},     {"ipc", CLONE_NEWIPC},
-                                             {"uts", CLONE_NEWUTS},       {"net", CLONE_NEWNET},
-                                             {"cgroup", CLONE_NEWCGROUP}, {"time", 0x80},
-                                             {"mnt", CLONE_NEWNS}};
+  const std::pair<const char*, int> kNs[] = {{"ipc", CLONE_NEWIPC},       {"uts", CLONE_NEWUTS},
+                                             {"net", CLONE_NEWNET},       {"cgroup", CLONE_NEWCGROUP},
+                                             {"time", 0x80},              {"mnt", CLONE_NEWNS},
+                                             {"user", CLONE_NEWUSER}};
   std::vector<sys::UniqueFd> fds;
   for (const auto& [name, flag] : kNs) {
     std::string theirs = absl::StrCat("/proc/", pid, "/ns/", name);
@@ -111,8 +114,12 @@ struct ExecChild {
   std::vector<std::string> cgroup_self_join;
 };
 
-absl::Status EnterContainer(const ExecChild& e) {
+absl::Status EnterContainer(ExecChild& e) {
   for (size_t i = 0; i < e.ns_fds.size(); i++) {
+    if (e.ns_types[i] == CLONE_NEWUSER) {
+      e.proc.late_userns_fd = e.ns_fds[i].get();  // joined as the process is finalised
+      continue;
+    }
     if (::setns(e.ns_fds[i].get(), e.ns_types[i]) != 0) {
       return sys::ErrnoStatus(errno, "setns into container namespace (type %#x)", e.ns_types[i]);
     }

@@ -48,6 +48,9 @@ absl::Status ParseRlimit(const json& j, const std::string& p, Rlimit* r) {
   return Req(j, p, "soft", &r->soft);
 }
 
+absl::Status ParseIdMappings(const json& j, const std::string& p, const char* key,
+                             std::vector<IdMapping>* out);
+
 absl::Status ParseMount(const json& j, const std::string& p, Mount* m) {
   RETURN_IF_ERROR(NeedObject(j, p));
   RETURN_IF_ERROR(Req(j, p, "destination", &m->destination));
@@ -56,6 +59,8 @@ absl::Status ParseMount(const json& j, const std::string& p, Mount* m) {
   }
   RETURN_IF_ERROR(Opt(j, p, "type", &m->type));
   RETURN_IF_ERROR(Opt(j, p, "source", &m->source));
+  RETURN_IF_ERROR(ParseIdMappings(j, p, "uidMappings", &m->uid_mappings));
+  RETURN_IF_ERROR(ParseIdMappings(j, p, "gidMappings", &m->gid_mappings));
   return Opt(j, p, "options", &m->options);
 }
 

@@ -67,6 +67,9 @@ struct Mount {
   std::string type;
   std::string source;
   std::vector<std::string> options;
+  // Runtime-spec 1.2: an id-mapped bind mount (options "idmap" or "ridmap"):
+  // on-disk id hostID shows as containerID, as in a user namespace's maps.
+  std::vector<IdMapping> uid_mappings, gid_mappings;
 };
 
 struct Hook {

@@ -161,6 +161,8 @@ json SpecToJson(const Spec& s) {
     if (!m.type.empty()) e["type"] = m.type;
     if (!m.source.empty()) e["source"] = m.source;
     if (!m.options.empty()) e["options"] = m.options;
+    if (!m.uid_mappings.empty()) e["uidMappings"] = IdMappingsToJson(m.uid_mappings);
+    if (!m.gid_mappings.empty()) e["gidMappings"] = IdMappingsToJson(m.gid_mappings);
     mounts.push_back(e);
   }
   j["mounts"] = mounts;

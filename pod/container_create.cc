@@ -123,7 +123,7 @@ absl::StatusOr<std::string> ContainerManager::CreateLocked(
   RETURN_IF_ERROR(sys::Failpoint(kBundleDirsMade));
   ASSIGN_OR_RETURN(PendingMonitor monitor, SpawnMonitor(c, rb));
   RETURN_IF_ERROR(sys::Failpoint(kMonitorSpawned));
-  ASSIGN_OR_RETURN(c.rootfs, images_->PrepareRootfs(id, image.id));
+  ASSIGN_OR_RETURN(c.rootfs, PrepareRootfs(sb, id, image.id));
   RETURN_IF_ERROR(sys::Failpoint(kSnapshotPrepared));
   ASSIGN_OR_RETURN(spec::Output out, BuildSpec(sb, c, image, sandbox_config));
   for (const auto& w : out.warnings) sys::LogWarn("container spec", {{"id", id}, {"warning", w}});
@@ -147,6 +147,22 @@ absl::StatusOr<std::string> ContainerManager::CreateLocked(
   return id;
 }
 
+// In a pod with its own user namespace the layers are id-mapped into it
+// (files of host root appear as the container's root), never chowned.
+absl::StatusOr<std::string> ContainerManager::PrepareRootfs(const Sandbox& sb,
+                                                            const std::string& id,
+                                                            const std::string& image_id) {
+  if (sb.userns_path.empty()) return images_->PrepareRootfs(id, image_id);
+  ASSIGN_OR_RETURN(std::optional<UsernsMaps> maps,
+                   PodUserns(sb.config.linux().security_context().namespace_options()));
+  if (!maps) {
+    return absl::FailedPreconditionError(
+        absl::StrCat("pod ", sb.id, " has a user namespace but no userns_options"));
+  }
+  image::RootfsIdMap idmap{sb.userns_path, maps->root_uid, maps->root_gid};
+  return images_->PrepareRootfsIdMapped(id, image_id, idmap);
+}
+
 spec::Inputs ContainerManager::BaseInputs(const Sandbox& sb, const Container& c) const {
   spec::Inputs in;
   in.container_id = c.id;
@@ -162,6 +178,7 @@ spec::Inputs ContainerManager::BaseInputs(const Sandbox& sb, const Container& c)
   s.netns_path = sb.netns_path;
   s.ipc_ns_path = sb.ipc_ns_path;
   s.uts_ns_path = sb.uts_ns_path;
+  s.userns_path = sb.userns_path;
   s.host_network = sb.host_network();
   s.host_ipc = sb.host_ipc();
   s.pid_ns_path = sb.pid_ns_path;  // pid: POD (the infra process's namespace)

@@ -150,6 +150,8 @@ class ContainerManager {
   absl::Status WriteBundle(const Container& c, const spec::Output& out);
   absl::StatusOr<PendingMonitor> SpawnMonitor(const Container& c, sys::Rollback& rb);
   spec::Inputs BaseInputs(const Sandbox& sb, const Container& c) const;
+  absl::StatusOr<std::string> PrepareRootfs(const Sandbox& sb, const std::string& id,
+                                            const std::string& image_id);
   // container_stop_remove.cc
   absl::Status StopLocked(const std::string& id, int64_t timeout_seconds);
   absl::Status WaitExit(const std::string& id, std::chrono::milliseconds timeout);

@@ -8,4 +8,8 @@ namespace cricket::pod {
 // mount option uses, so recursive read-only mounts work where it exists.
 bool RecursiveReadOnlyMountsWork();
 
+// Id-mapped mounts under an overlay (Linux 5.19): what pods with their own
+// user namespace need for their rootfs layers and volumes.
+bool IdMappedMountsWork();
+
 }  // namespace cricket::pod

@@ -27,6 +27,11 @@ absl::StatusOr<std::string> ImageServiceProvider::PrepareRootfs(const std::strin
   return images_->PrepareRootfs(container_id, image_id);
 }
 
+absl::StatusOr<std::string> ImageServiceProvider::PrepareRootfsIdMapped(
+    const std::string& container_id, const std::string& image_id, const image::RootfsIdMap& idmap) {
+  return images_->PrepareRootfs(container_id, image_id, &idmap);
+}
+
 absl::Status ImageServiceProvider::RemoveRootfs(const std::string& container_id) {
   return images_->RemoveRootfs(container_id);
 }

@@ -7,6 +7,7 @@
 #include <string>
 
 #include "absl/status/statusor.h"
+#include "image/snapshot.h"
 #include "pod/spec/inputs.h"
 
 namespace cricket::image {
@@ -29,6 +30,13 @@ class RootfsProvider {
   // Idempotent; returns the rootfs path.
   virtual absl::StatusOr<std::string> PrepareRootfs(const std::string& container_id,
                                                     const std::string& image_id) = 0;
+  // The rootfs presented through a pod's user namespace; providers without
+  // id-mapped mounts say so.
+  virtual absl::StatusOr<std::string> PrepareRootfsIdMapped(const std::string& container_id,
+                                                            const std::string& image_id,
+                                                            const image::RootfsIdMap& idmap) {
+    return absl::UnimplementedError("this rootfs provider has no id-mapped rootfs");
+  }
   // A missing rootfs is fine.
   virtual absl::Status RemoveRootfs(const std::string& container_id) = 0;
 };
@@ -39,6 +47,9 @@ class ImageServiceProvider : public RootfsProvider {
   absl::StatusOr<ResolvedImage> Resolve(const std::string& ref) override;
   absl::StatusOr<std::string> PrepareRootfs(const std::string& container_id,
                                             const std::string& image_id) override;
+  absl::StatusOr<std::string> PrepareRootfsIdMapped(const std::string& container_id,
+                                                    const std::string& image_id,
+                                                    const image::RootfsIdMap& idmap) override;
   absl::Status RemoveRootfs(const std::string& container_id) override;
 
  private:

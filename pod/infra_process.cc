@@ -60,10 +60,11 @@ absl::StatusOr<pid_t> Spawn(const InfraSpec& s, int ready_fd) {
   sys::NamespaceSpawnOptions o;
   o.argv = {s.pause_path, "--ready-fd=3"};
   o.extra_fd = ready_fd;
-  for (const std::string* ns : {&s.ipc_ns_path, &s.uts_ns_path, &s.netns_path}) {
+  for (const std::string* ns : {&s.userns_path, &s.ipc_ns_path, &s.uts_ns_path, &s.netns_path}) {
     if (!ns->empty()) o.join_ns.push_back(*ns);
   }
   o.new_pid_ns = true;
+  o.userns_root = !s.userns_path.empty();
   o.stderr_fd = log ? log.get() : -1;
   return sys::SpawnDetachedInNamespaces(o);
 }

@@ -19,6 +19,7 @@ struct InfraSpec {
   std::string pause_path;                            // absolute path of cricket-pause
   std::string pod_id;
   std::string netns_path, ipc_ns_path, uts_ns_path;  // joined when not empty
+  std::string userns_path;  // joined first when not empty: it then owns the new pid namespace
   std::string ns_dir;                                // the pid namespace is pinned at <ns_dir>/pid
   std::string cgroups_path;                          // OCI form (InfraCgroupsPath)
   bool systemd_cgroup = false;

@@ -48,7 +48,7 @@ nlohmann::json Sandbox::ToJson() const {
   return {{"id", id}, {"name_key", name_key}, {"state", std::string(Name(state()))},
           {"created_at_ns", created_at_ns}, {"runtime_handler", runtime_handler},
           {"config", nlohmann::json::parse(cfg)}, {"netns_path", netns_path},
-          {"ipc_ns_path", ipc_ns_path}, {"uts_ns_path", uts_ns_path}, {"shm_path", shm_path},
+          {"ipc_ns_path", ipc_ns_path}, {"uts_ns_path", uts_ns_path}, {"userns_path", userns_path}, {"shm_path", shm_path},
           {"hostname_path", hostname_path}, {"hosts_path", hosts_path},
           {"resolv_path", resolv_path}, {"network_name", network_name}, {"ip", ip},
           {"additional_ips", additional_ips}, {"not_ready_reason", not_ready_reason},
@@ -74,6 +74,7 @@ absl::StatusOr<Sandbox> Sandbox::FromJson(const nlohmann::json& j) {
     s.netns_path = j.value("netns_path", "");
     s.ipc_ns_path = j.value("ipc_ns_path", "");
     s.uts_ns_path = j.value("uts_ns_path", "");
+    s.userns_path = j.value("userns_path", "");
     s.shm_path = j.value("shm_path", "");
     s.hostname_path = j.value("hostname_path", "");
     s.hosts_path = j.value("hosts_path", "");

@@ -24,6 +24,9 @@ struct Sandbox : Stateful<Sandbox, SandboxState> {
   runtime::v1::PodSandboxConfig config;
   // Made for the pod; empty when it uses the host's.
   std::string netns_path, ipc_ns_path, uts_ns_path;
+  // hostUsers: false: the pod's user namespace, which owns the three above
+  // and the pid namespace of its infra process; "" for the host's.
+  std::string userns_path;
   std::string shm_path;  // a tmpfs of its own, or "" (host IPC: the host's /dev/shm)
   std::string hostname_path, hosts_path, resolv_path;
   std::string network_name, ip;

@@ -84,6 +84,7 @@ absl::Status SandboxManager::StartInfraProcess(Sandbox& sb, sys::Rollback& rb) {
   s.netns_path = sb.netns_path;
   s.ipc_ns_path = sb.ipc_ns_path;
   s.uts_ns_path = sb.uts_ns_path;
+  s.userns_path = sb.userns_path;
   s.ns_dir = opts_.paths.SandboxNs(sb.id);
   ASSIGN_OR_RETURN(s.cgroups_path, InfraCgroupsPath(sb.config.linux().cgroup_parent(),
                                                     opts_.systemd_cgroup, sb.id));

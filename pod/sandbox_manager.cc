@@ -158,6 +158,15 @@ absl::StatusOr<std::optional<PodId>> SandboxManager::ReserveOrAwait(const std::s
 
 absl::Status SandboxManager::Prepare(Sandbox& sb, sys::Rollback& rb) {
   RETURN_IF_ERROR(ValidateSysctls(Sysctls(sb.config), sb.host_network(), sb.host_ipc()));
+  ASSIGN_OR_RETURN(std::optional<UsernsMaps> userns,
+                   PodUserns(sb.config.linux().security_context().namespace_options()));
+  // Status reports user_namespaces only for the built-in engine: whether an
+  // external binary joins a user namespace by path after the rootfs is not known.
+  if (userns && !IsBuiltinRuntimeHandler(sb.runtime_handler)) {
+    return absl::InvalidArgumentError(absl::StrCat(
+        "namespace_options.userns_options: runtime handler \"", sb.runtime_handler,
+        "\" does not support user namespaces (only the built-in engine does)"));
+  }
   RETURN_IF_ERROR(Save(sb));  // Creating: a crash from here on is rolled back by Recover.
   rb.Add("delete pod record", [this, id = sb.id] { return records_->Delete(kKind, id); });
   RETURN_IF_ERROR(sys::Failpoint(kRecordSaved));
@@ -186,6 +195,9 @@ absl::Status SandboxManager::Prepare(Sandbox& sb, sys::Rollback& rb) {
 }
 
 absl::Status SandboxManager::PinNamespaces(Sandbox& sb, sys::Rollback& rb) {
+  ASSIGN_OR_RETURN(std::optional<UsernsMaps> userns,
+                   PodUserns(sb.config.linux().security_context().namespace_options()));
+  if (userns) return PinUserNamespaces(sb, *userns, rb);
   std::string dir = opts_.paths.SandboxNs(sb.id);
   auto pin = [&](sys::NamespaceType type, std::string* path,
                  sys::PinnedNamespace::InitFn init) -> absl::Status {

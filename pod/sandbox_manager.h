@@ -21,6 +21,7 @@
 #include "pod/name_index.h"
 #include "pod/paths.h"
 #include "pod/sandbox.h"
+#include "pod/userns.h"
 
 namespace cricket::network {
 class NetworkManager;
@@ -97,6 +98,9 @@ class SandboxManager {
   absl::Status CheckRuntimeHandler(const std::string& handler) const;
   absl::Status Prepare(Sandbox& sb, sys::Rollback& rb);
   absl::Status PinNamespaces(Sandbox& sb, sys::Rollback& rb);
+  // hostUsers: false (sandbox_userns.cc): a user namespace with the kubelet's
+  // maps and, owned by it, the pod's net, ipc and uts namespaces; all pinned.
+  absl::Status PinUserNamespaces(Sandbox& sb, const UsernsMaps& maps, sys::Rollback& rb);
   absl::Status MountShm(Sandbox& sb, sys::Rollback& rb);
   absl::Status SetUpNetwork(Sandbox& sb, sys::Rollback& rb);
   absl::Status WriteFiles(Sandbox& sb);

@@ -112,6 +112,7 @@ void SandboxManager::FindUnrecorded(Sandbox& sb) const {
     pin(&sb.uts_ns_path, ns + "/uts");
   }
   if (!sb.host_ipc()) pin(&sb.ipc_ns_path, ns + "/ipc");
+  pin(&sb.userns_path, ns + "/user");
   std::string shm = opts_.paths.SandboxShm(sb.id);
   if (sb.shm_path.empty() && sys::IsMountPoint(shm)) sb.shm_path = shm;
 }
@@ -122,7 +123,7 @@ absl::Status SandboxManager::ReleaseResources(Sandbox& sb) {
   RETURN_IF_ERROR(sys::Failpoint(kRemoveInfraReleased));
   RETURN_IF_ERROR(TearDownNetwork(sb));
   RETURN_IF_ERROR(sys::Failpoint(kRemoveNetworkDown));
-  for (std::string* p : {&sb.netns_path, &sb.ipc_ns_path, &sb.uts_ns_path}) {
+  for (std::string* p : {&sb.netns_path, &sb.ipc_ns_path, &sb.uts_ns_path, &sb.userns_path}) {
     RETURN_IF_ERROR(sys::RemovePinnedNamespace(*p));
     p->clear();
   }

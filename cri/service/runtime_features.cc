@@ -9,9 +9,9 @@ std::vector<RuntimeHandlerInfo> ConfiguredRuntimeHandlers(const conf::Config& co
   builtin.name = "";
   // The built-in engine applies "rro" with mount_setattr(AT_RECURSIVE).
   builtin.recursive_read_only_mounts = pod::RecursiveReadOnlyMountsWork();
-  // Pods with userns_options are not yet run in their own user namespace
-  // (no id-mapped rootfs or volumes): false until they are.
-  builtin.user_namespaces = false;
+  // Pods with userns_options get a pinned user namespace, id-mapped rootfs
+  // layers and volumes (pod/sandbox_userns.cc); id-mapped mounts need 5.12+.
+  builtin.user_namespaces = pod::IdMappedMountsWork();
   std::vector<RuntimeHandlerInfo> out = {builtin};
   // External runc-compatible runtimes (RuntimeClass handlers): whether such a
   // binary applies "rro" or id-mapped mounts is not known here (runc < 1.2

@@ -4,6 +4,7 @@
 
 #include <fcntl.h>
 #include <grp.h>
+#include <sched.h>
 #include <linux/close_range.h>
 #include <signal.h>
 #include <sys/prctl.h>
@@ -181,6 +182,12 @@ absl::StatusOr<std::string> FinalizeProcess(const ProcessSetup& p) {
   if (pr.oom_score_adj) RETURN_IF_ERROR(ApplyOomScoreAdj(*pr.oom_score_adj));
   RETURN_IF_ERROR(SetupStdio(p));
   if (!pr.apparmor_profile.empty()) RETURN_IF_ERROR(ApplyAppArmor(pr.apparmor_profile));
+  if (p.late_userns_fd >= 0) {
+    if (::setns(p.late_userns_fd, CLONE_NEWUSER) != 0) {
+      return sys::ErrnoStatus(errno, "join the container's user namespace");
+    }
+    RETURN_IF_ERROR(BecomeNamespaceRoot());
+  }
   RETURN_IF_ERROR(ApplyIdentity(pr, p.seccomp));
   if (::chdir(pr.cwd.c_str()) != 0) return sys::ErrnoStatus(errno, "chdir to cwd %s", pr.cwd);
   if (pr.args.empty()) return absl::InvalidArgumentError("process.args: must not be empty");
@@ -225,7 +232,9 @@ void RunInit(const InitConfig& c, SyncSocket& sock) {
   // escapes the cgroup, and the container is charged for its own setup.
   step(cgroup::JoinSelf(c.cgroup_self_join), "join cgroup");
   step(JoinNamespaces(c.ns.joins), "join namespaces");
-  if (c.ns.any_user) step(BecomeNamespaceRoot(), "user namespace");
+  absl::StatusOr<sys::UniqueFd> late_user = OpenLateUserNamespace(c.ns);
+  if (!late_user.ok()) Fail(sock, late_user.status());
+  if (c.ns.new_user) step(BecomeNamespaceRoot(), "user namespace");
   if (::setsid() < 0) Fail(sock, sys::ErrnoStatus(errno, "setsid"));
   step(SetupMounts(c), "set up rootfs");
   step(UnshareLate(c.ns, c.spec->linux_spec ? c.spec->linux_spec->time_offsets
@@ -238,6 +247,7 @@ void RunInit(const InitConfig& c, SyncSocket& sock) {
   step(SwitchRoot(c), "switch root");
   step(FinishRoot(c), "finish rootfs");
   ProcessSetup proc = c.proc;
+  proc.late_userns_fd = late_user->get();
   AddHomeEnv(&proc.env, proc.process->user.uid);
   auto path = FinalizeProcess(proc);
   if (!path.ok()) Fail(sock, sys::Annotate(path.status(), "set up process"));

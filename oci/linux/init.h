@@ -27,6 +27,10 @@ struct ProcessSetup {
   int stdio[3] = {0, 1, 2};
   int preserve_fds = 0;          // fds 3..3+N-1 stay open across exec
   std::vector<std::string> env;  // final environment
+  // A user namespace to join late (NsPlan::user_path, or a container's for
+  // exec): after rlimits, oom_score_adj and AppArmor, which need the host's
+  // rights over /proc/self, before the uid switch. -1: none.
+  int late_userns_fd = -1;
 };
 
 struct InitConfig {

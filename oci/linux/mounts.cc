@@ -7,6 +7,9 @@
 #include <map>
 
 #include "absl/strings/str_join.h"
+#include "oci/linux/namespaces.h"
+#include "oci/sys/status.h"
+#include "oci/sys/userns.h"
 
 namespace cricket::oci::linux {
 namespace {
@@ -112,7 +115,10 @@ MountOptions ParseMountOptions(const std::vector<std::string>& options) {
       (a->second.clear ? o.attr_clr : o.attr_set) |= a->second.attr;
     } else if (auto p = PropagationFlag(opt); p.ok()) {
       o.propagation = *p;
-    } else if (opt == "tmpcopyup" || opt == "idmap" || opt == "ridmap") {
+    } else if (opt == "idmap" || opt == "ridmap") {
+      o.idmap = true;
+      o.recursive_idmap |= opt == "ridmap";
+    } else if (opt == "tmpcopyup") {
       // Not supported by this engine; ignored as runc ignores unknown
       // extension options rather than passing them to the kernel.
     } else {
@@ -121,6 +127,23 @@ MountOptions ParseMountOptions(const std::vector<std::string>& options) {
   }
   o.data = absl::StrJoin(data, ",");
   return o;
+}
+
+// Runtime-spec 1.2: "idmap"/"ridmap" go with both mapping lists, and only
+// on binds (the engine makes the id-mapped clone itself).
+static absl::Status PlanIdmap(const Mount& m, size_t i, MountStep& s) {
+  bool maps = !m.uid_mappings.empty() || !m.gid_mappings.empty();
+  std::string p = "mounts[" + std::to_string(i) + "] (" + m.destination + ")";
+  if (!s.opts.idmap && !maps) return absl::OkStatus();
+  if (!s.opts.idmap) {
+    return absl::InvalidArgumentError(p + ": uidMappings/gidMappings need the idmap or ridmap option");
+  }
+  if (m.uid_mappings.empty() || m.gid_mappings.empty()) {
+    return absl::InvalidArgumentError(p + ": idmap needs both uidMappings and gidMappings");
+  }
+  s.uid_mappings = m.uid_mappings;
+  s.gid_mappings = m.gid_mappings;
+  return absl::OkStatus();
 }
 
 absl::StatusOr<std::vector<MountStep>> PlanMounts(const std::vector<Mount>& mounts,
@@ -143,14 +166,32 @@ absl::StatusOr<std::vector<MountStep>> PlanMounts(const std::vector<Mount>& moun
       if (!s.source.empty() && s.source[0] != '/') s.source = bundle + "/" + s.source;
       // Everything but MS_BIND|MS_REC needs the remount pass to take effect.
       s.needs_remount = (s.opts.flags & ~(MS_BIND | MS_REC)) != 0;
+      RETURN_IF_ERROR(PlanIdmap(m, i, s));
     } else if (m.type == "cgroup" || m.type == "cgroup2") {
       s.kind = MountKind::kCgroup;
     } else {
       s.kind = MountKind::kFilesystem;
     }
+    if (s.opts.idmap && s.kind != MountKind::kBind) {
+      return absl::InvalidArgumentError("mounts[" + std::to_string(i) + "] (" + m.destination +
+                                        "): idmap is supported on bind mounts only");
+    }
     steps.push_back(std::move(s));
   }
   return steps;
+}
+
+absl::Status PrepareIdmaps(std::vector<MountStep>& steps, std::vector<sys::UniqueFd>* keep) {
+  for (MountStep& s : steps) {
+    if (!s.opts.idmap) continue;
+    ASSIGN_OR_RETURN(sys::UserNamespaceHolder holder,
+                     sys::UserNamespaceHolder::Start(FormatIdMap(s.uid_mappings),
+                                                     FormatIdMap(s.gid_mappings), 0));
+    ASSIGN_OR_RETURN(sys::UniqueFd fd, holder.OpenUserNs());
+    s.idmap_userns_fd = fd.get();
+    keep->push_back(std::move(fd));
+  }
+  return absl::OkStatus();
 }
 
 bool NeedsDevSetup(const std::vector<Mount>& mounts) {

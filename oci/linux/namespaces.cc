@@ -44,6 +44,8 @@ absl::StatusOr<NsPlan> PlanNamespaces(const Spec& spec) {
     if (!ns.path.empty()) {
       if (ns.type == "pid") {
         plan.pid_path = ns.path;
+      } else if (ns.type == "user") {
+        plan.user_path = ns.path;
       } else {
         plan.joins.push_back(ns);
       }
@@ -88,13 +90,15 @@ absl::Status SetNs(const Namespace& ns) {
 }  // namespace
 
 absl::Status JoinNamespaces(const std::vector<Namespace>& joins) {
-  for (const Namespace& ns : joins) {
-    if (ns.type == "user") RETURN_IF_ERROR(SetNs(ns));
-  }
-  for (const Namespace& ns : joins) {
-    if (ns.type != "user") RETURN_IF_ERROR(SetNs(ns));
-  }
+  for (const Namespace& ns : joins) RETURN_IF_ERROR(SetNs(ns));
   return absl::OkStatus();
+}
+
+absl::StatusOr<sys::UniqueFd> OpenLateUserNamespace(const NsPlan& plan) {
+  if (plan.user_path.empty()) return sys::UniqueFd();
+  absl::StatusOr<sys::UniqueFd> fd = sys::Open(plan.user_path, O_RDONLY);
+  if (!fd.ok()) return sys::Annotate(fd.status(), "user namespace");
+  return fd;
 }
 
 absl::Status UnshareLate(const NsPlan& plan, const std::map<std::string, TimeOffset>& offsets) {

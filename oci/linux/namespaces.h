@@ -32,6 +32,10 @@ struct NsPlan {
   // type → path to join with setns (pid is joined by the parent, see PidNsGuard).
   std::vector<Namespace> joins;
   std::string pid_path;
+  // A user namespace joined by path: joined last (JoinUserNamespaceLate), once
+  // the rootfs is set up with the host's rights (mount sources and the bundle
+  // may be out of the namespace's reach). Not in `joins`.
+  std::string user_path;
   bool new_user = false;
   bool any_user = false;  // new or joined: devices are bind mounted, not made
 };
@@ -40,9 +44,16 @@ struct NsPlan {
 // without mappings, or mappings without a user namespace.
 absl::StatusOr<NsPlan> PlanNamespaces(const Spec& spec);
 
-// In the child: setns into every joined namespace, the user namespace first
-// (the others are then owned by it).
+// In the child: setns into every joined namespace but the user namespace
+// (see NsPlan::user_path), with the host's rights.
 absl::Status JoinNamespaces(const std::vector<Namespace>& joins);
+// NsPlan::user_path: the child joins it last, as its process is finalised
+// (ProcessSetup::late_userns_fd), and becomes its root; it keeps the mount,
+// pid and cgroup namespaces made with the host's rights, and has the
+// capabilities the spec gives only inside the user namespace.
+// Opened before the rootfs is set up, while the path still resolves on the
+// host; the join is ProcessSetup::late_userns_fd. An invalid fd when none.
+absl::StatusOr<sys::UniqueFd> OpenLateUserNamespace(const NsPlan& plan);
 // In the child: unshare the cgroup and/or time namespaces and write time offsets.
 absl::Status UnshareLate(const NsPlan& plan, const std::map<std::string, TimeOffset>& offsets);
 

@@ -12,6 +12,7 @@
 #include <unistd.h>
 
 #include "oci/linux/cgroup_mount.h"
+#include "oci/sys/userns.h"
 #include "oci/sys/safe_path.h"
 #include "oci/sys/scoped_mount.h"
 #include "oci/sys/status.h"
@@ -30,6 +31,15 @@ absl::Status SetAttrRecursive(const std::string& target, uint64_t set, uint64_t 
   return absl::OkStatus();
 }
 
+// With the host's rights, before any user namespace is joined; the user
+// namespace with the mount's maps was opened by the parent (PrepareIdmaps).
+absl::Status IdmappedBindStep(const MountStep& s, const std::string& target) {
+  if (s.idmap_userns_fd < 0) return absl::InternalError("id-mapped mount without its user namespace");
+  return sys::Annotate(sys::IdmappedBind(s.source, target, s.idmap_userns_fd, s.opts.recursive,
+                                         s.opts.recursive_idmap),
+                       "id-mapped bind mount on %s", s.destination);
+}
+
 absl::Status MountBind(int root_fd, const MountStep& s, bool in_userns) {
   struct stat st;
   if (::stat(s.source.c_str(), &st) != 0)
@@ -37,7 +47,11 @@ absl::Status MountBind(int root_fd, const MountStep& s, bool in_userns) {
   ASSIGN_OR_RETURN(sys::UniqueFd target,
                    MountPointInRoot(root_fd, s.destination, !S_ISDIR(st.st_mode)));
   unsigned long rec = s.opts.recursive ? MS_REC : 0;
-  RETURN_IF_ERROR(sys::Mount(s.source, sys::FdPath(target.get()), "", MS_BIND | rec));
+  if (s.opts.idmap) {
+    RETURN_IF_ERROR(IdmappedBindStep(s, sys::FdPath(target.get())));
+  } else {
+    RETURN_IF_ERROR(sys::Mount(s.source, sys::FdPath(target.get()), "", MS_BIND | rec));
+  }
   // Later steps must address the new mount, not the directory beneath it.
   ASSIGN_OR_RETURN(target, sys::OpenInRoot(root_fd, s.destination, O_PATH));
   std::string path = sys::FdPath(target.get());

@@ -144,6 +144,20 @@ absl::Status PinnedNamespace::Remove() {
 
 bool IsPinnedNamespace(const std::string& path) { return IsNsfs(path); }
 
+absl::StatusOr<std::string> PinNamespaceFile(const std::string& source, const std::string& dir,
+                                             const std::string& name) {
+  RETURN_IF_ERROR(MkdirAll(dir, 0711));
+  std::string path = dir + "/" + name;
+  RETURN_IF_ERROR(Annotate(sys::Open(path, O_WRONLY | O_CREAT | O_EXCL, 0444).status(),
+                           "namespace pin file"));
+  if (::mount(source.c_str(), path.c_str(), nullptr, MS_BIND, nullptr) != 0) {
+    absl::Status st = ErrnoStatus(errno, "bind-mount %s on %s", source, path);
+    ::unlink(path.c_str());
+    return st;
+  }
+  return path;
+}
+
 absl::Status RemovePinnedNamespace(const std::string& path) {
   // MNT_DETACH: a process still inside the namespace keeps it alive, but the
   // pin itself must go now. Loop: a pin mounted twice (a crash between mount

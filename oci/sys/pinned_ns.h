@@ -60,6 +60,12 @@ class PinnedNamespace {
   std::string path_;
 };
 
+// Pins an existing namespace (e.g. /proc/<pid>/ns/user of a helper) at
+// <dir>/<name> by bind mount (dir is created); AlreadyExists when the file is
+// there. Returns the pin's path; RemovePinnedNamespace undoes it.
+absl::StatusOr<std::string> PinNamespaceFile(const std::string& source, const std::string& dir,
+                                             const std::string& name);
+
 // Unpins a namespace file by path (unmount if mounted, then unlink). A
 // missing file is OK, so this finishes a half-done removal after a crash.
 absl::Status RemovePinnedNamespace(const std::string& path);

@@ -28,9 +28,9 @@ namespace cricket::sys {
 namespace {
 
 // The named steps of the intermediate child, reported with errno on failure.
-enum Step : int32_t { kReport = 0, kSetns = 1, kUnshare = 2, kFork = 3, kSetsid = 4, kStdio = 5, kExec = 6 };
+enum Step : int32_t { kReport = 0, kSetns = 1, kUnshare = 2, kFork = 3, kSetsid = 4, kStdio = 5, kExec = 6, kSetid = 7 };
 constexpr const char* kStepNames[] = {"pid", "setns", "unshare(CLONE_NEWPID)", "fork", "setsid",
-                                      "stdio", "exec"};
+                                      "stdio", "exec", "become root of the user namespace"};
 
 struct Message {
   int32_t step;
@@ -78,11 +78,19 @@ void ResetSignals() {
 }
 
 // The intermediate child: join, unshare, fork the target, report its pid, exit.
-[[noreturn]] void Intermediate(const std::vector<int>& ns_fds, bool new_pid_ns, char** argv,
-                               int devnull, int err_fd, int extra_fd, int pipe_fd) {
+[[noreturn]] void Intermediate(const std::vector<int>& ns_fds, const NamespaceSpawnOptions& o,
+                               char** argv, int devnull, int pipe_fd) {
+  const bool new_pid_ns = o.new_pid_ns;
+  const int err_fd = o.stderr_fd, extra_fd = o.extra_fd;
   ResetSignals();
   for (size_t i = 0; i < ns_fds.size(); i++) {
     if (setns(ns_fds[i], 0) != 0) Send(pipe_fd, kSetns, errno, static_cast<int>(i)), _exit(1);
+  }
+  // Raw syscalls: glibc's set*id wrappers synchronise threads, which a fork
+  // of a threaded daemon must not rely on.
+  if (o.userns_root && (syscall(SYS_setgroups, 0, nullptr) != 0 ||
+                        syscall(SYS_setresgid, 0, 0, 0) != 0 || syscall(SYS_setresuid, 0, 0, 0) != 0)) {
+    Send(pipe_fd, kSetid, errno, 0), _exit(1);
   }
   if (new_pid_ns && unshare(CLONE_NEWPID) != 0) Send(pipe_fd, kUnshare, errno, 0), _exit(1);
   pid_t pid = _Fork();
@@ -131,7 +139,7 @@ absl::StatusOr<pid_t> Interpret(const NamespaceSpawnOptions& o, const std::vecto
       pid = m.value;
       continue;
     }
-    std::string what = kStepNames[m.step >= 0 && m.step <= kExec ? m.step : kExec];
+    std::string what = kStepNames[m.step >= 0 && m.step <= kSetid ? m.step : kExec];
     if (m.step == kSetns && m.value >= 0 && static_cast<size_t>(m.value) < o.join_ns.size()) {
       what = absl::StrCat("setns ", o.join_ns[m.value]);
     }
@@ -164,8 +172,7 @@ absl::StatusOr<pid_t> SpawnDetachedInNamespaces(const NamespaceSpawnOptions& o) 
   pid_t mid = ::fork();
   if (mid < 0) return ErrnoStatus(errno, "fork for %s", o.argv[0]);
   if (mid == 0) {
-    Intermediate(ns_fds, o.new_pid_ns, argv.data(), devnull.get(), o.stderr_fd, o.extra_fd,
-                 wr.get());
+    Intermediate(ns_fds, o, argv.data(), devnull.get(), wr.get());
   }
   wr.Reset();
   int status = 0;

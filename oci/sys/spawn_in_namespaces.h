@@ -18,6 +18,9 @@ struct NamespaceSpawnOptions {
   std::vector<std::string> argv;      // argv[0]: an absolute path
   std::vector<std::string> join_ns;   // namespace files (pinned or /proc/<pid>/ns/*) to setns
   bool new_pid_ns = false;            // the process becomes PID 1 of a new pid namespace
+  // After the joins (a user namespace among them): become its uid and gid 0,
+  // so the process is not host root (unmapped, shown as nobody) there.
+  bool userns_root = false;
   int stderr_fd = -1;                 // -1 → /dev/null
   int extra_fd = -1;                  // handed to the target as fd 3 (a readiness pipe)
   std::chrono::milliseconds timeout = std::chrono::seconds(10);

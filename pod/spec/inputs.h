@@ -29,6 +29,7 @@ struct SandboxInfo {
   std::string name, namespace_, uid;  // pod metadata
   std::string hostname;
   std::string netns_path, ipc_ns_path, uts_ns_path;  // pinned; empty for host namespaces
+  std::string userns_path;  // the pod's user namespace (hostUsers: false); "" for the host's
   bool host_network = false, host_ipc = false;       // the pod's own namespace options
   std::string pid_ns_path;       // the pod's pid namespace when shared (NamespaceMode POD)
   std::string hosts_path, resolv_path, hostname_path, shm_path;

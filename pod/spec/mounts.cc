@@ -5,6 +5,8 @@
 #include <set>
 
 #include "absl/strings/str_cat.h"
+#include "absl/strings/str_split.h"
+#include "oci/sys/status.h"
 #include "pod/spec/builders.h"
 
 namespace cricket::pod::spec {
@@ -100,6 +102,31 @@ absl::Status ApplyDevices(const Inputs& in, Output& out) {
   return absl::OkStatus();
 }
 
+// A volume of a pod in its own user namespace is id-mapped with the pod's
+// maps, as containerd 2 does: files of host id h show as the pod's id for h
+// (host root's as the container's root), and what the container's root
+// writes is stored as host root's. Only the top mount is mapped ("idmap").
+absl::Status IdmapVolume(const Inputs& in, oci::Mount& m) {
+  if (in.sandbox_config == nullptr) {
+    return absl::InternalError("volume " + m.destination + ": no pod config for its id maps");
+  }
+  const auto& u =
+      in.sandbox_config->linux().security_context().namespace_options().userns_options();
+  auto convert = [](const auto& list) {
+    std::vector<oci::IdMapping> out;
+    for (const auto& e : list) out.push_back({e.container_id(), e.host_id(), e.length()});
+    return out;
+  };
+  m.uid_mappings = convert(u.uids());
+  m.gid_mappings = convert(u.gids());
+  if (m.uid_mappings.empty() || m.gid_mappings.empty()) {
+    return absl::FailedPreconditionError("volume " + m.destination +
+                                         ": the pod has a user namespace but no id maps");
+  }
+  m.options.push_back("idmap");
+  return absl::OkStatus();
+}
+
 }  // namespace
 
 absl::Status ApplyMounts(const Inputs& in, Output& out) {
@@ -110,6 +137,7 @@ absl::Status ApplyMounts(const Inputs& in, Output& out) {
   for (const auto& m : c.mounts()) {
     auto j = CriMount(m);
     if (!j.ok()) return j.status();
+    if (!in.sandbox.userns_path.empty()) RETURN_IF_ERROR(IdmapVolume(in, *j));
     taken.insert(m.container_path());
     cri.push_back(*j);
     out.host_dirs.push_back(m.host_path());

@@ -2,7 +2,9 @@
 // namespace, NODE uses the host's, CONTAINER makes a new one, TARGET joins
 // another container's pid namespace. Mount (and cgroup) are always new.
 #include "absl/strings/str_cat.h"
+#include "oci/sys/status.h"
 #include "pod/spec/builders.h"
+#include "pod/userns.h"
 
 namespace cricket::pod::spec {
 namespace {
@@ -53,9 +55,13 @@ absl::Status ApplyNamespaces(const Inputs& in, Output& out) {
     }
     default: ns.push_back(Ns("pid")); break;
   }
-  if (opts.has_userns_options() && opts.userns_options().mode() != NamespaceMode::NODE) {
-    return absl::UnimplementedError("user namespaces for pods are not supported yet");
+  // The pod's user namespace, joined by path: the engine then takes no id
+  // maps (the namespace has them) and joins it after setting up the rootfs.
+  if (in.sandbox_config != nullptr) {
+    RETURN_IF_ERROR(CheckContainerUserns(
+        in.sandbox_config->linux().security_context().namespace_options(), opts));
   }
+  if (!sb.userns_path.empty()) ns.push_back(Ns("user", sb.userns_path));
   ns.push_back(Ns("cgroup"));
   oci::Linux& l = LinuxOf(out);
   l.namespaces = std::move(ns);
