@@ -53,8 +53,7 @@ nlohmann::json Sandbox::ToJson() const {
           {"resolv_path", resolv_path}, {"network_name", network_name}, {"ip", ip},
           {"additional_ips", additional_ips}, {"not_ready_reason", not_ready_reason},
           {"infra_pid", infra_pid}, {"infra_start_time", infra_start_time},
-          {"pid_ns_path", pid_ns_path}, {"infra_cgroups_path", infra_cgroups_path},
-          {"created_cgroup_parent", created_cgroup_parent}};
+          {"pid_ns_path", pid_ns_path}, {"infra_cgroups_path", infra_cgroups_path}};
 }
 
 absl::StatusOr<Sandbox> Sandbox::FromJson(const nlohmann::json& j) {
@@ -87,7 +86,7 @@ absl::StatusOr<Sandbox> Sandbox::FromJson(const nlohmann::json& j) {
     s.infra_start_time = j.value("infra_start_time", uint64_t{0});
     s.pid_ns_path = j.value("pid_ns_path", "");
     s.infra_cgroups_path = j.value("infra_cgroups_path", "");
-    s.created_cgroup_parent = j.value("created_cgroup_parent", "");
+    s.legacy_created_cgroup_parent = j.value("created_cgroup_parent", "");
   } catch (const nlohmann::json::exception& e) {
     return absl::DataLossError(absl::StrCat("sandbox record: ", e.what()));
   }

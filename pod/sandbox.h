@@ -38,9 +38,9 @@ struct Sandbox : Stateful<Sandbox, SandboxState> {
   uint64_t infra_start_time = 0;
   std::string pid_ns_path;
   std::string infra_cgroups_path;  // OCI form; "" when there is no infra process
-  // The topmost dir of the pod's cgroup parent that we made (cgroupfs), removed
-  // with the pod; "" when the kubelet made it or there is none.
-  std::string created_cgroup_parent;
+  // Read from records of a cricketd before CgroupParents (pod/cgroup_parents.h)
+  // kept what it made: the topmost dir made for this pod, adopted at recovery.
+  std::string legacy_created_cgroup_parent;
 
   bool host_network() const;
   bool host_ipc() const;

@@ -4,10 +4,6 @@
 #include <vector>
 
 #include "absl/strings/str_cat.h"
-#include "absl/strings/str_split.h"
-#include "oci/cgroup/detect.h"
-#include "oci/cgroup/manager.h"
-#include "oci/sys/fs.h"
 #include "oci/sys/log.h"
 #include "oci/sys/pinned_ns.h"
 #include "oci/sys/status.h"
@@ -16,64 +12,24 @@
 #include "pod/sandbox_manager.h"
 
 namespace cricket::pod {
-namespace {
-
-bool CgroupExists(const std::string& root, const std::string& path) {
-  auto mode = oci::cgroup::DetectMode(root);
-  if (mode.ok() && *mode == oci::cgroup::CgroupMode::kV2) return sys::PathExists(root + path);
-  return sys::PathExists(root + "/memory" + path);
-}
-
-absl::StatusOr<std::unique_ptr<oci::cgroup::Manager>> CgroupAt(const std::string& root,
-                                                               const std::string& path) {
-  oci::cgroup::ManagerOptions o;
-  o.cgroups_path = path;
-  o.container_id = "pod";
-  o.root = root;
-  return oci::cgroup::NewManager(o);
-}
-
-// The shallowest prefix of `path` that does not exist yet ("" when all do).
-std::string FirstMissing(const std::string& root, const std::string& path) {
-  std::string prefix;
-  for (absl::string_view part : absl::StrSplit(path, '/', absl::SkipEmpty())) {
-    absl::StrAppend(&prefix, "/", std::string(part));
-    if (!CgroupExists(root, prefix)) return prefix;
-  }
-  return "";
-}
-
-}  // namespace
-
 // cgroupfs only: the kubelet normally makes the pod's cgroup itself; when it did
 // not (crictl, tests), we make it so the containers and the infra process share
-// one parent, and remove what we made with the pod. systemd owns its slices.
-absl::Status SandboxManager::MakeCgroupParent(Sandbox& sb, sys::Rollback& rb) {
-  ASSIGN_OR_RETURN(std::string path,
-                   PodCgroupParentPath(sb.config.linux().cgroup_parent(), opts_.systemd_cgroup));
+// one parent, and remove what we made with the last pod under it. systemd owns
+// its slices.
+std::string SandboxManager::MadeCgroupParentPath(const Sandbox& sb) const {
   const std::string& given = sb.config.linux().cgroup_parent();
   bool slice = given.find('/') == std::string::npos;  // a systemd slice name
-  if (path.empty() || opts_.systemd_cgroup || slice) return absl::OkStatus();
-  std::string top = FirstMissing(opts_.cgroup_root, path);
-  if (top.empty()) return absl::OkStatus();
-  rb.Add("remove pod cgroup " + top, [this, top] { return RemoveCgroupParent(top); });
-  sb.created_cgroup_parent = top;
-  RETURN_IF_ERROR(Save(sb));  // recorded first: a crash before Remove still finds it
-  ASSIGN_OR_RETURN(auto cg, CgroupAt(opts_.cgroup_root, path));
-  return sys::Annotate(cg->Create(), "pod cgroup parent %s", path);
+  if (opts_.systemd_cgroup || slice) return "";
+  return PodCgroupParentPath(given, false).value_or("");
 }
 
-absl::Status SandboxManager::RemoveCgroupParent(const std::string& top) {
-  if (top.empty()) return absl::OkStatus();
-  ASSIGN_OR_RETURN(auto cg, CgroupAt(opts_.cgroup_root, top));
-  // Never kill here: a parent shared with another pod (tools do that) still
-  // holds its processes, and stays until the last one is gone.
-  absl::StatusOr<std::vector<pid_t>> pids = cg->Pids();
-  if (pids.ok() && !pids->empty()) {
-    sys::LogWarn("pod cgroup parent still in use; kept", {{"cgroup", top}});
-    return absl::OkStatus();
-  }
-  return cg->Destroy();
+absl::Status SandboxManager::MakeCgroupParent(Sandbox& sb, sys::Rollback& rb) {
+  RETURN_IF_ERROR(PodCgroupParentPath(sb.config.linux().cgroup_parent(), opts_.systemd_cgroup).status());
+  std::string path = MadeCgroupParentPath(sb);
+  if (path.empty()) return absl::OkStatus();
+  rb.Add("release pod cgroup " + path,
+         [this, path, id = sb.id] { return cgroup_parents_.Release(id, path); });
+  return cgroup_parents_.Use(sb.id, path);
 }
 
 absl::Status SandboxManager::StartInfraProcess(Sandbox& sb, sys::Rollback& rb) {
@@ -121,8 +77,8 @@ absl::Status SandboxManager::ReleaseInfra(Sandbox& sb) {
   RETURN_IF_ERROR(DestroyInfraCgroup(sb.infra_cgroups_path, opts_.systemd_cgroup,
                                      opts_.cgroup_root, sb.id));
   sb.infra_cgroups_path.clear();
-  RETURN_IF_ERROR(RemoveCgroupParent(sb.created_cgroup_parent));
-  sb.created_cgroup_parent.clear();
+  std::string parent = MadeCgroupParentPath(sb);
+  if (!parent.empty()) RETURN_IF_ERROR(cgroup_parents_.Release(sb.id, parent));
   return absl::OkStatus();
 }
 

@@ -49,7 +49,10 @@ std::map<std::string, std::string> Sysctls(const runtime::v1::PodSandboxConfig& 
 }  // namespace
 
 SandboxManager::SandboxManager(Options opts, network::NetworkManager* network, RecordStore* records)
-    : opts_(std::move(opts)), network_(network), records_(records) {}
+    : opts_(std::move(opts)),
+      network_(network),
+      records_(records),
+      cgroup_parents_(records, opts_.cgroup_root) {}
 
 void SandboxManager::SetContainerHooks(ContainerHook stop_all, ContainerHook remove_all) {
   stop_containers_ = std::move(stop_all);

@@ -15,6 +15,7 @@
 #include "absl/synchronization/mutex.h"
 #include "absl/time/time.h"
 #include "oci/sys/rollback.h"
+#include "pod/cgroup_parents.h"
 #include "oci/sys/unique_fd.h"
 #include "pod/events.h"
 #include "pod/ids.h"
@@ -106,7 +107,10 @@ class SandboxManager {
   absl::Status WriteFiles(Sandbox& sb);
   // sandbox_infra.cc
   absl::Status MakeCgroupParent(Sandbox& sb, sys::Rollback& rb);
-  absl::Status RemoveCgroupParent(const std::string& top);
+  absl::Status RecoverKnown(Sandbox& sb);
+  // The pod's cgroup parent as CgroupParents tracks it ("" when it does not:
+  // the systemd driver, a slice name, or no parent).
+  std::string MadeCgroupParentPath(const Sandbox& sb) const;
   absl::Status StartInfraProcess(Sandbox& sb, sys::Rollback& rb);
   absl::Status StopInfraProcess(const Sandbox& sb);
   absl::Status ReleaseInfra(Sandbox& sb);
@@ -124,6 +128,7 @@ class SandboxManager {
   Options opts_;
   network::NetworkManager* network_;
   RecordStore* records_;
+  CgroupParents cgroup_parents_;
   NameIndex names_;
   IdIndex ids_;
   mutable absl::Mutex mu_;

@@ -161,6 +161,9 @@ absl::Status SandboxManager::Remove(const PodId& id) {
 
 absl::Status SandboxManager::Recover() {
   ASSIGN_OR_RETURN(auto loaded, records_->LoadAll(kKind));
+  // Pods caught mid-creation are rolled back once every other pod is known:
+  // their cgroup teardown must see the pods that share a parent with them.
+  std::vector<Sandbox> interrupted;
   for (auto& rec : loaded) {
     auto sb = Sandbox::FromJson(rec.body);
     if (!sb.ok()) {
@@ -168,38 +171,60 @@ absl::Status SandboxManager::Recover() {
       continue;
     }
     if (sb->state() == SandboxState::kCreating) {
-      // Cut short by a crash: finish the rollback the crash interrupted.
-      absl::Status st = ReleaseResources(*sb);
-      if (st.ok()) st = records_->Delete(kKind, sb->id);
-      sys::LogInfo("rolled back pod caught mid-creation",
-                   {{"id", sb->id}, {"result", st.ok() ? "ok" : st.ToString()}});
-      if (st.ok()) continue;
-      RETURN_IF_ERROR(sb->TransitionTo(SandboxState::kNotReady));
-      sb->not_ready_reason = std::string(st.message());
+      interrupted.push_back(*std::move(sb));
+      continue;
     }
-    if (sb->state() == SandboxState::kReady && opts_.after_reboot) {
-      RETURN_IF_ERROR(sb->TransitionTo(SandboxState::kNotReady));
-      sb->not_ready_reason = "node rebooted";
-      RETURN_IF_ERROR(Save(*sb));
-    }
-    // A pinned namespace lost with /run (a reboot) leaves the pod NotReady.
-    if (sb->state() == SandboxState::kReady && !sb->netns_path.empty() &&
-        !sys::PathExists(sb->netns_path)) {
-      RETURN_IF_ERROR(sb->TransitionTo(SandboxState::kNotReady));
-      sb->not_ready_reason = "network namespace lost (node rebooted?)";
-      RETURN_IF_ERROR(Save(*sb));
-    }
-    if (sb->state() == SandboxState::kReady && sb->infra_pid > 0) {
-      Sandbox checked = WithInfraChecked(*sb);
-      if (checked.state() != SandboxState::kReady) {
-        *sb = checked;
-        RETURN_IF_ERROR(Save(*sb));
-      }
-    }
-    RETURN_IF_ERROR(names_.Reserve(sb->name_key, sb->id));
-    Publish(*sb);
+    RETURN_IF_ERROR(RecoverKnown(*sb));
   }
+  for (Sandbox& sb : interrupted) {
+    if (!sb.legacy_created_cgroup_parent.empty()) {
+      RETURN_IF_ERROR(cgroup_parents_.Adopt(sb.legacy_created_cgroup_parent));
+    }
+    // Cut short by a crash: finish the rollback the crash interrupted.
+    absl::Status st = ReleaseResources(sb);
+    if (st.ok()) st = records_->Delete(kKind, sb.id);
+    sys::LogInfo("rolled back pod caught mid-creation",
+                 {{"id", sb.id}, {"result", st.ok() ? "ok" : st.ToString()}});
+    if (st.ok()) continue;
+    RETURN_IF_ERROR(sb.TransitionTo(SandboxState::kNotReady));
+    sb.not_ready_reason = std::string(st.message());
+    RETURN_IF_ERROR(RecoverKnown(sb));
+  }
+  // Made parents no pod uses: a crash came between a pod's removal and theirs.
+  RETURN_IF_ERROR(cgroup_parents_.RemoveUnused());
   sys::LogInfo("pod sandboxes recovered", {{"count", std::to_string(loaded.size())}});
+  return absl::OkStatus();
+}
+
+// A pod record that survives recovery: checked against what a reboot or a
+// crash of its infra process changed, then published.
+absl::Status SandboxManager::RecoverKnown(Sandbox& sb) {
+  if (sb.state() == SandboxState::kReady && opts_.after_reboot) {
+    RETURN_IF_ERROR(sb.TransitionTo(SandboxState::kNotReady));
+    sb.not_ready_reason = "node rebooted";
+    RETURN_IF_ERROR(Save(sb));
+  }
+  // A pinned namespace lost with /run (a reboot) leaves the pod NotReady.
+  if (sb.state() == SandboxState::kReady && !sb.netns_path.empty() &&
+      !sys::PathExists(sb.netns_path)) {
+    RETURN_IF_ERROR(sb.TransitionTo(SandboxState::kNotReady));
+    sb.not_ready_reason = "network namespace lost (node rebooted?)";
+    RETURN_IF_ERROR(Save(sb));
+  }
+  if (sb.state() == SandboxState::kReady && sb.infra_pid > 0) {
+    Sandbox checked = WithInfraChecked(sb);
+    if (checked.state() != SandboxState::kReady) {
+      sb = checked;
+      RETURN_IF_ERROR(Save(sb));
+    }
+  }
+  if (!sb.legacy_created_cgroup_parent.empty()) {
+    RETURN_IF_ERROR(cgroup_parents_.Adopt(sb.legacy_created_cgroup_parent));
+  }
+  std::string parent = MadeCgroupParentPath(sb);
+  if (!parent.empty()) cgroup_parents_.Known(sb.id, parent);
+  RETURN_IF_ERROR(names_.Reserve(sb.name_key, sb.id));
+  Publish(sb);
   return absl::OkStatus();
 }
 
