@@ -322,9 +322,16 @@ absl::Status ReleaseInit(const StateDir& dir) {
 absl::Status Runtime::Start(const std::string& id) {
   RETURN_IF_ERROR(ValidateId(id));
   ASSIGN_OR_RETURN(internal::Loaded c, internal::Load(opts_, id, internal::Need::kSpec));
-  if (c.stored.state.status != "created") {
-    return absl::FailedPreconditionError(absl::StrCat(
-        "start container ", id, ": cannot start a container in state ", c.stored.state.status));
+  const std::string& status = c.stored.state.status;
+  if (status != "created") {  // runc's words
+    if (status == "running") {
+      return absl::FailedPreconditionError("cannot start an already running container");
+    }
+    if (status == "stopped") {
+      return absl::FailedPreconditionError("cannot start a container that has stopped");
+    }
+    return absl::FailedPreconditionError(
+        absl::StrCat("cannot start a container in the ", status, " state"));
   }
   RETURN_IF_ERROR(sys::Annotate(ReleaseInit(StateDir(opts_.root, id)), "start container %s", id));
   c.stored.state.status = "running";

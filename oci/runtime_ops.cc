@@ -58,12 +58,15 @@ absl::StatusOr<std::unique_ptr<cgroup::Manager>> AttachCgroup(const StoredState&
   return cgroup::NewManager(mo);
 }
 
+// runc's document: its key order, and no pid once the container stopped
+// (the spec requires one only while created or running).
 std::string HookState(const ContainerState& s) {
-  nlohmann::json j = {{"ociVersion", s.oci_version},
-                      {"id", s.id},
-                      {"status", s.status},
-                      {"pid", s.pid},
-                      {"bundle", s.bundle}};
+  nlohmann::ordered_json j;
+  j["ociVersion"] = s.oci_version;
+  j["id"] = s.id;
+  j["status"] = s.status;
+  if (s.pid > 0) j["pid"] = s.pid;
+  j["bundle"] = s.bundle;
   if (!s.annotations.empty()) j["annotations"] = s.annotations;
   return j.dump();
 }
@@ -101,8 +104,7 @@ absl::StatusOr<std::vector<ContainerState>> Runtime::List() {
 absl::Status Runtime::Kill(const std::string& id, int signal, bool all) {
   ASSIGN_OR_RETURN(internal::Loaded l, internal::Load(opts_, id, internal::Need::kState));
   if (l.stored.state.status == "stopped") {
-    return absl::FailedPreconditionError(
-        absl::StrCat("kill container ", id, ": container not running"));
+    return absl::FailedPreconditionError("container not running");  // runc's words
   }
   if (all) {
     ASSIGN_OR_RETURN(auto cg, internal::AttachCgroup(l.stored));
@@ -166,9 +168,8 @@ absl::Status Runtime::Delete(const std::string& id, bool force) {
   internal::Loaded& l = *loaded;
   const std::string& status = l.stored.state.status;
   if ((status == "running" || status == "paused") && !force) {
-    return absl::FailedPreconditionError(absl::StrCat("delete container ", id,
-                                                      ": cannot delete a container that is ",
-                                                      status, " (stop it first or use force)"));
+    return absl::FailedPreconditionError(
+        absl::StrCat("cannot delete container ", id, " that is not stopped: ", status));
   }
   ASSIGN_OR_RETURN(auto cg, internal::AttachCgroup(l.stored));
   if (status != "stopped")
@@ -185,8 +186,8 @@ absl::Status SetPaused(const RuntimeOptions& o, const std::string& id, bool paus
   ASSIGN_OR_RETURN(internal::Loaded l, internal::Load(o, id, internal::Need::kState));
   const std::string want = pause ? "running" : "paused";
   if (l.stored.state.status != want) {
-    return absl::FailedPreconditionError(absl::StrCat(pause ? "pause" : "resume", " container ", id,
-                                                      ": container is ", l.stored.state.status));
+    // runc's words (runc also pauses a created container; this refuses it).
+    return absl::FailedPreconditionError(pause ? "container not running" : "container not paused");
   }
   ASSIGN_OR_RETURN(auto cg, internal::AttachCgroup(l.stored));
   RETURN_IF_ERROR(pause ? cg->Freeze() : cg->Thaw());
@@ -208,7 +209,7 @@ absl::StatusOr<std::vector<pid_t>> Runtime::Pids(const std::string& id) {
 absl::Status Runtime::Update(const std::string& id, const cgroup::Resources& resources) {
   ASSIGN_OR_RETURN(internal::Loaded l, internal::Load(opts_, id, internal::Need::kState));
   if (l.stored.state.status == "stopped") {
-    return absl::FailedPreconditionError("update container " + id + ": container not running");
+    return absl::FailedPreconditionError("container not running");  // runc's words
   }
   ASSIGN_OR_RETURN(auto cg, internal::AttachCgroup(l.stored));
   return sys::Annotate(cg->Set(resources), "update container %s", id);

@@ -80,7 +80,8 @@ absl::StatusOr<json> ReadJson(const std::string& path) {
 absl::StatusOr<StoredState> StateDir::Read(bool with_config) const {
   auto j = ReadJson(state_path());
   if (absl::IsNotFound(j.status())) {
-    return absl::NotFoundError("container " + id_ + " does not exist");
+    // runc's words, byte for byte: containerd and CRI-O match on them.
+    return absl::NotFoundError("container does not exist");
   }
   if (!j.ok()) return j.status();
   auto st = StoredStateFromJson(*j);

@@ -44,7 +44,8 @@ void WarnIfKmemNotApplied(const std::string& dir, const std::string& file,
         text.ok() ? ParseUint(*text) : absl::StatusOr<uint64_t>(text.status());
     if (got.ok() && *got == static_cast<uint64_t>(want / page * page)) return;
   }
-  sys::LogWarn("kernel memory settings are ignored by this kernel",
+  // runc's words (runc 1.1 never applies the limit and always says so).
+  sys::LogWarn("Kernel memory settings are ignored and will be removed",
                {{"file", file}, {"limit", value}, {"cgroup", dir}});
 }
 

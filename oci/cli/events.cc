@@ -48,6 +48,12 @@ int Run(Context& ctx, const Args& args) {
   auto id = ContainerId(args);
   if (!id.ok()) return Fail(ctx, id.status());
   Runtime& rt = ctx.runtime();
+  auto state = rt.State(*id);
+  if (!state.ok()) return Fail(ctx, state.status());
+  if (state->status == "stopped") {
+    return Fail(ctx, absl::FailedPreconditionError("container with id " + *id +
+                                                    " is not running"));
+  }
   if (args.Has("stats")) {
     if (absl::Status st = PrintStats(rt, *id); !st.ok()) return Fail(ctx, st);
     return 0;
@@ -55,7 +61,7 @@ int Run(Context& ctx, const Args& args) {
   auto interval = ParseSeconds(args.Get("interval", "5s"));
   if (!interval.ok()) return Fail(ctx, interval.status());
   for (;;) {
-    auto state = rt.State(*id);
+    state = rt.State(*id);
     if (!state.ok()) return Fail(ctx, state.status());
     if (state->status == "stopped") return 0;
     if (absl::Status st = PrintStats(rt, *id); !st.ok()) return Fail(ctx, st);

@@ -58,7 +58,8 @@ int Run(Context& ctx, const Args& args) {
   auto pids = ctx.runtime().Pids(*id);
   if (!pids.ok()) return Fail(ctx, pids.status());
   if (format == "json") {
-    std::printf("%s\n", nlohmann::json(*pids).dump().c_str());
+    // runc marshals an empty Go slice as null.
+    std::printf("%s\n", pids->empty() ? "null" : nlohmann::json(*pids).dump().c_str());
     return 0;
   }
   std::vector<std::string> ps_args(args.positional().begin() + 1, args.positional().end());

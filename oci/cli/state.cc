@@ -28,7 +28,8 @@ int Run(Context& ctx, const Args& args) {
   if (!id.ok()) return Fail(ctx, id.status());
   auto st = ctx.runtime().State(*id);
   if (!st.ok()) return Fail(ctx, st.status());
-  std::printf("%s\n", StateToJson(*st).dump(2).c_str());
+  // As runc: no final newline.
+  std::fputs(StateToJson(*st).dump(2).c_str(), stdout);
   return 0;
 }
 

@@ -133,8 +133,9 @@ absl::Status CapsetError(int err, const Capabilities& caps) {
   }
   if (err != EPERM || missing.empty()) return sys::ErrnoStatus(err, "capset");
   missing.pop_back();
-  // runc's words first ("unable to apply caps"), then which caps.
-  return sys::ErrnoStatus(err, "unable to apply caps: %s not held by the runtime", missing);
+  // runc's words, then which caps.
+  return absl::PermissionDeniedError(absl::StrCat(
+      "unable to apply caps: operation not permitted (", missing, " not held by the runtime)"));
 }
 
 }  // namespace

@@ -250,7 +250,7 @@ void RunInit(const InitConfig& c, SyncSocket& sock) {
   proc.late_userns_fd = late_user->get();
   AddHomeEnv(&proc.env, proc.process->user.uid);
   auto path = FinalizeProcess(proc);
-  if (!path.ok()) Fail(sock, sys::Annotate(path.status(), "set up process"));
+  if (!path.ok()) Fail(sock, sys::Annotate(path.status(), "unable to start container process"));
   step(sock.Send(SyncMsg::kChildReady), "sync");
   absl::Status st = WaitForStart(c.fifo_fd);
   if (st.ok()) st = RunHooks(c.spec->hooks.start_container, *state, "startContainer");

@@ -69,7 +69,7 @@ void OciCli::DeleteAll() const {
 }
 
 CliResult OciCli::Run(const std::vector<std::string>& args, const std::string& input,
-                      std::chrono::seconds timeout) const {
+                      std::chrono::seconds timeout, const std::string& cwd) const {
   CliResult r;
   auto out = AnonFile(dir_.path());
   auto err = AnonFile(dir_.path());
@@ -84,6 +84,7 @@ CliResult OciCli::Run(const std::vector<std::string>& args, const std::string& i
   so.stdin_fd = in->get();
   so.stdout_fd = out->get();
   so.stderr_fd = err->get();
+  so.cwd = cwd;
   auto child = sys::ChildProcess::Spawn(so);
   if (!child.ok()) {
     r.err = std::string(child.status().message());

@@ -35,9 +35,11 @@ class OciCli {
   ~OciCli();
 
   // Runs `binary --root <root> args...` with stdout/stderr in files (so a
-  // detached container holding them does not block us) and stdin from `input`.
+  // detached container holding them does not block us) and stdin from `input`,
+  // in `cwd` ("" = ours).
   CliResult Run(const std::vector<std::string>& args, const std::string& input = "",
-                std::chrono::seconds timeout = std::chrono::seconds(60)) const;
+                std::chrono::seconds timeout = std::chrono::seconds(60),
+                const std::string& cwd = "") const;
   // Starts the command in the background (e.g. a foreground `run` to signal).
   absl::StatusOr<sys::ChildProcess> Start(const std::vector<std::string>& args,
                                           const std::string& out_path) const;
