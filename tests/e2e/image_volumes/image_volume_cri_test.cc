@@ -67,6 +67,8 @@ class ImageVolumeCriTest : public CriE2eTest {
     cfg->mutable_metadata()->set_name(name);
     cfg->mutable_image()->set_image(image_);
     for (const char* a : {"sleep", "1000"}) cfg->add_command(a);
+    cfg->mutable_linux()->mutable_security_context()->mutable_namespace_options()->set_pid(
+        v1::NamespaceMode::CONTAINER);
     for (const char* path : {"/vol", "/sub"}) {
       v1::Mount* m = cfg->add_mounts();
       m->set_container_path(path);

@@ -4,6 +4,7 @@
 // and an image, or one that was not prepared, is refused.
 #include <gtest/gtest.h>
 
+#include "oci/sys/status.h"
 #include "pod/spec/builders.h"
 
 namespace cricket::pod::spec {
