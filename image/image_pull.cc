@@ -207,6 +207,16 @@ absl::StatusOr<std::string> ImageService::Pull(const std::string& ref_str,
   std::vector<std::string> tags, digests = {ref->Repository() + "@" + res->top_digest};
   if (!ref->tag.empty()) tags.push_back(ref->Repository() + ":" + ref->tag);
   const ImageManifest& m = res->manifest;
+  // An OCI artifact (a config that is no image config, such as the empty
+  // descriptor, and layers of any type) has no filesystem to unpack. CRI-O
+  // keeps artifacts apart and mounts their layers as files; cricket does not
+  // yet, so the kubelet's pull for an image volume of one fails here, named.
+  if (!m.config.media_type.empty() && m.config.media_type != kMediaOciConfig &&
+      m.config.media_type != kMediaDockerConfig) {
+    return annotate(absl::UnimplementedError(absl::StrCat(
+        "it is an OCI artifact (config media type ", m.config.media_type,
+        "), not an image: pulling artifacts (for image volumes) is not supported")));
+  }
   if (AddNamesIfPresent(m.config.digest, tags, digests)) return m.config.digest;
 
   Lease lease(this);

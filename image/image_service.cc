@@ -286,6 +286,22 @@ absl::StatusOr<ImageFsUsage> ImageService::FsInfo() const {
   return u;
 }
 
+absl::StatusOr<std::vector<std::string>> ImageService::LeaseLayers(const std::string& image_id,
+                                                                   Lease& lease) {
+  std::vector<std::string> lowers;
+  std::lock_guard lock(mu_);
+  ASSIGN_OR_RETURN(ImageRecord r, records_.Resolve(image_id));
+  for (const std::string& c : r.chain_ids) {
+    if (!layers_.Has(c)) {
+      return absl::FailedPreconditionError(
+          absl::StrCat("layer ", c, " of image ", r.id, " is missing; pull the image again"));
+    }
+    lowers.push_back(layers_.FsPath(c));
+  }
+  lease.AddLocked(r.chain_ids);
+  return lowers;
+}
+
 absl::StatusOr<std::string> ImageService::PrepareRootfs(const std::string& container_id,
                                                         const std::string& image_id,
                                                         const RootfsIdMap* idmap) {
@@ -296,23 +312,25 @@ absl::StatusOr<std::string> ImageService::PrepareRootfs(const std::string& conta
   // then on GC sees them in use): a RemoveImage racing this create cannot
   // delete a lower layer under the overlay.
   Lease lease(this);
-  std::vector<std::string> lowers;
-  {
-    std::lock_guard lock(mu_);
-    auto r = records_.Resolve(image_id);
-    if (!r.ok()) return annotate(r.status());
-    for (const std::string& c : r->chain_ids) {
-      if (!layers_.Has(c)) {
-        return annotate(absl::FailedPreconditionError(
-            absl::StrCat("layer ", c, " of image ", r->id, " is missing; pull the image again")));
-      }
-      lowers.push_back(layers_.FsPath(c));
-    }
-    lease.AddLocked(r->chain_ids);
-  }
-  auto rootfs = snapshots_.Prepare(container_id, lowers, idmap);
+  auto lowers = LeaseLayers(image_id, lease);
+  if (!lowers.ok()) return annotate(lowers.status());
+  auto rootfs = snapshots_.Prepare(container_id, *lowers, idmap);
   if (!rootfs.ok()) return annotate(rootfs.status());
   return rootfs;
+}
+
+absl::StatusOr<std::string> ImageService::PrepareVolume(const std::string& container_id,
+                                                        size_t index,
+                                                        const std::string& image_id) {
+  Lease lease(this);  // as in PrepareRootfs
+  auto lowers = LeaseLayers(image_id, lease);
+  if (lowers.ok()) {
+    auto mnt = snapshots_.PrepareVolume(container_id, index, *lowers);
+    if (mnt.ok()) return mnt;
+    lowers = mnt.status();
+  }
+  return sys::Annotate(lowers.status(), "prepare image volume %d (image %s) of container %s",
+                       index, image_id, container_id);
 }
 
 absl::Status ImageService::RemoveRootfs(const std::string& container_id) {

@@ -100,6 +100,11 @@ class ImageService {
   absl::StatusOr<std::string> PrepareRootfs(const std::string& container_id,
                                             const std::string& image_id,
                                             const RootfsIdMap* idmap = nullptr);
+  // An image volume (CRI Mount.image) of the container: the image's layers
+  // mounted read-only, nosuid, nodev (see SnapshotManager::PrepareVolume);
+  // idempotent. RemoveRootfs removes it with the rootfs.
+  absl::StatusOr<std::string> PrepareVolume(const std::string& container_id, size_t index,
+                                            const std::string& image_id);
   absl::Status RemoveRootfs(const std::string& container_id);
   // At start-up, after the containers are recovered: removes the snapshots
   // of containers not in `live` (a crash between a snapshot and its
@@ -145,6 +150,8 @@ class ImageService {
   };
   ImageService(const conf::Config& config, Options opts);
   absl::Status Recover();
+  // The layer dirs of an image (bottom first), leased to `lease`.
+  absl::StatusOr<std::vector<std::string>> LeaseLayers(const std::string& image_id, Lease& lease);
   // GC under mu_: keeps leases and every layer a snapshot links.
   absl::StatusOr<GcResult> CollectLocked();
   absl::StatusOr<Image> Load(const ImageRecord& r) const;

@@ -18,7 +18,6 @@
 #include "oci/sys/fds.h"
 
 namespace cricket::image {
-namespace {
 
 bool ValidContainerId(const std::string& id) {
   if (id.empty() || id.size() > 128 || id[0] == '.') return false;
@@ -29,8 +28,6 @@ bool ValidContainerId(const std::string& id) {
   }
   return true;
 }
-
-}  // namespace
 
 // 0700: upper dirs and mounted rootfs hold what the containers wrote, setuid
 // binaries included; no host user may reach them.
@@ -95,7 +92,8 @@ absl::Status SnapshotManager::Mount(const std::string& cdir, const RootfsIdMap* 
 }
 
 absl::Status SnapshotManager::MountOverlay(const std::string& cdir, const std::string& opts,
-                                           size_t n_layers) {
+                                           size_t n_layers, const std::string& target,
+                                           unsigned long flags) {
   absl::Status st;
   // A thread of our own so that chdir does not move the daemon's other threads.
   std::thread t([&] {
@@ -104,11 +102,11 @@ absl::Status SnapshotManager::MountOverlay(const std::string& cdir, const std::s
     } else if (::chdir(cdir.c_str()) != 0) {
       st = sys::ErrnoStatus(errno, "chdir %s", cdir);
     } else {
-      st = sys::Mount("overlay", "rootfs", "overlay", 0, opts);
+      st = sys::Mount("overlay", target, "overlay", flags, opts);
     }
   });
   t.join();
-  return sys::Annotate(st, "mount overlay on %s/rootfs (%d layers)", cdir, n_layers);
+  return sys::Annotate(st, "mount overlay on %s/%s (%d layers)", cdir, target, n_layers);
 }
 
 absl::StatusOr<std::string> SnapshotManager::Prepare(const std::string& container_id,
@@ -154,12 +152,18 @@ absl::StatusOr<std::vector<std::string>> SnapshotManager::List() const {
 
 std::vector<std::string> SnapshotManager::LowerDirsInUse() const {
   std::vector<std::string> out;
-  for (const std::string& id : List().value_or(std::vector<std::string>{})) {
-    const std::string ldir = dir_ + "/" + id + "/l";
+  auto read_links = [&out](const std::string& ldir) {
     for (const std::string& n : sys::ListDir(ldir).value_or(std::vector<std::string>{})) {
       char buf[PATH_MAX];
       ssize_t len = ::readlink((ldir + "/" + n).c_str(), buf, sizeof buf - 1);
       if (len > 0) out.emplace_back(buf, static_cast<size_t>(len));
+    }
+  };
+  for (const std::string& id : List().value_or(std::vector<std::string>{})) {
+    read_links(dir_ + "/" + id + "/l");
+    const std::string vdir = dir_ + "/" + id + "/volumes";
+    for (const std::string& v : sys::ListDir(vdir).value_or(std::vector<std::string>{})) {
+      read_links(vdir + "/" + v + "/l");
     }
   }
   return out;
@@ -175,6 +179,8 @@ absl::Status SnapshotManager::Remove(const std::string& container_id) {
     RETURN_IF_ERROR(sys::Unmount(rootfs, MNT_DETACH));
   }
   RETURN_IF_ERROR(UnmountIdmappedLayers(cdir));
+  // Before the delete: a volume's overlay must not lead it into the layers.
+  RETURN_IF_ERROR(UnmountVolumes(cdir));
   return sys::RemoveAll(cdir);
 }
 

@@ -30,6 +30,9 @@ struct RootfsIdMap {
   uint32_t root_uid = 0, root_gid = 0;  // host ids of container uid/gid 0
 };
 
+// A container id usable as a snapshot dir name (no "/", no leading ".").
+bool ValidContainerId(const std::string& id);
+
 class SnapshotManager {
  public:
   explicit SnapshotManager(std::string containers_dir) : dir_(std::move(containers_dir)) {}
@@ -41,19 +44,30 @@ class SnapshotManager {
   absl::StatusOr<std::string> Prepare(const std::string& container_id,
                                       const std::vector<std::string>& layer_dirs,
                                       const RootfsIdMap* idmap = nullptr);
-  // Unmounts and deletes containers/<id>. A missing container is OK.
+  // Image volumes (CRI Mount.image; image/volume_snapshot.cc): the layers
+  // (bottom first) mounted read-only, nosuid, nodev, with no upper dir, at
+  // containers/<id>/volumes/<index>/mnt. Idempotent; returns that path.
+  absl::StatusOr<std::string> PrepareVolume(const std::string& container_id, size_t index,
+                                            const std::vector<std::string>& layer_dirs);
+  // Unmounts and deletes containers/<id> (its image volumes first). A
+  // missing container is OK.
   absl::Status Remove(const std::string& container_id);
   std::string RootfsPath(const std::string& container_id) const;
   // Container ids that have a snapshot dir.
   absl::StatusOr<std::vector<std::string>> List() const;
-  // The layer dirs every snapshot links as a lower (what GC must keep).
+  // The layer dirs every snapshot and image volume links as a lower (what GC
+  // must keep).
   std::vector<std::string> LowerDirsInUse() const;
   // The overlay options Prepare uses for n layers (relative to containers/<id>).
   static std::string OverlayOptions(size_t n_layers, const std::string& lower_dir = "l");
 
  private:
   absl::Status Mount(const std::string& cdir, const RootfsIdMap* idmap);
-  absl::Status MountOverlay(const std::string& cdir, const std::string& opts, size_t n_layers);
+  // Mounts overlay on cdir/<target> with relative lowerdirs (cwd = cdir).
+  absl::Status MountOverlay(const std::string& cdir, const std::string& opts, size_t n_layers,
+                            const std::string& target = "rootfs", unsigned long flags = 0);
+  // Unmounts every containers/<id>/volumes/<n>/mnt (before any delete).
+  static absl::Status UnmountVolumes(const std::string& cdir);
   absl::Status MountIdmappedLayers(const std::string& cdir, size_t n, const RootfsIdMap& idmap);
   std::string dir_;
 };

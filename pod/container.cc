@@ -24,7 +24,8 @@ nlohmann::json Container::ToJson() const {
           {"started_at_ns", started_at_ns}, {"finished_at_ns", finished_at_ns},
           {"exit_code", exit_code}, {"reason", reason}, {"message", message},
           {"image", image}, {"image_ref", image_ref}, {"image_id", image_id}, {"stop_signal", stop_signal},
-          {"log_path", log_path}, {"rootfs", rootfs}, {"labels", labels},
+          {"log_path", log_path}, {"rootfs", rootfs}, {"image_volumes", image_volumes},
+          {"labels", labels},
           {"annotations", annotations}, {"config", cfg_json}, {"pid", pid},
           {"monitor_pid", monitor_pid}, {"runtime_handler", runtime_handler},
           {"uid", uid}, {"gid", gid}, {"supplemental_groups", supplemental_groups}};
@@ -52,6 +53,7 @@ absl::StatusOr<Container> Container::FromJson(const nlohmann::json& j) {
     c.stop_signal = j.value("stop_signal", "");
     c.log_path = j.value("log_path", "");
     c.rootfs = j.value("rootfs", "");
+    c.image_volumes = j.value("image_volumes", std::map<std::string, std::string>{});
     c.labels = j.value("labels", std::map<std::string, std::string>{});
     c.annotations = j.value("annotations", std::map<std::string, std::string>{});
     auto cfg = google::protobuf::util::JsonStringToMessage(j.at("config").dump(), &c.config);

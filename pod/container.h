@@ -37,6 +37,9 @@ struct Container : Stateful<Container, ContainerState> {
   std::string stop_signal;  // the config's stop_signal, else the image's ("" = SIGTERM)
   std::string log_path;     // absolute; "" when the kubelet gave none
   std::string rootfs;       // prepared by the image layer
+  // Image volumes (Mount.image): container_path → image id, so RemoveImage
+  // refuses an image mounted in a container.
+  std::map<std::string, std::string> image_volumes;
   std::map<std::string, std::string> labels, annotations;
   runtime::v1::ContainerConfig config;
   pid_t pid = 0;          // container init

@@ -125,7 +125,8 @@ absl::StatusOr<std::string> ContainerManager::CreateLocked(
   RETURN_IF_ERROR(sys::Failpoint(kMonitorSpawned));
   ASSIGN_OR_RETURN(c.rootfs, PrepareRootfs(sb, id, image.id));
   RETURN_IF_ERROR(sys::Failpoint(kSnapshotPrepared));
-  ASSIGN_OR_RETURN(spec::Output out, BuildSpec(sb, c, image, sandbox_config));
+  ASSIGN_OR_RETURN(auto volumes, PrepareImageVolumes(sb, c));
+  ASSIGN_OR_RETURN(spec::Output out, BuildSpec(sb, c, image, sandbox_config, std::move(volumes)));
   for (const auto& w : out.warnings) sys::LogWarn("container spec", {{"id", id}, {"warning", w}});
   RETURN_IF_ERROR(WriteBundle(c, out));
   if (out.spec.process) {
@@ -198,9 +199,11 @@ spec::Inputs ContainerManager::BaseInputs(const Sandbox& sb, const Container& c)
 
 absl::StatusOr<spec::Output> ContainerManager::BuildSpec(
     const Sandbox& sb, Container& c, const ResolvedImage& image,
-    const runtime::v1::PodSandboxConfig& sandbox_config) {
+    const runtime::v1::PodSandboxConfig& sandbox_config,
+    std::map<std::string, std::string> image_volumes) {
   spec::Inputs in = BaseInputs(sb, c);
   in.sandbox_config = &sandbox_config;
+  in.image_volumes = std::move(image_volumes);
   in.image = image.config;
   in.image_name = c.image;
   ASSIGN_OR_RETURN(in.etc_passwd, ReadImageFile(c.rootfs, "/etc/passwd"));

@@ -145,13 +145,18 @@ class ContainerManager {
                                            sys::Rollback& rb);
   absl::StatusOr<spec::Output> BuildSpec(const Sandbox& sb, Container& c,
                                          const ResolvedImage& image,
-                                         const runtime::v1::PodSandboxConfig& sandbox_config);
+                                         const runtime::v1::PodSandboxConfig& sandbox_config,
+                                         std::map<std::string, std::string> image_volumes);
   absl::Status MakeBundleDirs(const Container& c, sys::Rollback& rb);
   absl::Status WriteBundle(const Container& c, const spec::Output& out);
   absl::StatusOr<PendingMonitor> SpawnMonitor(const Container& c, sys::Rollback& rb);
   spec::Inputs BaseInputs(const Sandbox& sb, const Container& c) const;
   absl::StatusOr<std::string> PrepareRootfs(const Sandbox& sb, const std::string& id,
                                             const std::string& image_id);
+  // container_image_volumes.cc: mounts the images of the config's image
+  // volumes (recorded in c.image_volumes); returns container_path → bind source.
+  absl::StatusOr<std::map<std::string, std::string>> PrepareImageVolumes(const Sandbox& sb,
+                                                                         Container& c);
   // container_stop_remove.cc
   absl::Status StopLocked(const std::string& id, int64_t timeout_seconds);
   absl::Status WaitExit(const std::string& id, std::chrono::milliseconds timeout);

@@ -32,6 +32,11 @@ absl::StatusOr<std::string> ImageServiceProvider::PrepareRootfsIdMapped(
   return images_->PrepareRootfs(container_id, image_id, &idmap);
 }
 
+absl::StatusOr<std::string> ImageServiceProvider::PrepareImageVolume(
+    const std::string& container_id, size_t index, const std::string& image_id) {
+  return images_->PrepareVolume(container_id, index, image_id);
+}
+
 absl::Status ImageServiceProvider::RemoveRootfs(const std::string& container_id) {
   return images_->RemoveRootfs(container_id);
 }

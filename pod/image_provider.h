@@ -37,6 +37,14 @@ class RootfsProvider {
                                                             const image::RootfsIdMap& idmap) {
     return absl::UnimplementedError("this rootfs provider has no id-mapped rootfs");
   }
+  // An image volume (CRI Mount.image): the image's layers mounted read-only
+  // for the container; idempotent; RemoveRootfs removes it too. Returns the
+  // mount's path.
+  virtual absl::StatusOr<std::string> PrepareImageVolume(const std::string& container_id,
+                                                         size_t index,
+                                                         const std::string& image_id) {
+    return absl::UnimplementedError("this rootfs provider has no image volumes");
+  }
   // A missing rootfs is fine.
   virtual absl::Status RemoveRootfs(const std::string& container_id) = 0;
 };
@@ -50,6 +58,8 @@ class ImageServiceProvider : public RootfsProvider {
   absl::StatusOr<std::string> PrepareRootfsIdMapped(const std::string& container_id,
                                                     const std::string& image_id,
                                                     const image::RootfsIdMap& idmap) override;
+  absl::StatusOr<std::string> PrepareImageVolume(const std::string& container_id, size_t index,
+                                                 const std::string& image_id) override;
   absl::Status RemoveRootfs(const std::string& container_id) override;
 
  private:

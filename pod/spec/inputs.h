@@ -92,6 +92,9 @@ struct Inputs {
   HostLookups host;
   // The container's CDI devices, resolved from the spec files (pod/cdi).
   std::vector<cdi::EditSet> cdi;
+  // Image volumes (Mount.image): container_path → the host path to bind (the
+  // image's read-only mount, or the image_sub_path resolved inside it).
+  std::map<std::string, std::string> image_volumes;
 };
 
 struct Output {

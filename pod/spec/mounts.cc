@@ -33,18 +33,35 @@ std::vector<oci::Mount> DefaultMounts(bool privileged) {
   };
 }
 
-absl::StatusOr<oci::Mount> CriMount(const runtime::v1::Mount& m) {
+// The bind source of a CRI mount: its host path, or for an image volume the
+// image's read-only mount the container manager prepared.
+absl::StatusOr<std::string> MountSource(const Inputs& in, const runtime::v1::Mount& m) {
+  if (!m.has_image() || m.image().image().empty()) {
+    if (m.host_path().empty()) {
+      return absl::InvalidArgumentError(
+          absl::StrCat("mount at ", m.container_path(), " has no host_path"));
+    }
+    return m.host_path();
+  }
+  if (!m.host_path().empty()) {
+    return absl::InvalidArgumentError(absl::StrCat("mount at ", m.container_path(),
+                                                   " has both host_path and image"));
+  }
+  auto it = in.image_volumes.find(m.container_path());
+  if (it == in.image_volumes.end()) {
+    return absl::InternalError(absl::StrCat("image volume at ", m.container_path(), " (",
+                                            m.image().image(), ") was not prepared"));
+  }
+  return it->second;
+}
+
+absl::StatusOr<oci::Mount> CriMount(const Inputs& in, const runtime::v1::Mount& m) {
   if (m.container_path().empty() || m.container_path()[0] != '/') {
     return absl::InvalidArgumentError(absl::StrCat("mount container_path \"", m.container_path(),
                                                    "\" must be an absolute path"));
   }
-  if (m.host_path().empty()) {
-    return absl::InvalidArgumentError(absl::StrCat("mount at ", m.container_path(), " has no host_path"));
-  }
-  if (m.has_image() && !m.image().image().empty()) {
-    return absl::UnimplementedError(absl::StrCat("image volume mount at ", m.container_path(),
-                                                 " is not supported yet"));
-  }
+  ASSIGN_OR_RETURN(std::string source, MountSource(in, m));
+  bool image = m.has_image() && !m.image().image().empty();
   if (m.uidmappings_size() || m.gidmappings_size()) {
     return absl::UnimplementedError(absl::StrCat("id-mapped mount at ", m.container_path(),
                                                  " is not supported yet"));
@@ -62,9 +79,14 @@ absl::StatusOr<oci::Mount> CriMount(const runtime::v1::Mount& m) {
     }
     opts.push_back("rro");
   } else {
-    opts.push_back(m.readonly() ? "ro" : "rw");
+    // An image volume is read-only whatever the request says (KEP 4639).
+    opts.push_back(m.readonly() || image ? "ro" : "rw");
   }
-  return M(m.container_path(), "bind", m.host_path(), opts);
+  if (image) {
+    opts.push_back("nosuid");
+    opts.push_back("nodev");
+  }
+  return M(m.container_path(), "bind", source, opts);
 }
 
 oci::Device Device(const std::string& path, const DeviceInfo& d) {
@@ -135,12 +157,12 @@ absl::Status ApplyMounts(const Inputs& in, Output& out) {
   std::vector<oci::Mount> cri;
   std::set<std::string> taken;
   for (const auto& m : c.mounts()) {
-    auto j = CriMount(m);
+    auto j = CriMount(in, m);
     if (!j.ok()) return j.status();
     if (!in.sandbox.userns_path.empty()) RETURN_IF_ERROR(IdmapVolume(in, *j));
     taken.insert(m.container_path());
     cri.push_back(*j);
-    out.host_dirs.push_back(m.host_path());
+    if (!m.host_path().empty()) out.host_dirs.push_back(m.host_path());
   }
   std::stable_sort(cri.begin(), cri.end(), [](const oci::Mount& a, const oci::Mount& b) {
     return PathDepth(a.destination) < PathDepth(b.destination);
