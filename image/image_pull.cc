@@ -55,7 +55,8 @@ absl::Status CheckManifest(const registry::Manifest& m, const std::string& want_
 
 absl::Status ImageService::FetchAndUnpack(const BlobFetch& fetch, const Descriptor& d,
                                           const std::string& chain_id,
-                                          const std::string& diff_id) {
+                                          const std::string& diff_id,
+                                          const std::function<void()>& stored) {
   // The unpacker reads the download as it arrives. It commits only after the
   // blob is stored and verified (the pipe closes OK only then); if the bytes
   // it saw were not the whole blob from offset 0 (a resumed partial, a retry,
@@ -80,6 +81,7 @@ absl::Status ImageService::FetchAndUnpack(const BlobFetch& fetch, const Descript
     });
   });
   if (calls == 0) pipe.Abandon();
+  if (st.ok() && stored) stored();
   pipe.Close(st);
   unpacker.join();
   RETURN_IF_ERROR(st);
@@ -146,25 +148,47 @@ absl::Status ImageService::FetchLayers(registry::Client& c, const Reference& ref
                                        const ProgressFn& progress,
                                        const CancelledFn& cancelled) {
   const std::vector<std::string> chain_ids = ChainIds(diff_ids);
-  std::mutex mu;  // serialises progress calls and the first error
+  std::mutex progress_mu;  // one progress call at a time
+  auto report = [&](const Descriptor& d, LayerState state, int64_t done) {
+    if (!progress) return;
+    std::lock_guard lock(progress_mu);
+    progress({d.digest, done, d.size, state});
+  };
+  // Every layer once, in the manifest's order, before any work starts: the
+  // caller learns the whole image first (ctr's list of "waiting" lines).
+  std::vector<bool> present(m.layers.size());
+  for (size_t i = 0; i < m.layers.size(); ++i) {
+    present[i] = layers_.Has(chain_ids[i]);
+    report(m.layers[i], present[i] ? LayerState::kAlreadyExists : LayerState::kWaiting,
+           present[i] ? m.layers[i].size : 0);
+  }
+  std::mutex mu;  // guards the first error
   absl::Status first_error;
   std::atomic<size_t> next{0};
   std::atomic<bool> failed{false};
   auto one = [&](size_t i) -> absl::Status {
     const Descriptor& d = m.layers[i];
-    if (layers_.Has(chain_ids[i])) return absl::OkStatus();
+    if (present[i]) return absl::OkStatus();
+    if (layers_.Has(chain_ids[i])) {  // another pull unpacked it meanwhile
+      report(d, LayerState::kAlreadyExists, d.size);
+      return absl::OkStatus();
+    }
     if (cancelled && cancelled()) {
       return absl::CancelledError("not started: the pull's caller went away");
     }
-    auto report = [&](int64_t done) {
-      if (!progress) return;
-      std::lock_guard lock(mu);
-      progress({d.digest, done, d.size});
-    };
     if (blobs_.Has(d.digest, d.size)) {
-      return layers_.Ensure(chain_ids[i], diff_ids[i], blobs_.BlobPath(d.digest), opts_.unpack);
+      report(d, LayerState::kUnpacking, d.size);
+      RETURN_IF_ERROR(
+          layers_.Ensure(chain_ids[i], diff_ids[i], blobs_.BlobPath(d.digest), opts_.unpack));
+    } else {
+      report(d, LayerState::kDownloading, 0);
+      auto bytes = [&](int64_t done) { report(d, LayerState::kDownloading, done); };
+      RETURN_IF_ERROR(FetchAndUnpack(FromRegistry(c, ref, d, bytes), d, chain_ids[i],
+                                     diff_ids[i],
+                                     [&] { report(d, LayerState::kUnpacking, d.size); }));
     }
-    return FetchAndUnpack(FromRegistry(c, ref, d, report), d, chain_ids[i], diff_ids[i]);
+    report(d, LayerState::kDone, d.size);
+    return absl::OkStatus();
   };
   auto worker = [&] {
     for (size_t i = next++; i < m.layers.size() && !failed; i = next++) {
@@ -217,7 +241,14 @@ absl::StatusOr<std::string> ImageService::Pull(const std::string& ref_str,
         "it is an OCI artifact (config media type ", m.config.media_type,
         "), not an image: pulling artifacts (for image volumes) is not supported")));
   }
-  if (AddNamesIfPresent(m.config.digest, tags, digests)) return m.config.digest;
+  if (AddNamesIfPresent(m.config.digest, tags, digests)) {
+    if (progress) {
+      for (const Descriptor& d : m.layers) {
+        progress({d.digest, d.size, d.size, LayerState::kAlreadyExists});
+      }
+    }
+    return m.config.digest;
+  }
 
   Lease lease(this);
   std::vector<std::string> keys = {res->digest, m.config.digest};

@@ -29,12 +29,21 @@
 
 namespace cricket::image {
 
+// Where one layer of a pull is (`cricketctl pull` draws it):
+//   waiting ─► downloading ─► unpacking ─► done
+//      └────► unpacking (blob already stored) ─► done
+//   already exists (unpacked before this pull; nothing to fetch)
+enum class LayerState { kWaiting, kDownloading, kUnpacking, kDone, kAlreadyExists };
+
 struct PullProgress {
-  std::string digest;  // blob being fetched
-  int64_t done = 0;    // bytes so far
+  std::string digest;  // the layer's blob
+  int64_t done = 0;    // bytes fetched so far (from this pull's registry)
   int64_t total = 0;   // its size
+  LayerState state = LayerState::kDownloading;
 };
-// Called from the pull's worker threads, one call at a time.
+// Called from the pull's threads, one call at a time: first once per layer
+// (waiting or already exists, in the manifest's order), then on every state
+// change and as bytes arrive. Only kDownloading reports count fetched bytes.
 using ProgressFn = std::function<void(const PullProgress&)>;
 // True once the pull's caller went away (a gRPC deadline or cancel). Polled
 // from the pull's threads about once a second.
@@ -163,8 +172,10 @@ class ImageService {
                                     const std::string& manifest_digest);
   absl::StatusOr<std::string> FetchConfig(registry::Client& c, const Reference& ref,
                                           const Descriptor& d);
+  // `stored` runs once the blob is stored and verified, while the unpack may still run.
   absl::Status FetchAndUnpack(const BlobFetch& fetch, const Descriptor& d,
-                              const std::string& chain_id, const std::string& diff_id);
+                              const std::string& chain_id, const std::string& diff_id,
+                              const std::function<void()>& stored);
   absl::Status FetchLayers(registry::Client& c, const Reference& ref, const ImageManifest& m,
                            const std::vector<std::string>& diff_ids, const ProgressFn& progress,
                            const CancelledFn& cancelled);

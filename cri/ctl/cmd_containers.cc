@@ -10,6 +10,7 @@
 #include "cri/api/proc_mount.h"
 #include "cri/client/id_prefix.h"
 #include "cri/ctl/cmd_common.h"
+#include "cri/ctl/inspect_docker.h"
 #include "cri/ctl/output.h"
 #include "cri/ctl/ps_docker.h"
 #include "nlohmann/json.hpp"
@@ -187,6 +188,7 @@ absl::Status RunInspect(const CommandContext& ctx, std::vector<std::string> args
   ASSIGN_OR_RETURN(OutputOptions out, OutputFrom(f, Format::kJson, /*table_ok=*/false));
   if (f.args.empty()) return UsageError("inspect", "give at least one container id");
   ASSIGN_OR_RETURN(auto c, Connect(ctx));
+  if (f.On("docker")) return PrintDockerInspect(*c, f.args, out);
   for (const auto& prefix : f.args) {
     ASSIGN_OR_RETURN(std::string id, client::ResolveContainerId(*c, prefix));
     ASSIGN_OR_RETURN(auto resp, Inspect(*c, id));

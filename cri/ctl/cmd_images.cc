@@ -7,7 +7,7 @@
 #include "cri/client/id_prefix.h"
 #include "cri/ctl/cmd_common.h"
 #include "cri/ctl/output.h"
-#include "cri/ctl/pull_progress.h"
+#include "cri/ctl/pull_stream.h"
 #include "nlohmann/json.hpp"
 #include "oci/sys/status.h"
 
@@ -116,14 +116,7 @@ absl::Status RunPull(const CommandContext& ctx, std::vector<std::string> args) {
   if (f.args.size() != 1) return UsageError("pull", "give one image reference");
   ASSIGN_OR_RETURN(v1::PullImageRequest req, PullRequest(f));
   ASSIGN_OR_RETURN(auto c, Connect(ctx));
-  absl::StatusOr<v1::PullImageResponse> resp;
-  {
-    PullProgress progress("Pulling", f.args[0]);
-    resp = c->Call(c->images(), &v1::ImageService::Stub::PullImage, req, "PullImage");
-  }
-  if (!resp.ok()) return resp.status();
-  std::cout << "Image is up to date for " << resp->image_ref() << "\n";
-  return absl::OkStatus();
+  return PullAndReport(*c, req, f.On("quiet"));
 }
 
 absl::Status RunImages(const CommandContext& ctx, std::vector<std::string> args) {

@@ -25,9 +25,11 @@ class ImageHandlers {
   absl::Status ImageStatus(const v1::ImageStatusRequest& req, v1::ImageStatusResponse* resp);
   // image_pull.cc
   // `cancelled` reports that the caller went away (gRPC deadline or cancel):
-  // the pull then stops and keeps nothing half-made.
+  // the pull then stops and keeps nothing half-made. `progress` sees each
+  // layer's state and bytes (cricket.v1 PullImageWithProgress).
   absl::Status PullImage(const v1::PullImageRequest& req, v1::PullImageResponse* resp,
-                         const std::function<bool()>& cancelled = {});
+                         const std::function<bool()>& cancelled = {},
+                         const image::ProgressFn& progress = {});
   // image_remove.cc
   absl::Status RemoveImage(const v1::RemoveImageRequest& req, v1::RemoveImageResponse* resp);
   // image_fs_info.cc

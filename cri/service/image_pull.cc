@@ -7,7 +7,8 @@
 namespace cricket::cri {
 
 absl::Status ImageHandlers::PullImage(const v1::PullImageRequest& req, v1::PullImageResponse* resp,
-                                      const std::function<bool()>& cancelled) {
+                                      const std::function<bool()>& cancelled,
+                                      const image::ProgressFn& progress) {
   if (req.image().image().empty()) return absl::InvalidArgumentError("image.image is required");
   image::registry::Credentials creds;
   creds.username = req.auth().username();
@@ -19,7 +20,13 @@ absl::Status ImageHandlers::PullImage(const v1::PullImageRequest& req, v1::PullI
   ASSIGN_OR_RETURN(std::string id,
                    pull.Done(ctx().images->Pull(
                        req.image().image(), creds,
-                       [&](const image::PullProgress& p) { pull.Progress(p.digest, p.done); },
+                       [&](const image::PullProgress& p) {
+                         // Only downloads count as fetched bytes, not layers already here.
+                         if (p.state == image::LayerState::kDownloading) {
+                           pull.Progress(p.digest, p.done);
+                         }
+                         if (progress) progress(p);
+                       },
                        cancelled)));
   resp->set_image_ref(id);
   return absl::OkStatus();

@@ -21,13 +21,6 @@ class CtlDockerFlagsTest : public CtlStreamTest {
     CtlStreamTest::TearDown();
   }
 
-  // cricketctl that must succeed; its stdout.
-  std::string CtlOk(const std::vector<std::string>& args) {
-    auto r = Ctl(args);
-    EXPECT_TRUE(r.ok() && r->exit.code() == 0) << (r.ok() ? r->err : r.status().ToString());
-    return r.ok() ? r->out : "";
-  }
-
   // The container's status (verbose) as JSON; remembers its pod's log dir.
   Json Inspect(const std::string& id) {
     Json j = Json::parse(CtlOk({"inspect", id}), nullptr, false);

@@ -85,6 +85,12 @@ absl::StatusOr<sys::CommandResult> CtlStreamTest::Ctl(const std::vector<std::str
   return sys::RunCommand(so, input, std::chrono::minutes(2), 64 << 20);
 }
 
+std::string CtlStreamTest::CtlOk(const std::vector<std::string>& args) {
+  auto r = Ctl(args);
+  EXPECT_TRUE(r.ok() && r->exit.code() == 0) << (r.ok() ? r->err : r.status().ToString());
+  return r.ok() ? r->out : "";
+}
+
 std::string ReadUntil(int fd, const std::string& needle, std::chrono::milliseconds timeout) {
   std::string got;
   auto deadline = std::chrono::steady_clock::now() + timeout;

@@ -28,6 +28,8 @@ class CtlStreamTest : public CriE2eTest {
   std::vector<std::string> CtlArgv(const std::vector<std::string>& args) const;
   absl::StatusOr<sys::CommandResult> Ctl(const std::vector<std::string>& args,
                                          const std::string& input = "");
+  // Ctl that must succeed (a failed expectation otherwise); its stdout.
+  std::string CtlOk(const std::vector<std::string>& args);
 
   std::string pod_id_;
   v1::RunPodSandboxRequest pod_req_;
