@@ -58,12 +58,24 @@ absl::Status RunCriu(const CriuCall& call) {
   so.stdin_fd = call.stdin_fd;
   so.stdout_fd = call.stdout_fd;
   so.stderr_fd = call.stderr_fd;
-  ASSIGN_OR_RETURN(sys::ChildProcess child, sys::ChildProcess::Spawn(so));
-  ASSIGN_OR_RETURN(sys::ExitInfo ex, child.Wait());
+  // Errors before criu opened its log (a bad option, an fd it cannot use)
+  // go to its stderr: captured unless the stdio belongs to the restored tree.
+  const bool capture = call.stdin_fd < 0 && call.stdout_fd < 0 && call.stderr_fd < 0;
+  sys::ExitInfo ex;
+  std::string early;
+  if (capture) {
+    ASSIGN_OR_RETURN(sys::CommandResult r, sys::RunCommand(so, "", std::chrono::hours(1)));
+    ex = r.exit;
+    early = r.err;
+  } else {
+    ASSIGN_OR_RETURN(sys::ChildProcess child, sys::ChildProcess::Spawn(so));
+    ASSIGN_OR_RETURN(ex, child.Wait());
+  }
   if (ex.exited() && ex.code() == 0) return absl::OkStatus();
   absl::StatusOr<std::string> log = sys::ReadFile(call.log_file);
-  std::string why = log.ok() ? CriuLogErrors(*log) : "";
-  if (why.empty()) why = log.ok() ? "no error in its log" : std::string(log.status().message());
+  std::string why = CriuLogErrors((log.ok() ? *log : "") + "\n" + early);
+  if (why.empty() && !log.ok()) why = std::string(log.status().message());
+  if (why.empty()) why = "no error in its log";
   return absl::FailedPreconditionError(absl::StrCat("criu ", call.action, " failed (exit ",
                                                     ex.code(), "): ", why, "; see ",
                                                     call.log_file));

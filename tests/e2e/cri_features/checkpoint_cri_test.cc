@@ -28,15 +28,19 @@ class CheckpointCriTest : public CriE2eTest {
     UseBusybox();
   }
 
-  // A container in a new pod, created from `args`; started unless `start` is false.
+  // A container in the test's pod (made by the first call), created from
+  // `args`; started unless `start` is false.
   absl::StatusOr<std::string> Container(const std::string& name,
                                         const std::vector<std::string>& args, bool start) {
-    auto pod_req = PodRequest(name);
-    auto pod = Call(&v1::RuntimeService::Stub::RunPodSandbox, pod_req, "RunPodSandbox");
-    if (!pod.ok()) return pod.status();
+    if (pod_id_.empty()) {
+      pod_req_ = PodRequest("ckpt-pod");
+      auto pod = Call(&v1::RuntimeService::Stub::RunPodSandbox, pod_req_, "RunPodSandbox");
+      if (!pod.ok()) return pod.status();
+      pod_id_ = pod->pod_sandbox_id();
+    }
     v1::CreateContainerRequest create;
-    create.set_pod_sandbox_id(pod->pod_sandbox_id());
-    *create.mutable_sandbox_config() = pod_req.config();
+    create.set_pod_sandbox_id(pod_id_);
+    *create.mutable_sandbox_config() = pod_req_.config();
     v1::ContainerConfig* cfg = create.mutable_config();
     cfg->mutable_metadata()->set_name(name);
     cfg->mutable_image()->set_image(image_);
@@ -64,6 +68,8 @@ class CheckpointCriTest : public CriE2eTest {
 
   absl::Status criu_works_;
   sys::TempDir out_;
+  v1::RunPodSandboxRequest pod_req_;
+  std::string pod_id_;
 };
 
 // `tar -tf` of an archive, one name a line.
