@@ -92,4 +92,12 @@ absl::Status CriuCheck(const std::string& binary) {
   return absl::FailedPreconditionError(absl::StrCat("criu check: ", why));
 }
 
+sys::CheckResult CheckCriu(const std::string& configured) {
+  absl::StatusOr<std::string> criu = FindCriu(configured);
+  absl::Status works = criu.ok() ? CriuCheck(*criu) : criu.status();
+  if (works.ok()) return sys::CheckOk("criu", *criu + ": CheckpointContainer works");
+  return sys::CheckWarn(
+      "criu", absl::StrCat("CheckpointContainer unavailable: ", works.message()));
+}
+
 }  // namespace cricket::oci

@@ -10,6 +10,7 @@
 
 #include "absl/status/status.h"
 #include "absl/status/statusor.h"
+#include "oci/sys/host_check.h"
 
 namespace cricket::oci {
 
@@ -38,5 +39,9 @@ absl::Status RunCriu(const CriuCall& call);
 // `criu check`: OK when CRIU can work on this host, else FailedPrecondition
 // with CRIU's own reason ("criu check: vdso: Unexpected rt vDSO area bounds; ...").
 absl::Status CriuCheck(const std::string& binary);
+
+// `cricketd check`'s line: ok when criu works, a warning (checkpoints are
+// optional) naming why not: criu missing, or criu check's reason.
+sys::CheckResult CheckCriu(const std::string& configured);
 
 }  // namespace cricket::oci

@@ -71,5 +71,14 @@ TEST(FindCriu, NamesWhatWasLookedFor) {
       << not_in_path.status();
 }
 
+TEST(CheckCriu, AMissingCriuIsAWarningNamingIt) {
+  sys::CheckResult r = CheckCriu("/nonexistent/criu");
+  EXPECT_EQ(r.level, sys::CheckLevel::kWarn);
+  EXPECT_EQ(r.name, "criu");
+  EXPECT_NE(r.detail.find("CheckpointContainer unavailable: criu not found at /nonexistent/criu"),
+            std::string::npos)
+      << r.detail;
+}
+
 }  // namespace
 }  // namespace cricket::oci
