@@ -22,6 +22,8 @@ test_deps=(
   gcc-multilib
   # systemd-analyze verify of the unit (systemd need not be init).
   systemd
+  # CRIU, which checkpoint/restore drive (an operator's install on a node).
+  criu
   # The VM lane (contrib/vm/, ctest label vm): a Debian 12 guest built with
   # mmdebstrap (its root disk by mke2fs -d) and booted with qemu.
   qemu-system-x86 qemu-utils mmdebstrap e2fsprogs

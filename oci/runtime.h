@@ -25,6 +25,7 @@ struct RuntimeOptions {
   std::string log_path;                   // --log (empty: stderr)
   std::string log_format = "text";        // text|json
   bool debug = false;
+  std::string criu_path = "criu";         // --criu: CRIU for checkpoint/restore
 };
 
 struct CreateOptions {
@@ -79,6 +80,36 @@ struct ExecOptions {
   std::optional<ConsoleSize> console_size;  // process.consoleSize, as runc's exec takes it
 };
 
+// runc checkpoint's flags. image_path and work_path are absolute (the CLI
+// makes them so); work_path "" = image_path.
+struct CheckpointOptions {
+  std::string image_path, work_path;
+  std::string parent_path;  // --parent-path: a previous pre-dump's images
+  bool leave_running = false;
+  bool tcp_established = false;
+  bool ext_unix_sk = false;
+  bool shell_job = false;
+  bool file_locks = false;
+  bool pre_dump = false;  // memory only (criu pre-dump), the container keeps running
+  bool auto_dedup = false;
+  std::string manage_cgroups_mode;  // soft (default) | full | strict | ignore
+  std::vector<std::string> empty_ns;  // namespace types whose properties criu skips
+};
+
+// runc restore's flags: the container is made anew from bundle/config.json
+// (its cgroup, state dir) and its processes restored by criu from image_path.
+struct RestoreOptions {
+  CreateOptions create;  // id, bundle, pid_file, stdio; console_socket refused
+  std::string image_path, work_path;
+  bool tcp_established = false;
+  bool ext_unix_sk = false;
+  bool shell_job = false;
+  bool file_locks = false;
+  bool auto_dedup = false;
+  std::string manage_cgroups_mode;
+  std::vector<std::string> empty_ns;
+};
+
 class Runtime {
  public:
   explicit Runtime(RuntimeOptions opts);
@@ -100,6 +131,13 @@ class Runtime {
   absl::StatusOr<std::vector<pid_t>> Pids(const std::string& id);
   absl::Status Update(const std::string& id, const cgroup::Resources& resources);
   absl::StatusOr<cgroup::Stats> Stats(const std::string& id);
+  // Dumps the running container's process tree with CRIU into
+  // opts.image_path (criu's images plus descriptors.json, the init's stdio
+  // as runc records it). Without leave_running the container is stopped.
+  absl::Status Checkpoint(const std::string& id, const CheckpointOptions& opts);
+  // Restores a checkpoint as a new, running container; returns its init pid
+  // (the caller's child, as criu's --restore-sibling leaves it).
+  absl::StatusOr<pid_t> Restore(const RestoreOptions& opts);
 
   const RuntimeOptions& options() const { return opts_; }
 

@@ -127,6 +127,12 @@ class ContainerManager {
                                                         const StreamOptions& opts);
   // The OCI spec the container was created with (verbose status).
   absl::StatusOr<nlohmann::json> Spec(const ContainerId& id);
+  // CheckpointContainer: dumps the running container with CRIU (it keeps
+  // running) and writes the checkpoint archive (pod/checkpoint_archive.h)
+  // at `location`, an absolute path. FailedPrecondition unless Running, or
+  // with CRIU's reason when it is missing or cannot work on this kernel.
+  // container_checkpoint.cc
+  absl::Status Checkpoint(const ContainerId& id, const std::string& location);
   // cgroup statistics of the container (ContainerStats).
   absl::StatusOr<oci::cgroup::Stats> Stats(const ContainerId& id);
   // SandboxManager hooks: stop / remove every container of a pod.

@@ -8,6 +8,7 @@
 #include "cri/daemon/pod_layer.h"
 #include "image/host_check.h"
 #include "network/host_check.h"
+#include "oci/criu.h"
 #include "oci/host_check.h"
 #include "oci/sys/fs.h"
 #include "oci/sys/log.h"
@@ -58,6 +59,7 @@ std::vector<CheckResult> CheckNode(const conf::Config& config, const NodePaths& 
   Append(out, image::CheckHost({paths.proc, paths.modules, config.registries.auth_file}));
   Append(out, network::CheckHost(config.cni));
   Append(out, pod::CheckHost(config, monitor_path));
+  out.push_back(oci::CheckCriu("criu"));
   Append(out, CheckDirs(config));
   return out;
 }

@@ -33,8 +33,4 @@ absl::Status CheckWired(const HandlerContext& ctx) {
       absl::StrCat("CRI handlers need every service wired; missing: ", absl::StrJoin(missing, ", ")));
 }
 
-absl::Status NotImplemented(std::string_view rpc) {
-  return absl::UnimplementedError(absl::StrCat(std::string(rpc), " is not implemented yet"));
-}
-
 }  // namespace cricket::cri

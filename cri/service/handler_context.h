@@ -67,8 +67,4 @@ absl::Status CheckWired(const HandlerContext& ctx);
 template <typename T>
 using Sink = std::function<bool(const T&)>;
 
-// UNIMPLEMENTED naming the RPC, for the RPCs cricket does not offer:
-// "CheckpointContainer is not implemented yet".
-absl::Status NotImplemented(std::string_view rpc);
-
 }  // namespace cricket::cri

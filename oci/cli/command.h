@@ -53,6 +53,8 @@ Command PsVerb();
 Command EventsVerb();
 Command UpdateVerb();
 Command FeaturesVerb();
+Command CheckpointVerb();
+Command RestoreVerb();
 
 // Flags accepted before the verb (and, for convenience, after it too).
 const std::vector<FlagSpec>& GlobalFlags();

@@ -73,6 +73,7 @@ absl::Status ApplyGlobalFlags(const Args& args, Context& ctx) {
     ctx.options.debug = args.Get("debug") != "false";
     if (ctx.options.debug) sys::SetLogLevel(sys::LogLevel::kDebug);
   }
+  if (args.Has("criu")) ctx.options.criu_path = args.Get("criu");
   if (args.Has("systemd-cgroup")) {
     ctx.options.systemd_cgroup = args.Get("systemd-cgroup") != "false";
   }

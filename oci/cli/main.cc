@@ -23,6 +23,7 @@ constexpr Verb kVerbs[] = {
     {"kill", KillVerb},   {"delete", DeleteVerb},   {"pause", PauseVerb},
     {"resume", ResumeVerb}, {"exec", ExecVerb},     {"ps", PsVerb},
     {"events", EventsVerb}, {"update", UpdateVerb}, {"features", FeaturesVerb},
+    {"checkpoint", CheckpointVerb}, {"restore", RestoreVerb},
 };
 
 std::vector<sys::CompletionFlag> ToCompletion(const std::vector<FlagSpec>& flags) {
@@ -71,6 +72,7 @@ void PrintUsage(FILE* out) {
                "   --log-format value  text (default) or json\n"
                "   --debug             enable debug logging\n"
                "   --systemd-cgroup    cgroupsPath is slice:prefix:name (systemd driver)\n"
+               "   --criu value        the criu binary for checkpoint and restore (default: criu)\n"
                "   --help, -h          show help\n   --version, -v       print the version\n");
 }
 

@@ -42,6 +42,9 @@ class BuiltinDriver : public RuntimeDriver {
     ASSIGN_OR_RETURN(oci::ContainerState st, engine_.State(id));
     return st.status;
   }
+  absl::Status Checkpoint(const std::string& id, const oci::CheckpointOptions& opts) override {
+    return engine_.Checkpoint(id, opts);
+  }
 
  private:
   static oci::RuntimeOptions Options(const DriverConfig& c) {

@@ -57,6 +57,11 @@ class RuntimeDriver {
   // The runtime's own view: "created", "running", "paused" or "stopped"
   // (recovery asks it when a record may be behind, e.g. after a crash).
   virtual absl::StatusOr<std::string> Status(const std::string& id) = 0;
+  // Dumps the running container's processes with CRIU into opts.image_path
+  // (CheckpointContainer): the engine drives criu itself, an external
+  // runtime is asked through its own `checkpoint` verb. FailedPrecondition
+  // with CRIU's reason when criu is missing or cannot work on this kernel.
+  virtual absl::Status Checkpoint(const std::string& id, const oci::CheckpointOptions& opts) = 0;
 };
 
 std::unique_ptr<RuntimeDriver> MakeDriver(const DriverConfig& config);

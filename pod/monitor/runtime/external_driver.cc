@@ -100,6 +100,17 @@ class ExternalDriver : public RuntimeDriver {
     return Run("update", id, {"--resources=" + tmp.Sub("resources.json"), id});
   }
 
+  // runc's and crun's `checkpoint` take the same flags as cricket-oci's.
+  absl::Status Checkpoint(const std::string& id, const oci::CheckpointOptions& o) override {
+    std::vector<std::string> args = {"--image-path=" + o.image_path};
+    if (!o.work_path.empty()) args.push_back("--work-path=" + o.work_path);
+    if (o.leave_running) args.push_back("--leave-running");
+    if (o.tcp_established) args.push_back("--tcp-established");
+    if (o.file_locks) args.push_back("--file-locks");
+    args.push_back(id);
+    return Run("checkpoint", id, args);
+  }
+
   absl::StatusOr<std::string> Status(const std::string& id) override {
     ASSIGN_OR_RETURN(nlohmann::json state, State(id));
     return state.value("status", "");

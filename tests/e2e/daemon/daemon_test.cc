@@ -138,18 +138,19 @@ TEST_F(DaemonTest, DefaultCgroupDriverIsCgroupfs) {
   EXPECT_EQ(rc->linux().cgroup_driver(), v1::CGROUPFS);
 }
 
-TEST_F(DaemonTest, OtherRpcsAreUnimplementedByName) {
+TEST_F(DaemonTest, RpcsCheckTheirRequestsByName) {
   auto d = StartDaemon();
   ASSERT_NE(d, nullptr);
   auto c = ConnectTo(*d);
   ASSERT_NE(c, nullptr);
-  auto run = c->Call(c->runtime(), &v1::RuntimeService::Stub::CheckpointContainer,
-                     v1::CheckpointContainerRequest(), "CheckpointContainer");
+  v1::CheckpointContainerRequest ckpt;
+  ckpt.set_container_id("no-such-container");
+  ckpt.set_location("/tmp/none.tar");
+  auto run = c->Call(c->runtime(), &v1::RuntimeService::Stub::CheckpointContainer, ckpt,
+                     "CheckpointContainer");
   ASSERT_FALSE(run.ok());
-  EXPECT_EQ(run.status().code(), absl::StatusCode::kUnimplemented);
-  EXPECT_NE(run.status().message().find("CheckpointContainer is not implemented yet"),
-            std::string::npos)
-      << run.status();
+  EXPECT_EQ(run.status().code(), absl::StatusCode::kNotFound) << run.status();
+  EXPECT_NE(run.status().message().find("no-such-container"), std::string::npos) << run.status();
   // Implemented RPCs check their requests and say what is missing.
   auto pod = c->Call(c->runtime(), &v1::RuntimeService::Stub::RunPodSandbox,
                      v1::RunPodSandboxRequest(), "RunPodSandbox");

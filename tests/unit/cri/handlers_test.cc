@@ -69,14 +69,6 @@ TEST(RuntimeHandlers, RuntimeConfigFollowsCgroupDriver) {
   EXPECT_EQ(resp.linux().cgroup_driver(), v1::SYSTEMD);
 }
 
-TEST(RuntimeHandlers, UnimplementedRpcsNameThemselves) {
-  RuntimeHandlers h(Context());
-  v1::CheckpointContainerResponse checkpoint;
-  absl::Status st = h.CheckpointContainer({}, &checkpoint);
-  EXPECT_EQ(st.code(), absl::StatusCode::kUnimplemented);
-  EXPECT_EQ(st.message(), "CheckpointContainer is not implemented yet");
-}
-
 // The pod CIDR goes into the CNI conf dir through cni.conf_template.
 TEST(RuntimeHandlers, UpdateRuntimeConfigRendersTheCniTemplate) {
   auto dir = sys::TempDir::Make("cricket-unit-tmpl-");
