@@ -23,6 +23,9 @@ namespace {
 
 // RemoveImage: the record is gone, its blobs and layers not yet collected.
 CRICKET_DEFINE_FAILPOINT(kRemoveRecordDeleted, "image.remove.record_deleted");
+// CreateContainer: the image's layers are leased, the snapshot not yet made
+// (the window a racing RemoveImage must not delete them in).
+CRICKET_DEFINE_FAILPOINT(kRootfsLayersLeased, "container.create.rootfs_layers_leased");
 
 void AddUnique(std::vector<std::string>& v, const std::vector<std::string>& add) {
   for (const std::string& s : add) {
@@ -314,6 +317,7 @@ absl::StatusOr<std::string> ImageService::PrepareRootfs(const std::string& conta
   Lease lease(this);
   auto lowers = LeaseLayers(image_id, lease);
   if (!lowers.ok()) return annotate(lowers.status());
+  RETURN_IF_ERROR(annotate(sys::Failpoint(kRootfsLayersLeased)));
   auto rootfs = snapshots_.Prepare(container_id, *lowers, idmap);
   if (!rootfs.ok()) return annotate(rootfs.status());
   return rootfs;

@@ -3,8 +3,15 @@
 // is never lost; RemoveImage keeps the layers a snapshot still mounts; the
 // start-up sweep removes snapshots without a container, temp files and what
 // they alone kept.
+#include <sys/syscall.h>
 #include <unistd.h>
 
+#include <atomic>
+#include <chrono>
+#include <thread>
+
+#include "absl/strings/match.h"
+#include "absl/strings/str_cat.h"
 #include "gtest/gtest.h"
 #include "image/digest.h"
 #include "image/image_service.h"
@@ -117,6 +124,40 @@ TEST_F(ImageCrashSafetyTest, RemoveImageKeepsTheLayersOfAMountedSnapshot) {
   ASSERT_TRUE(svc_->SweepOrphans({}).ok());
   EXPECT_EQ(Count(svc_->paths().layers()), 0u);
   EXPECT_EQ(Count(svc_->paths().blobs()), 0u);
+  leaks.ExpectNoLeaks();
+}
+
+TEST_F(ImageCrashSafetyTest, RemoveImageWhileARootfsIsBeingPreparedKeepsItsLayers) {
+  testing::LeakCheck::Options lo;
+  lo.only_matching = {tmp_->path()};
+  lo.iptables = false;
+  testing::LeakCheck leaks(lo);
+  const std::string id = Import("a", "kept\n", "example.com/app:1");
+  // The create pauses after it looked the layers up, before the snapshot
+  // links them; RemoveImage runs in that window.
+  ASSERT_TRUE(sys::ArmFailpoints("container.create.rootfs_layers_leased=delay:1500").ok());
+  absl::StatusOr<std::string> rootfs;
+  std::atomic<pid_t> tid{0};
+  std::thread create([&] {
+    tid = static_cast<pid_t>(::syscall(SYS_gettid));
+    rootfs = svc_->PrepareRootfs("ctr-racing", id);
+  });
+  // In the window: the create thread sleeps in the failpoint (its current
+  // syscall is a nanosleep; nothing before the point sleeps).
+  auto sleeping = [&] {
+    std::string sc = sys::ReadFile(absl::StrCat("/proc/self/task/", tid.load(), "/syscall")).value_or("");
+    return tid != 0 && (absl::StartsWith(sc, "230 ") || absl::StartsWith(sc, "35 "));
+  };
+  for (int i = 0; i < 1000 && !sleeping(); ++i) std::this_thread::sleep_for(std::chrono::milliseconds(1));
+  EXPECT_TRUE(sleeping()) << "the create never reached the failpoint";
+  absl::Status removed = svc_->Remove(id);
+  create.join();
+  ASSERT_TRUE(removed.ok()) << removed;
+  ASSERT_TRUE(rootfs.ok()) << rootfs.status() << " (its layers were collected under it)";
+  EXPECT_EQ(sys::ReadFile(*rootfs + "/hello").value_or(""), "kept\n");
+  ASSERT_TRUE(svc_->RemoveRootfs("ctr-racing").ok());
+  ASSERT_TRUE(svc_->SweepOrphans({}).ok());
+  EXPECT_EQ(Count(svc_->paths().layers()), 0u);
   leaks.ExpectNoLeaks();
 }
 
