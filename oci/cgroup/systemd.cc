@@ -4,6 +4,8 @@
 
 #include <unistd.h>
 
+#include <cstdlib>
+
 #include <limits>
 
 #include "absl/strings/match.h"
@@ -41,9 +43,11 @@ absl::StatusOr<BusPtr> OpenBus(const SdBus& sd) {
   return BusPtr(bus, BusDeleter{&sd});
 }
 
-// Calls a org.freedesktop.systemd1.Manager method; `fill` appends the arguments.
-template <typename Fill>
-absl::Status CallManager(const char* method, const std::string& unit, Fill fill) {
+// Calls a org.freedesktop.systemd1.Manager method; `fill` appends the
+// arguments, `read` (when the call succeeded) takes the reply apart on the same
+// bus. Both return a negative errno on failure.
+template <typename Fill, typename Read>
+absl::Status CallManager(const char* method, const std::string& unit, Fill fill, Read read) {
   ASSIGN_OR_RETURN(const SdBus* sd, LoadSdBus());
   ASSIGN_OR_RETURN(BusPtr bus, OpenBus(*sd));
   sd_bus_message* raw = nullptr;
@@ -60,9 +64,16 @@ absl::Status CallManager(const char* method, const std::string& unit, Fill fill)
   absl::Status st;
   if (r < 0 && !(err.name && absl::string_view(err.name) == "org.freedesktop.systemd1.UnitExists")) {
     st = BusError(r, err, absl::StrCat("systemd ", method, " ", unit));
+  } else if (r >= 0 && (r = read(*sd, bus.get(), reply)) < 0) {
+    st = sys::ErrnoStatus(-r, "read the reply to systemd %s %s", method, unit);
   }
   sd->error_free(&err);
   return st;
+}
+
+template <typename Fill>
+absl::Status CallManager(const char* method, const std::string& unit, Fill fill) {
+  return CallManager(method, unit, fill, [](const SdBus&, sd_bus*, sd_bus_message*) { return 0; });
 }
 
 int AppendProperties(const SdBus& sd, sd_bus_message* m, const Resources* r) {
@@ -118,6 +129,34 @@ absl::StatusOr<bool> UnitExists(const SystemdUnit& u) {
   return st;
 }
 
+// A scope's Result property ("success", "oom-kill", "signal", ...): systemd's
+// own record of how the unit ended, kept while the unit is loaded (a failed
+// scope stays loaded until ResetFailedUnit). NotFound once systemd dropped it.
+absl::StatusOr<std::string> ScopeResult(const SystemdUnit& u) {
+  std::string result;
+  absl::Status st = CallManager(
+      "GetUnit", u.unit,
+      [&](const SdBus& sd, sd_bus_message* m) { return sd.message_append(m, "s", u.unit.c_str()); },
+      [&](const SdBus& sd, sd_bus* bus, sd_bus_message* reply) {
+        const char* path = nullptr;
+        int r = sd.message_read(reply, "o", &path);
+        if (r < 0) return r;
+        sd_bus_error err = SD_BUS_ERROR_NULL;
+        char* value = nullptr;
+        r = sd.get_property_string(bus, "org.freedesktop.systemd1", path,
+                                   "org.freedesktop.systemd1.Scope", "Result", &err, &value);
+        sd.error_free(&err);
+        if (r >= 0 && value != nullptr) result = value;
+        ::free(value);
+        return r;
+      });
+  if (absl::StrContains(st.message(), "NoSuchUnit")) {
+    return absl::NotFoundError(absl::StrCat("systemd has no unit ", u.unit));
+  }
+  if (!st.ok()) return st;
+  return result;
+}
+
 class SystemdManager : public Manager {
  public:
   SystemdManager(SystemdUnit unit, std::unique_ptr<Manager> fs)
@@ -169,7 +208,18 @@ class SystemdManager : public Manager {
     // A unit that is already gone is fine; the dirs are what must not leak.
     return st.ok() && !absl::IsUnavailable(stop) ? stop : st;
   }
-  bool OomKilled() override { return fs_->OomKilled(); }
+  // The counter while the cgroup is there; then systemd's record, which
+  // outlives it: systemd removes an emptied scope's cgroup (memory.events
+  // with it) within ms of the OOM kill, often before the monitor reads it.
+  bool OomKilled() override {
+    if (fs_->OomKilled()) return true;
+    if (!absl::EndsWith(unit_.unit, ".scope")) return false;
+    absl::StatusOr<std::string> result = ScopeResult(unit_);
+    if (!result.ok() && !absl::IsNotFound(result.status())) {
+      sys::LogWarn("read the scope's result", {{"unit", unit_.unit}, {"error", result.status().ToString()}});
+    }
+    return result.ok() && *result == "oom-kill";
+  }
   std::string Path() const override { return fs_->Path(); }
 
  private:
