@@ -100,9 +100,6 @@ class Runtime {
   absl::StatusOr<std::vector<pid_t>> Pids(const std::string& id);
   absl::Status Update(const std::string& id, const cgroup::Resources& resources);
   absl::StatusOr<cgroup::Stats> Stats(const std::string& id);
-  // Whether the kernel OOM-killed a process of the container (stopped ones
-  // too, until Delete): cgroup::Manager::OomKilled of its cgroup.
-  absl::StatusOr<bool> OomKilled(const std::string& id);
 
   const RuntimeOptions& options() const { return opts_; }
 

@@ -220,10 +220,4 @@ absl::StatusOr<cgroup::Stats> Runtime::Stats(const std::string& id) {
   return cg->GetStats();
 }
 
-absl::StatusOr<bool> Runtime::OomKilled(const std::string& id) {
-  ASSIGN_OR_RETURN(internal::Loaded l, internal::Load(opts_, id, internal::Need::kState));
-  ASSIGN_OR_RETURN(auto cg, internal::AttachCgroup(l.stored));
-  return cg->OomKilled();
-}
-
 }  // namespace cricket::oci

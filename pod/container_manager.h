@@ -172,10 +172,6 @@ class ContainerManager {
   void Unpublish(const Container& c);
   // Applies <exits>/<id>.json when present; true when it changed the record.
   bool RefreshFromExitFile(const std::string& id);
-  // An exit by SIGKILL the monitor reported as Error may still be an OOM kill
-  // whose counter was gone when it looked: asks the runtime (once, before the
-  // exit is recorded).
-  void ConfirmOomKill(const std::string& id, ExitRecord* exit);
   absl::Status RecoverOne(Container c);
   // The engine has started it (running or paused), whatever the record says.
   bool EngineStarted(const Container& c);

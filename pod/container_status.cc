@@ -1,7 +1,6 @@
 // ContainerStatus / ListContainers / ContainerStats and the exit path: an
 // exit file written by the monitor turns a Created or Running record into
 // Exited, whether the watcher saw it or a reader finds it first.
-#include <signal.h>
 #include <unistd.h>
 
 #include "absl/strings/str_cat.h"
@@ -23,7 +22,6 @@ bool ContainerManager::RefreshFromExitFile(const std::string& id) {
     sys::LogWarn("bad exit file", {{"id", id}, {"error", exit.status().ToString()}});
     return false;
   }
-  ConfirmOomKill(id, &*exit);
   Container c;
   {
     absl::MutexLock l(&mu_);
@@ -34,27 +32,6 @@ bool ContainerManager::RefreshFromExitFile(const std::string& id) {
   absl::Status st = Save(c);
   if (!st.ok()) sys::LogError("record exit", {{"id", id}, {"error", st.ToString()}});
   return true;
-}
-
-// The monitor reads the OOM counter when init is reaped, but under the
-// systemd driver systemd removes an emptied scope's cgroup, counter and all,
-// within ms of an OOM kill, often first. The runtime's cgroup manager also
-// knows systemd's record of the scope (oci/cgroup/systemd.cc).
-void ContainerManager::ConfirmOomKill(const std::string& id, ExitRecord* exit) {
-  if (exit->reason != "Error" || exit->exit_code != 128 + SIGKILL) return;
-  {
-    absl::MutexLock l(&mu_);
-    auto it = containers_.find(id);
-    if (it == containers_.end() || it->second.state() == ContainerState::kExited) return;
-  }
-  absl::StatusOr<std::unique_ptr<driver::RuntimeDriver>> rt = DriverOf(id);
-  absl::StatusOr<bool> oom = rt.ok() ? (*rt)->OomKilled(id) : rt.status();
-  if (!oom.ok()) {
-    sys::LogWarn("ask the runtime whether the container was OOM-killed",
-                 {{"id", id}, {"error", oom.status().ToString()}});
-    return;
-  }
-  if (*oom) exit->reason = ExitReason(exit->exit_code, true);
 }
 
 void ContainerManager::OnExit(const ContainerId& cid) {

@@ -4,8 +4,6 @@
 
 #include <unistd.h>
 
-#include <cstdlib>
-
 #include <limits>
 
 #include "absl/strings/match.h"
@@ -43,11 +41,9 @@ absl::StatusOr<BusPtr> OpenBus(const SdBus& sd) {
   return BusPtr(bus, BusDeleter{&sd});
 }
 
-// Calls a org.freedesktop.systemd1.Manager method; `fill` appends the
-// arguments, `read` (when the call succeeded) takes the reply apart on the same
-// bus. Both return a negative errno on failure.
-template <typename Fill, typename Read>
-absl::Status CallManager(const char* method, const std::string& unit, Fill fill, Read read) {
+// Calls a org.freedesktop.systemd1.Manager method; `fill` appends the arguments.
+template <typename Fill>
+absl::Status CallManager(const char* method, const std::string& unit, Fill fill) {
   ASSIGN_OR_RETURN(const SdBus* sd, LoadSdBus());
   ASSIGN_OR_RETURN(BusPtr bus, OpenBus(*sd));
   sd_bus_message* raw = nullptr;
@@ -64,29 +60,37 @@ absl::Status CallManager(const char* method, const std::string& unit, Fill fill,
   absl::Status st;
   if (r < 0 && !(err.name && absl::string_view(err.name) == "org.freedesktop.systemd1.UnitExists")) {
     st = BusError(r, err, absl::StrCat("systemd ", method, " ", unit));
-  } else if (r >= 0 && (r = read(*sd, bus.get(), reply)) < 0) {
-    st = sys::ErrnoStatus(-r, "read the reply to systemd %s %s", method, unit);
   }
   sd->error_free(&err);
   return st;
 }
 
-template <typename Fill>
-absl::Status CallManager(const char* method, const std::string& unit, Fill fill) {
-  return CallManager(method, unit, fill, [](const SdBus&, sd_bus*, sd_bus_message*) { return 0; });
-}
-
-int AppendProperties(const SdBus& sd, sd_bus_message* m, const Resources* r) {
-  if (r == nullptr) return 0;
+// The limits as (sv) entries of an open a(sv): the uint64 ones, then the masks.
+int AppendProperties(const SdBus& sd, sd_bus_message* m, const Resources* r,
+                     const ByteMaskProperties& masks) {
   int rc = 0;
-  for (const auto& [name, value] : SystemdResourceProperties(*r)) {
-    if (rc >= 0) rc = sd.message_append(m, "(sv)", name.c_str(), "t", value);
+  if (r != nullptr) {
+    for (const auto& [name, value] : SystemdResourceProperties(*r)) {
+      if (rc >= 0) rc = sd.message_append(m, "(sv)", name.c_str(), "t", value);
+    }
+  }
+  for (const auto& [name, bytes] : masks) {
+    if (rc >= 0) rc = sd.message_open_container(m, 'r', "sv");
+    if (rc >= 0) rc = sd.message_append(m, "s", name.c_str());
+    if (rc >= 0) rc = sd.message_open_container(m, 'v', "ay");
+    if (rc >= 0) rc = sd.message_append_array(m, 'y', bytes.data(), bytes.size());
+    if (rc >= 0) rc = sd.message_close_container(m);
+    if (rc >= 0) rc = sd.message_close_container(m);
   }
   return rc;
 }
 
 absl::Status StartScope(const SystemdUnit& u, pid_t pid, const Resources* r) {
   const Resources* res = r;
+  ByteMaskProperties masks;
+  if (r != nullptr) {
+    ASSIGN_OR_RETURN(masks, SystemdCpusetProperties(*r));
+  }
   return CallManager("StartTransientUnit", u.unit, [&](const SdBus& sd, sd_bus_message* m) {
     int r = sd.message_append(m, "ss", u.unit.c_str(), "replace");
     if (r >= 0) r = sd.message_open_container(m, 'a', "(sv)");
@@ -99,7 +103,7 @@ absl::Status StartScope(const SystemdUnit& u, pid_t pid, const Resources* r) {
     if (r >= 0) r = sd.message_append(m, "(sv)", "Delegate", "b", 1);
     if (r >= 0) r = sd.message_append(m, "(sv)", "DefaultDependencies", "b", 0);
     if (r >= 0) r = sd.message_append(m, "(sv)", "PIDs", "au", 1, static_cast<uint32_t>(pid));
-    if (r >= 0) r = AppendProperties(sd, m, res);
+    if (r >= 0) r = AppendProperties(sd, m, res, masks);
     if (r >= 0) r = sd.message_close_container(m);
     if (r >= 0) r = sd.message_append(m, "a(sa(sv))", 0);
     return r;
@@ -108,11 +112,12 @@ absl::Status StartScope(const SystemdUnit& u, pid_t pid, const Resources* r) {
 
 // A started unit's limits, changed at run time (UpdateContainerResources).
 absl::Status SetProperties(const SystemdUnit& u, const Resources& r) {
-  if (SystemdResourceProperties(r).empty()) return absl::OkStatus();
+  ASSIGN_OR_RETURN(ByteMaskProperties masks, SystemdCpusetProperties(r));
+  if (SystemdResourceProperties(r).empty() && masks.empty()) return absl::OkStatus();
   return CallManager("SetUnitProperties", u.unit, [&](const SdBus& sd, sd_bus_message* m) {
     int rc = sd.message_append(m, "sb", u.unit.c_str(), 1);  // runtime: gone at reboot
     if (rc >= 0) rc = sd.message_open_container(m, 'a', "(sv)");
-    if (rc >= 0) rc = AppendProperties(sd, m, &r);
+    if (rc >= 0) rc = AppendProperties(sd, m, &r, masks);
     if (rc >= 0) rc = sd.message_close_container(m);
     return rc;
   });
@@ -127,34 +132,6 @@ absl::StatusOr<bool> UnitExists(const SystemdUnit& u) {
   if (st.ok()) return true;
   if (absl::StrContains(st.message(), "NoSuchUnit")) return false;
   return st;
-}
-
-// A scope's Result property ("success", "oom-kill", "signal", ...): systemd's
-// own record of how the unit ended, kept while the unit is loaded (a failed
-// scope stays loaded until ResetFailedUnit). NotFound once systemd dropped it.
-absl::StatusOr<std::string> ScopeResult(const SystemdUnit& u) {
-  std::string result;
-  absl::Status st = CallManager(
-      "GetUnit", u.unit,
-      [&](const SdBus& sd, sd_bus_message* m) { return sd.message_append(m, "s", u.unit.c_str()); },
-      [&](const SdBus& sd, sd_bus* bus, sd_bus_message* reply) {
-        const char* path = nullptr;
-        int r = sd.message_read(reply, "o", &path);
-        if (r < 0) return r;
-        sd_bus_error err = SD_BUS_ERROR_NULL;
-        char* value = nullptr;
-        r = sd.get_property_string(bus, "org.freedesktop.systemd1", path,
-                                   "org.freedesktop.systemd1.Scope", "Result", &err, &value);
-        sd.error_free(&err);
-        if (r >= 0 && value != nullptr) result = value;
-        ::free(value);
-        return r;
-      });
-  if (absl::StrContains(st.message(), "NoSuchUnit")) {
-    return absl::NotFoundError(absl::StrCat("systemd has no unit ", u.unit));
-  }
-  if (!st.ok()) return st;
-  return result;
 }
 
 class SystemdManager : public Manager {
@@ -208,18 +185,7 @@ class SystemdManager : public Manager {
     // A unit that is already gone is fine; the dirs are what must not leak.
     return st.ok() && !absl::IsUnavailable(stop) ? stop : st;
   }
-  // The counter while the cgroup is there; then systemd's record, which
-  // outlives it: systemd removes an emptied scope's cgroup (memory.events
-  // with it) within ms of the OOM kill, often before the monitor reads it.
-  bool OomKilled() override {
-    if (fs_->OomKilled()) return true;
-    if (!absl::EndsWith(unit_.unit, ".scope")) return false;
-    absl::StatusOr<std::string> result = ScopeResult(unit_);
-    if (!result.ok() && !absl::IsNotFound(result.status())) {
-      sys::LogWarn("read the scope's result", {{"unit", unit_.unit}, {"error", result.status().ToString()}});
-    }
-    return result.ok() && *result == "oom-kill";
-  }
+  bool OomKilled() override { return fs_->OomKilled(); }
   std::string Path() const override { return fs_->Path(); }
 
  private:

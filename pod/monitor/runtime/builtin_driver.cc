@@ -38,7 +38,6 @@ class BuiltinDriver : public RuntimeDriver {
   absl::StatusOr<oci::cgroup::Stats> Stats(const std::string& id) override {
     return engine_.Stats(id);
   }
-  absl::StatusOr<bool> OomKilled(const std::string& id) override { return engine_.OomKilled(id); }
   absl::StatusOr<std::string> Status(const std::string& id) override {
     ASSIGN_OR_RETURN(oci::ContainerState st, engine_.State(id));
     return st.status;

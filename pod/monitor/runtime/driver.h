@@ -54,10 +54,6 @@ class RuntimeDriver {
   virtual absl::StatusOr<pid_t> Exec(const std::string& id, const oci::ExecOptions& opts) = 0;
   virtual absl::Status Update(const std::string& id, const oci::cgroup::Resources& r) = 0;
   virtual absl::StatusOr<oci::cgroup::Stats> Stats(const std::string& id) = 0;
-  // Whether the kernel OOM-killed a process of the container, asked after it
-  // exited (before Delete): its cgroup's counter, or under the systemd driver
-  // the scope's result, which outlives the cgroup systemd removes on its own.
-  virtual absl::StatusOr<bool> OomKilled(const std::string& id) = 0;
   // The runtime's own view: "created", "running", "paused" or "stopped"
   // (recovery asks it when a record may be behind, e.g. after a crash).
   virtual absl::StatusOr<std::string> Status(const std::string& id) = 0;

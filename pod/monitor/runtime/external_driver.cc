@@ -106,19 +106,6 @@ class ExternalDriver : public RuntimeDriver {
   }
 
   absl::StatusOr<oci::cgroup::Stats> Stats(const std::string& id) override {
-    ASSIGN_OR_RETURN(std::unique_ptr<oci::cgroup::Manager> m, CgroupOf(id));
-    return m->GetStats();
-  }
-
-  absl::StatusOr<bool> OomKilled(const std::string& id) override {
-    ASSIGN_OR_RETURN(std::unique_ptr<oci::cgroup::Manager> m, CgroupOf(id));
-    return m->OomKilled();
-  }
-
- private:
-  // The container's cgroup as the runtime made it (runc's and crun's rules
-  // for linux.cgroupsPath are the engine's).
-  absl::StatusOr<std::unique_ptr<oci::cgroup::Manager>> CgroupOf(const std::string& id) {
     ASSIGN_OR_RETURN(std::string text, ConfigJson(id));
     nlohmann::json spec = nlohmann::json::parse(text, nullptr, false);
     oci::cgroup::ManagerOptions o;
@@ -127,9 +114,11 @@ class ExternalDriver : public RuntimeDriver {
     if (spec.is_object() && spec.contains("linux") && spec["linux"].is_object()) {
       o.cgroups_path = spec["linux"].value("cgroupsPath", "");
     }
-    return oci::cgroup::NewManager(o);
+    ASSIGN_OR_RETURN(std::unique_ptr<oci::cgroup::Manager> m, oci::cgroup::NewManager(o));
+    return m->GetStats();
   }
 
+ private:
   // A verb whose stdio is ours: stderr is captured for the error.
   absl::Status Run(const std::string& verb, const std::string& id,
                    const std::vector<std::string>& args) {
