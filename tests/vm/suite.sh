@@ -47,7 +47,7 @@ kill "$reg_pid"; wait "$reg_pid" 2>/dev/null; reg_pid=""
 rm -rf "$results/layout"
 
 # What the checks take from the host's environment (the guest has its own).
-echo "VM_OOM_RUNS=${VM_OOM_RUNS:-5}" > "$results/env"
+echo "VM_OOM_RUNS=${VM_OOM_RUNS:-3}" > "$results/env"
 start=$SECONDS
 bash "$src/contrib/vm/run.sh" --build-dir "$build" --share "$src" --share "$results" -- \
   bash "$src/tests/vm/guest-suite.sh" "$results"

@@ -1,7 +1,8 @@
 # The v2 limits vm.cgroup_v2 does not cover, read back from the container's
 # cgroup files: cpuset (cpus, mems), memory.swap.max (CRI's swap is
 # memory+swap), hugetlb.2MB.max, and the unified map the kubelet fills
-# (memory.oom.group per container, io.max on the guest's disk); and the eBPF
+# (memory.oom.group per container, io.max on the guest's disk), cpuset and
+# memory.oom.group again after a daemon-reload; and the eBPF
 # device filter enforced: a block device the container may not use cannot be
 # opened from inside, /dev/null made the same way can.
 . "$(dirname "$0")/../lib.sh"
@@ -27,6 +28,12 @@ expect_eq "memory.swap.max (memory+swap less memory)" 33554432 "$(cat "$dir/memo
 expect_eq "hugetlb.2MB.max" 4194304 "$(cat "$dir/hugetlb.2MB.max" 2>&1)"
 expect_eq "memory.oom.group" 1 "$(cat "$dir/memory.oom.group" 2>&1)"
 expect_match "io.max" "^$disk rbps=1048576 wbps=2097152 riops=max wiops=max$" "$(cat "$dir/io.max" 2>&1)"
+# systemd rewrites cpuset.* and memory.oom.group from the unit's properties
+# (AllowedCPUs, AllowedMemoryNodes, OOMPolicy) whenever it realizes the
+# cgroup: written only to the files they fell back to "" and 0 here.
+systemctl daemon-reload
+expect_eq "cpuset.cpus after daemon-reload" 1 "$(cat "$dir/cpuset.cpus" 2>&1)"
+expect_eq "memory.oom.group after daemon-reload" 1 "$(cat "$dir/memory.oom.group" 2>&1)"
 
 for _ in $(seq 50); do
   log=$(cricketctl logs "$ctr" 2>&1)
