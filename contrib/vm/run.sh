@@ -59,7 +59,7 @@ mkdir "$tmp/ctl"
 ctl=$tmp/ctl
 
 # The package from this tree (cpack packages what is built: build it first).
-cmake --build "$build" --target cricket-programs man >"$tmp/build.log" 2>&1 ||
+cmake --build "$build" --target cricket-programs man completions >"$tmp/build.log" 2>&1 ||
   { cat "$tmp/build.log" >&2; echo "run.sh: building cricket in $build failed" >&2; exit 125; }
 (cd "$tmp" && cpack --config "$build/CPackConfig.cmake" -G DEB -B "$tmp/deb") >"$tmp/cpack.log" 2>&1 ||
   { cat "$tmp/cpack.log" >&2; echo "run.sh: cpack failed" >&2; exit 125; }

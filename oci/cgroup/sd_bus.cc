@@ -37,6 +37,9 @@ absl::StatusOr<SdBus> Load() {
   Resolve(lib, "sd_bus_message_close_container", &b.message_close_container, &missing);
   Resolve(lib, "sd_bus_call", &b.call, &missing);
   Resolve(lib, "sd_bus_error_free", &b.error_free, &missing);
+  Resolve(lib, "sd_bus_message_append_array", &b.message_append_array, &missing);
+  Resolve(lib, "sd_bus_message_read", &b.message_read, &missing);
+  Resolve(lib, "sd_bus_get_property_string", &b.get_property_string, &missing);
   if (!missing.empty()) {
     // The handle stays open: a later call would find the same library again.
     return absl::FailedPreconditionError(

@@ -21,6 +21,9 @@ struct SdBus {
   decltype(&sd_bus_message_close_container) message_close_container = nullptr;
   decltype(&sd_bus_call) call = nullptr;
   decltype(&sd_bus_error_free) error_free = nullptr;
+  decltype(&sd_bus_message_append_array) message_append_array = nullptr;
+  decltype(&sd_bus_message_read) message_read = nullptr;
+  decltype(&sd_bus_get_property_string) get_property_string = nullptr;
 };
 
 // libsystemd.so.0's sd-bus (loaded once, never unloaded). FailedPrecondition

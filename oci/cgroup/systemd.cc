@@ -4,10 +4,12 @@
 
 #include <unistd.h>
 
+#include <cstdlib>
 #include <limits>
 
 #include "absl/strings/match.h"
 #include "absl/strings/str_split.h"
+#include "absl/strings/strip.h"
 #include "oci/cgroup/plan.h"
 #include "oci/cgroup/sd_bus.h"
 #include "oci/sys/log.h"
@@ -41,9 +43,11 @@ absl::StatusOr<BusPtr> OpenBus(const SdBus& sd) {
   return BusPtr(bus, BusDeleter{&sd});
 }
 
-// Calls a org.freedesktop.systemd1.Manager method; `fill` appends the arguments.
-template <typename Fill>
-absl::Status CallManager(const char* method, const std::string& unit, Fill fill) {
+// Calls a org.freedesktop.systemd1.Manager method; `fill` appends the
+// arguments, `read` (after a successful call) takes the reply on the same
+// bus. Both return a negative errno on failure.
+template <typename Fill, typename Read>
+absl::Status CallManager(const char* method, const std::string& unit, Fill fill, Read read) {
   ASSIGN_OR_RETURN(const SdBus* sd, LoadSdBus());
   ASSIGN_OR_RETURN(BusPtr bus, OpenBus(*sd));
   sd_bus_message* raw = nullptr;
@@ -60,22 +64,73 @@ absl::Status CallManager(const char* method, const std::string& unit, Fill fill)
   absl::Status st;
   if (r < 0 && !(err.name && absl::string_view(err.name) == "org.freedesktop.systemd1.UnitExists")) {
     st = BusError(r, err, absl::StrCat("systemd ", method, " ", unit));
+  } else if (r >= 0 && (r = read(*sd, bus.get(), reply)) < 0) {
+    st = sys::ErrnoStatus(-r, "read the reply to systemd %s %s", method, unit);
   }
   sd->error_free(&err);
   return st;
 }
 
-int AppendProperties(const SdBus& sd, sd_bus_message* m, const Resources* r) {
-  if (r == nullptr) return 0;
+template <typename Fill>
+absl::Status CallManager(const char* method, const std::string& unit, Fill fill) {
+  return CallManager(method, unit, fill, [](const SdBus&, sd_bus*, sd_bus_message*) { return 0; });
+}
+
+// Waits until the job StartTransientUnit queued is done (its object gone), as
+// runc does: the job realizes the scope's cgroup and writes the files systemd
+// manages, so files written before it ends may be overwritten (cpuset, and
+// memory.oom.group when a controller is newly enabled on the way). A job
+// still there after 10 s is left to finish on its own, with a warning.
+int AwaitJob(const SdBus& sd, sd_bus* bus, sd_bus_message* reply, const std::string& unit) {
+  const char* job = nullptr;
+  int r = sd.message_read(reply, "o", &job);
+  if (r < 0) return r;
+  for (int i = 0; i < 10000; ++i) {
+    sd_bus_error err = SD_BUS_ERROR_NULL;
+    char* state = nullptr;
+    r = sd.get_property_string(bus, "org.freedesktop.systemd1", job, "org.freedesktop.systemd1.Job",
+                               "State", &err, &state);
+    sd.error_free(&err);
+    ::free(state);
+    if (r < 0) return 0;  // no such job any more: done
+    ::usleep(1000);
+  }
+  sys::LogWarn("systemd's start job of the scope is still running after 10 s",
+               {{"unit", unit}, {"job", job}});
+  return 0;
+}
+
+// The limits as (sv) entries of an open a(sv): the uint64 ones, then the masks.
+int AppendProperties(const SdBus& sd, sd_bus_message* m, const Resources* r,
+                     const ByteMaskProperties& masks) {
   int rc = 0;
-  for (const auto& [name, value] : SystemdResourceProperties(*r)) {
-    if (rc >= 0) rc = sd.message_append(m, "(sv)", name.c_str(), "t", value);
+  if (r != nullptr) {
+    for (const auto& [name, value] : SystemdResourceProperties(*r)) {
+      if (rc >= 0) rc = sd.message_append(m, "(sv)", name.c_str(), "t", value);
+    }
+  }
+  for (const auto& [name, bytes] : masks) {
+    if (rc >= 0) rc = sd.message_open_container(m, 'r', "sv");
+    if (rc >= 0) rc = sd.message_append(m, "s", name.c_str());
+    if (rc >= 0) rc = sd.message_open_container(m, 'v', "ay");
+    if (rc >= 0) rc = sd.message_append_array(m, 'y', bytes.data(), bytes.size());
+    if (rc >= 0) rc = sd.message_close_container(m);
+    if (rc >= 0) rc = sd.message_close_container(m);
   }
   return rc;
 }
 
+bool WantsGroupOomKill(const Resources& r) {
+  auto it = r.unified.find("memory.oom.group");
+  return it != r.unified.end() && absl::StripAsciiWhitespace(it->second) == "1";
+}
+
 absl::Status StartScope(const SystemdUnit& u, pid_t pid, const Resources* r) {
   const Resources* res = r;
+  ByteMaskProperties masks;
+  if (r != nullptr) {
+    ASSIGN_OR_RETURN(masks, SystemdCpusetProperties(*r));
+  }
   return CallManager("StartTransientUnit", u.unit, [&](const SdBus& sd, sd_bus_message* m) {
     int r = sd.message_append(m, "ss", u.unit.c_str(), "replace");
     if (r >= 0) r = sd.message_open_container(m, 'a', "(sv)");
@@ -88,20 +143,29 @@ absl::Status StartScope(const SystemdUnit& u, pid_t pid, const Resources* r) {
     if (r >= 0) r = sd.message_append(m, "(sv)", "Delegate", "b", 1);
     if (r >= 0) r = sd.message_append(m, "(sv)", "DefaultDependencies", "b", 0);
     if (r >= 0) r = sd.message_append(m, "(sv)", "PIDs", "au", 1, static_cast<uint32_t>(pid));
-    if (r >= 0) r = AppendProperties(sd, m, res);
+    if (r >= 0) r = AppendProperties(sd, m, res, masks);
+    // systemd (252 too) rewrites a scope's memory.oom.group from its OOMPolicy
+    // (0 unless "kill") at every realization, daemon-reload included: a group
+    // kill asked for in the unified map must be the unit's policy to last.
+    if (r >= 0 && res != nullptr && WantsGroupOomKill(*res)) {
+      r = sd.message_append(m, "(sv)", "OOMPolicy", "s", "kill");
+    }
     if (r >= 0) r = sd.message_close_container(m);
     if (r >= 0) r = sd.message_append(m, "a(sa(sv))", 0);
     return r;
+  }, [&](const SdBus& sd, sd_bus* bus, sd_bus_message* reply) {
+    return AwaitJob(sd, bus, reply, u.unit);
   });
 }
 
 // A started unit's limits, changed at run time (UpdateContainerResources).
 absl::Status SetProperties(const SystemdUnit& u, const Resources& r) {
-  if (SystemdResourceProperties(r).empty()) return absl::OkStatus();
+  ASSIGN_OR_RETURN(ByteMaskProperties masks, SystemdCpusetProperties(r));
+  if (SystemdResourceProperties(r).empty() && masks.empty()) return absl::OkStatus();
   return CallManager("SetUnitProperties", u.unit, [&](const SdBus& sd, sd_bus_message* m) {
     int rc = sd.message_append(m, "sb", u.unit.c_str(), 1);  // runtime: gone at reboot
     if (rc >= 0) rc = sd.message_open_container(m, 'a', "(sv)");
-    if (rc >= 0) rc = AppendProperties(sd, m, &r);
+    if (rc >= 0) rc = AppendProperties(sd, m, &r, masks);
     if (rc >= 0) rc = sd.message_close_container(m);
     return rc;
   });

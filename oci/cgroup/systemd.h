@@ -36,6 +36,15 @@ absl::StatusOr<SystemdUnit> ParseSystemdCgroupsPath(const std::string& cgroups_p
 // only to the file would fall back to "max" (runc and crun set them too).
 std::vector<std::pair<std::string, uint64_t>> SystemdResourceProperties(const Resources& r);
 
+// The cpuset as unit properties, AllowedCPUs and AllowedMemoryNodes: systemd
+// rewrites cpuset.cpus and cpuset.mems from them whenever it realizes the
+// unit's cgroup (also right after StartTransientUnit returns, when the start
+// job runs), so a list written only to the file is lost ("" = all). Values are
+// systemd's byte masks: bit n%8 of byte n/8 is cpu (node) n. InvalidArgument
+// for a malformed list ("0-3,5" is the format).
+using ByteMaskProperties = std::vector<std::pair<std::string, std::vector<uint8_t>>>;
+absl::StatusOr<ByteMaskProperties> SystemdCpusetProperties(const Resources& r);
+
 // Whether systemd is the init system (as sd_booted(): /run/systemd/system/ exists).
 bool SystemdRunning();
 

@@ -127,6 +127,8 @@ absl::StatusOr<SuperviseArgs> ParseSupervise(Flags f) {
   s.attach_fd = FdFlag(f, "attach-fd");
   s.stdin_fd = FdFlag(f, "stdin-fd");
   s.oom_fd = FdFlag(f, "oom-fd");
+  s.oom_parent_fd = FdFlag(f, "oom-parent-fd");
+  s.oom_parent_base = std::max<int64_t>(0, SizeFlag(f, "oom-parent-base"));
   s.tty = Take(f, "tty") == "true";
   s.stdin = Take(f, "stdin") == "true";
   s.stdin_once = Take(f, "stdin-once") == "true";

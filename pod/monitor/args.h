@@ -61,6 +61,8 @@ struct SuperviseArgs {
   int attach_fd = -1;      // the listening attach socket
   int stdin_fd = -1;       // writer kept on the stdin FIFO (no tty, stdin)
   int oom_fd = -1;         // memory.oom_control (v1) / memory.events (v2); -1 = unknown
+  int oom_parent_fd = -1;  // the parent cgroup's memory.events (v2); -1 = none
+  int64_t oom_parent_base = 0;  // its oom_kill count when the container was created
   bool tty = false, stdin = false, stdin_once = false;
   int64_t log_size_max = -1;  // as RunArgs
 };

@@ -20,13 +20,20 @@ absl::Status WriteExit(const Supervised& s, int status, bool oom_seen) {
   r.exit_code = ExitCodeOf(status);
   if (WIFSIGNALED(status)) r.signal = WTERMSIG(status);
   r.finished_at_ns = RealtimeNs();
-  std::optional<uint64_t> kills = oom_seen ? std::optional<uint64_t>(1) : ReadOomKillCount(s.oom_fd);
-  if (!kills && s.oom_fd >= 0 && r.exit_code == 137) {
+  OomEvidence e{.own = oom_seen ? std::optional<uint64_t>(1) : ReadOomKillCount(s.oom_fd),
+                 .parent = ReadOomKillCount(s.oom_parent_fd),
+                 .parent_base = s.oom_parent_base};
+  if (!e.own && !e.parent && s.oom_fd >= 0 && r.exit_code == 137) {
     // Visible rather than silent: the kill may have been an OOM kill.
     sys::LogWarn("the container's OOM counter was gone before its exit was read; reporting Error",
                  {{"id", s.id}});
   }
-  r.reason = ExitReason(r.exit_code, kills.value_or(0) > 0);
+  bool oom = OomKilledAtExit(e, r.exit_code);
+  if (oom && !e.own) {
+    sys::LogInfo("OOM kill counted in the pod cgroup (the container's cgroup was removed)",
+                 {{"id", s.id}});
+  }
+  r.reason = ExitReason(r.exit_code, oom);
   return WriteRuntimeFile(s.exit_file, ExitRecordToJson(r), 0644);
 }
 
@@ -60,8 +67,9 @@ int SuperviseInherited(const SuperviseArgs& a) {
   AttachServer attach;
   attach.Adopt(sys::UniqueFd(a.attach_dir_fd), sys::UniqueFd(a.attach_fd));
   attach.SetContainerIo(a.tty ? a.out_fd : -1, sys::UniqueFd(a.stdin_fd), a.stdin, a.stdin_once);
-  sys::UniqueFd oom(a.oom_fd);
-  Supervised s{a.id, a.exit_file, a.init_pid, oom.get()};
+  sys::UniqueFd oom(a.oom_fd), oom_parent(a.oom_parent_fd);
+  Supervised s{a.id, a.exit_file, a.init_pid, oom.get(), oom_parent.get(),
+               static_cast<uint64_t>(a.oom_parent_base)};
   return SuperviseToExit(s, stdio, log, attach);
 }
 

@@ -6,6 +6,7 @@
 
 #include <sys/types.h>
 
+#include <cstdint>
 #include <string>
 
 #include "pod/monitor/args.h"
@@ -19,6 +20,8 @@ struct Supervised {
   std::string id, exit_file;
   pid_t init_pid = 0;
   int oom_fd = -1;  // oom_counter.h; -1: an OOM kill is reported as a plain kill
+  int oom_parent_fd = -1;      // OpenParentOomCounter; -1: none (v1, or unknown)
+  uint64_t oom_parent_base = 0;  // its counter when the container was created
 };
 
 // Returns the process exit code.

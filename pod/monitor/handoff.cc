@@ -51,6 +51,8 @@ std::vector<std::string> SupervisorArgv(const std::string& path, const RunArgs& 
   AddFd(&argv, "attach-fd", attach.listener_fd());
   AddFd(&argv, "stdin-fd", attach.stdin_fifo_fd());
   AddFd(&argv, "oom-fd", s.oom_fd);
+  AddFd(&argv, "oom-parent-fd", s.oom_parent_fd);
+  if (s.oom_parent_fd >= 0) argv.push_back(absl::StrCat("--oom-parent-base=", s.oom_parent_base));
   if (a.tty) argv.push_back("--tty");
   if (a.stdin) argv.push_back("--stdin");
   if (a.stdin_once) argv.push_back("--stdin-once");
@@ -64,7 +66,8 @@ absl::Status ExecSupervisor(const RunArgs& a, const Supervised& s, const Stdio& 
     return sys::ErrnoStatus(errno, "no supervisor at %s", path);
   }
   for (int fd : {log.fd(), stdio.out.get(), stdio.err.get(), attach.dir_fd(),
-                 attach.listener_fd(), attach.stdin_fifo_fd(), s.oom_fd}) {
+                 attach.listener_fd(), attach.stdin_fifo_fd(), s.oom_fd,
+                 s.oom_parent_fd}) {
     RETURN_IF_ERROR(KeepOpen(fd));
   }
   std::vector<std::string> argv = SupervisorArgv(path, a, s, stdio, log, attach);

@@ -56,4 +56,19 @@ absl::StatusOr<sys::UniqueFd> OpenOomCounter(pid_t init_pid, const std::string& 
   return sys::Open(file, O_RDONLY);
 }
 
+absl::StatusOr<sys::UniqueFd> OpenParentOomCounter(pid_t init_pid, const std::string& cgroup_root) {
+  ASSIGN_OR_RETURN(oci::cgroup::CgroupMode mode, oci::cgroup::DetectMode(cgroup_root));
+  if (mode != oci::cgroup::CgroupMode::kV2) {
+    return absl::NotFoundError("no hierarchical OOM counter on cgroup v1");
+  }
+  ASSIGN_OR_RETURN(std::string own, sys::ReadFile(absl::StrCat("/proc/", init_pid, "/cgroup")));
+  ASSIGN_OR_RETURN(std::string path, CgroupOf(own, ""));
+  size_t slash = path.find_last_of('/');
+  // The root's memory.events does not exist: nothing above a top-level cgroup.
+  if (slash == std::string::npos || slash == 0) {
+    return absl::NotFoundError(absl::StrCat("cgroup ", path, " has no parent with memory.events"));
+  }
+  return sys::Open(absl::StrCat(cgroup_root, path.substr(0, slash), "/memory.events"), O_RDONLY);
+}
+
 }  // namespace cricket::pod::monitor

@@ -35,5 +35,9 @@ std::optional<uint64_t> ReadOomKillCount(int fd) {
   return ParseOomKillCount(std::string(buf, static_cast<size_t>(n)));
 }
 
+bool OomKilledAtExit(const OomEvidence& e, int exit_code) {
+  if (e.own) return *e.own > 0;
+  return exit_code == 137 && e.parent && *e.parent > e.parent_base;
+}
 
 }  // namespace cricket::pod::monitor

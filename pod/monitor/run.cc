@@ -123,13 +123,18 @@ int Run(const RunArgs& a) {
     Report(a.sync_fd, SyncErrorLine(pid.status()));
     return 1;
   }
+  // The parent's counter base before the report, so no kill after cricketd
+  // starts init can be in it (a few syscalls on cricketd's wait).
+  absl::StatusOr<sys::UniqueFd> parent = OpenParentOomCounter(*pid);
+  sys::UniqueFd oom_parent = parent.ok() ? std::move(*parent) : sys::UniqueFd();
+  uint64_t oom_parent_base = ReadOomKillCount(oom_parent.get()).value_or(0);
   // Blocked before the report: a SIGUSR1 or SIGCHLD from now on waits, pending,
   // across the exec below, for the supervisor's signalfd.
   (void)BlockSignals();  // SuperviseToExit blocks again and reports a failure
   Report(a.sync_fd, SyncStartedLine({*pid, ::getpid()}));
   // After the report, off cricketd's wait: the rest is ours alone.
   sys::UniqueFd oom = OomCounter(a, *pid);
-  Supervised s{a.id, a.exit_file, *pid, oom.get()};
+  Supervised s{a.id, a.exit_file, *pid, oom.get(), oom_parent.get(), oom_parent_base};
   absl::Status st = ExecSupervisor(a, s, stdio, log, attach);
   sys::LogWarn("supervising in cricket-monitor", {{"id", a.id}, {"why", std::string(st.message())}});
   return SuperviseToExit(s, stdio, log, attach);

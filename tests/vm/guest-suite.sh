@@ -8,6 +8,8 @@ set -u
 results=$1
 here=$(cd "$(dirname "$0")" && pwd)
 export IMAGE=127.0.0.1:5000/vm/busybox:1.0
+# Knobs suite.sh passed from the host (VM_OOM_RUNS).
+if [ -f "$results/env" ]; then set -a; . "$results/env"; set +a; fi
 uptime_s() { cut -d' ' -f1 /proc/uptime; }
 now() { awk '{print $1}' /proc/uptime; }
 

@@ -58,10 +58,10 @@ ctr_cgroup() {
 }
 # wait_state CONTAINER STATE [SECONDS]
 wait_state() {
-  local i
-  for i in $(seq "${3:-60}"); do
+  local end=$((SECONDS + ${3:-60}))
+  while [ "$SECONDS" -lt "$end" ]; do
     [ "$(cfield "$1" .status.state)" = "$2" ] && return 0
-    sleep 1
+    sleep 0.2
   done
   return 1
 }

@@ -46,6 +46,8 @@ python3 "$src/contrib/demo-image.py" "$results/layout" 1.0 &&
 kill "$reg_pid"; wait "$reg_pid" 2>/dev/null; reg_pid=""
 rm -rf "$results/layout"
 
+# What the checks take from the host's environment (the guest has its own).
+echo "VM_OOM_RUNS=${VM_OOM_RUNS:-3}" > "$results/env"
 start=$SECONDS
 bash "$src/contrib/vm/run.sh" --build-dir "$build" --share "$src" --share "$results" -- \
   bash "$src/tests/vm/guest-suite.sh" "$results"

@@ -175,6 +175,26 @@ TEST(CgroupSystemd, ResourceProperties) {
   EXPECT_TRUE(SystemdResourceProperties(Resources{}).empty());
 }
 
+// systemd rewrites cpuset.cpus/mems from AllowedCPUs/AllowedMemoryNodes
+// (found "" in the VM lane when only the files were written).
+TEST(CgroupSystemd, CpusetBecomesByteMasks) {
+  Resources r;
+  r.cpu.emplace();
+  r.cpu->cpus = "0-2,9";
+  r.cpu->mems = "0";
+  auto p = SystemdCpusetProperties(r);
+  ASSERT_TRUE(p.ok()) << p.status();
+  EXPECT_EQ(*p, (ByteMaskProperties{{"AllowedCPUs", {0x07, 0x02}}, {"AllowedMemoryNodes", {0x01}}}));
+  r.cpu->cpus = "";
+  r.cpu->mems.reset();
+  EXPECT_EQ(*SystemdCpusetProperties(r), (ByteMaskProperties{{"AllowedCPUs", {}}}));
+  EXPECT_TRUE(SystemdCpusetProperties(Resources{})->empty());
+  for (const char* bad : {"3-1", "a", "1,,x", "0-99999"}) {
+    r.cpu->cpus = bad;
+    EXPECT_EQ(SystemdCpusetProperties(r).status().code(), absl::StatusCode::kInvalidArgument) << bad;
+  }
+}
+
 TEST(CgroupSystemd, SdBusLoadsEverySymbol) {
   absl::StatusOr<const SdBus*> sd = LoadSdBus();
   ASSERT_TRUE(sd.ok()) << sd.status();

@@ -22,7 +22,8 @@ TEST(MonitorArgs, SuperviseTakesTheHandedOverFds) {
   auto a = Parse({"cricket-monitor-supervise", "supervise", "--id=c1", "--exit-file=/run/x.json",
                   "--init-pid=42", "--log=/var/log/c.log", "--log-fd=3", "--out-fd=6",
                   "--err-fd=8", "--attach-dir-fd=10", "--attach-fd=11", "--stdin-fd=7",
-                  "--oom-fd=4", "--stdin", "--stdin-once"});
+                  "--oom-fd=4", "--oom-parent-fd=5", "--oom-parent-base=3", "--stdin",
+                  "--stdin-once"});
   ASSERT_TRUE(a.ok()) << a.status();
   ASSERT_EQ(a->mode, Args::Mode::kSupervise);
   const SuperviseArgs& s = a->supervise;
@@ -37,6 +38,8 @@ TEST(MonitorArgs, SuperviseTakesTheHandedOverFds) {
   EXPECT_EQ(s.attach_fd, 11);
   EXPECT_EQ(s.stdin_fd, 7);
   EXPECT_EQ(s.oom_fd, 4);
+  EXPECT_EQ(s.oom_parent_fd, 5);
+  EXPECT_EQ(s.oom_parent_base, 3);
   EXPECT_FALSE(s.tty);
   EXPECT_TRUE(s.stdin);
   EXPECT_TRUE(s.stdin_once);
@@ -49,6 +52,8 @@ TEST(MonitorArgs, SuperviseDefaultsAndRequiredFlags) {
   EXPECT_EQ(a->supervise.err_fd, -1);
   EXPECT_EQ(a->supervise.log_fd, -1);
   EXPECT_EQ(a->supervise.oom_fd, -1);
+  EXPECT_EQ(a->supervise.oom_parent_fd, -1);
+  EXPECT_EQ(a->supervise.oom_parent_base, 0);
   EXPECT_TRUE(a->supervise.tty);
   EXPECT_FALSE(Parse({"m", "supervise", "--id=c1", "--exit-file=/e", "--out-fd=5"}).ok());
   EXPECT_FALSE(Parse({"m", "supervise", "--id=c1", "--init-pid=7", "--out-fd=5"}).ok());
@@ -85,6 +90,29 @@ TEST(OomCounter, ReadsOomKillFromEitherFile) {
   EXPECT_EQ(ParseOomKillCount("low 0\nhigh 0\nmax 12\noom 2\noom_kill 1\noom_group_kill 0\n"), 1u);
   EXPECT_EQ(ParseOomKillCount(""), 0u);
   EXPECT_EQ(ParseOomKillCount("oom_kill_disable 1\n"), 0u);
+}
+
+OomEvidence Evidence(std::optional<uint64_t> own, std::optional<uint64_t> parent,
+                     uint64_t parent_base) {
+  OomEvidence e;
+  e.own = own;
+  e.parent = parent;
+  e.parent_base = parent_base;
+  return e;
+}
+
+// The systemd driver's case: the scope's cgroup (own counter) is gone at the
+// exit, the pod's cgroup (parent) counted the kill.
+TEST(OomCounter, AtExitTheParentStandsInForARemovedCgroup) {
+  EXPECT_TRUE(OomKilledAtExit(Evidence(std::nullopt, 4, 3), 137));
+  // Nothing new in the pod since the container was created: a plain kill.
+  EXPECT_FALSE(OomKilledAtExit(Evidence(std::nullopt, 3, 3), 137));
+  // The parent is asked about SIGKILL exits only.
+  EXPECT_FALSE(OomKilledAtExit(Evidence(std::nullopt, 4, 3), 1));
+  EXPECT_FALSE(OomKilledAtExit(Evidence(std::nullopt, std::nullopt, 0), 137));
+  // The own counter, when readable, decides alone (a sibling's kill is not ours).
+  EXPECT_FALSE(OomKilledAtExit(Evidence(0, 4, 3), 137));
+  EXPECT_TRUE(OomKilledAtExit(Evidence(1, std::nullopt, 0), 137));
 }
 
 }  // namespace
