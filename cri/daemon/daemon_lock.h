@@ -1,9 +1,11 @@
-// The one-daemon-per-node lock: an exclusive flock on cricketd.lock in the
-// state dir and in the root dir, taken before anything reads or repairs them.
+// The one-daemon-per-node lock: an exclusive POSIX record lock on
+// cricketd.lock in the state dir and in the root dir, taken before anything
+// reads or repairs them.
 // A second cricketd started by mistake on the same dirs (even on another
 // socket) must refuse here: recovery would otherwise clean up, kill or mark
 // exited the first daemon's live work. The kernel drops the lock when the
-// process dies (kill -9 included), so no stale lock survives a crash.
+// process dies (kill -9 included), whatever its children still hold, so no
+// stale lock survives a crash.
 #pragma once
 
 #include <memory>

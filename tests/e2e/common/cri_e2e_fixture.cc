@@ -7,6 +7,7 @@
 #include <chrono>
 #include <thread>
 
+#include "oci/sys/atomic_file.h"
 #include "oci/sys/fs.h"
 #include "oci/sys/unique_fd.h"
 #include "tests/fixtures/busybox_registry.h"
@@ -62,8 +63,14 @@ void CriE2eTest::SetUp() {
 void CriE2eTest::Connect() {
   cri::client::ConnectOptions co;
   co.endpoint = daemon_->endpoint();
+  co.timeout = std::chrono::seconds(1);
   // A socket file left by a killed daemon is there until the new one replaces it.
   for (int i = 0; i < 100; i++) {
+    if (restarted_ && restarted_->WaitFor(std::chrono::milliseconds(0)).ok()) {
+      std::string log = restarted_log_.empty() ? "" : sys::ReadFile(restarted_log_).value_or("");
+      if (log.size() > 2000) log = log.substr(log.size() - 2000);
+      FAIL() << "the restarted cricketd exited before it answered; its log ends:\n" << log;
+    }
     auto c = cri::client::Client::Connect(co);
     if (c.ok() && (*c)->Version().ok()) {
       client_ = std::move(*c);
@@ -108,6 +115,7 @@ void CriE2eTest::StartDaemon(const std::vector<std::string>& env, const std::str
   auto again = sys::ChildProcess::Spawn(so);
   ASSERT_TRUE(again.ok()) << again.status();
   restarted_ = std::make_unique<sys::ChildProcess>(std::move(*again));
+  restarted_log_ = log;
   Connect();
 }
 

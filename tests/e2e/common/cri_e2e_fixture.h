@@ -73,6 +73,7 @@ class CriE2eTest : public ::testing::Test {
   std::unique_ptr<LeakCheck> leaks_;
   std::unique_ptr<CricketdInstance> daemon_;
   std::unique_ptr<sys::ChildProcess> restarted_;
+  std::string restarted_log_;  // where the restarted daemon's stderr goes ("" = ours)
   bool first_daemon_killed_ = false;
   std::unique_ptr<cri::client::Client> client_;
   std::unique_ptr<RegistryFixture> registry_;
