@@ -39,9 +39,7 @@ class UsernsCriTest : public CriE2eTest {
   void SetUp() override {
     CriE2eTest::SetUp();
     if (IsSkipped() || HasFatalFailure()) return;
-    ServeBusybox();
-    if (HasFatalFailure()) return;
-    PullBusybox();
+    UseBusybox();
   }
 
   // A running container in a userns pod; returns its id.
