@@ -56,14 +56,9 @@ class UsernsCriTest : public CriE2eTest {
     auto* ns = cfg->mutable_linux()->mutable_security_context()->mutable_namespace_options();
     ns->set_pid(v1::NamespaceMode::CONTAINER);
     MapPod(ns);
-    auto ctr = Call(&v1::RuntimeService::Stub::CreateContainer, create, "CreateContainer");
-    EXPECT_TRUE(ctr.ok()) << ctr.status();
-    if (!ctr.ok()) return "";
-    v1::StartContainerRequest start;
-    start.set_container_id(ctr->container_id());
-    auto started = Call(&v1::RuntimeService::Stub::StartContainer, start, "StartContainer");
-    EXPECT_TRUE(started.ok()) << started.status();
-    return ctr->container_id();
+    auto id = CreateAndStart(create);
+    EXPECT_TRUE(id.ok()) << id.status();
+    return id.ok() ? *id : "";
   }
 
   // stdout of `sh -c script` in the container; exit code in *code.
