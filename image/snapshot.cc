@@ -57,10 +57,9 @@ static absl::Status UnmountIdmappedLayers(const std::string& cdir) {
   for (const std::string& n : names) {
     std::string p = dir + "/" + n;
     while (sys::IsMountPoint(p)) RETURN_IF_ERROR(sys::Unmount(p, MNT_DETACH));
-    if (::rmdir(p.c_str()) != 0) return sys::ErrnoStatus(errno, "remove %s", p);
+    RETURN_IF_ERROR(sys::RemoveDir(p));
   }
-  if (::rmdir(dir.c_str()) != 0) return sys::ErrnoStatus(errno, "remove %s", dir);
-  return absl::OkStatus();
+  return sys::RemoveDir(dir);
 }
 
 absl::Status SnapshotManager::MountIdmappedLayers(const std::string& cdir, size_t n,

@@ -92,6 +92,7 @@ bool MayInclude(const std::string& from, const std::string& to) {
 const std::set<std::string> kPodFilesUsingCriApi = {
     "pod/cdi/names.h", "pod/container.h", "pod/container_manager.h", "pod/etc_files.cc",
     "pod/sandbox.h",   "pod/spec/inputs.h",  "pod/stop_signal.h", "pod/stop_signal.cc",       "pod/spec/security.cc",
+    "pod/userns.h",
 };
 
 // Blanks comments and string/char literals (keeping newlines) so that the
