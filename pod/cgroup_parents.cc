@@ -49,6 +49,9 @@ absl::StatusOr<std::unique_ptr<oci::cgroup::Manager>> At(const std::string& root
 
 absl::Status CgroupParents::LoadLocked() {
   if (loaded_) return absl::OkStatus();
+  // The kind's dir is made at start, as the pods' and containers' are, not
+  // by the first pod that needs a parent made.
+  RETURN_IF_ERROR(sys::MkdirAll(records_->dir() + "/" + kKind, 0700));
   ASSIGN_OR_RETURN(auto loaded, records_->LoadAll(kKind));
   for (const auto& rec : loaded) {
     std::string dir = rec.body.value("path", "");

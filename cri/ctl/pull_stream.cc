@@ -1,5 +1,7 @@
-// See pull_stream.h. Progress goes to stdout, as ctr's does: bars on a
-// terminal, one line per layer state change otherwise. Ctrl-C ends the
+// See pull_stream.h. On a terminal, bars redrawn in place on stdout, as
+// ctr's. Otherwise stdout carries only crictl's result line (scripts parse
+// it) and the progress, one line per layer state change, and the digest go
+// to stderr. Ctrl-C ends the
 // process, which closes the stream: cricketd then cancels the pull as it
 // does a PullImage whose deadline passed.
 #include "cri/ctl/pull_stream.h"
@@ -20,13 +22,14 @@ double Since(std::chrono::steady_clock::time_point start) {
   return std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
 }
 
-void PrintResult(const std::string& id, const std::string& digest, bool quiet) {
+void PrintResult(const std::string& id, const std::string& digest, bool quiet,
+                 std::ostream& side) {
   if (quiet) {
     std::cout << id << "\n";
     return;
   }
   std::cout << "Image is up to date for " << id << "\n";
-  if (!digest.empty()) std::cout << "Digest: " << digest << "\n";
+  if (!digest.empty()) side << "Digest: " << digest << "\n";
 }
 
 // Another runtime (containerd, CRI-O): CRI's pull, which reports nothing
@@ -41,7 +44,7 @@ absl::Status PlainPull(client::Client& c, const v1::PullImageRequest& req, bool 
     resp = c.Call(c.images(), &v1::ImageService::Stub::PullImage, req, "PullImage");
   }
   if (!resp.ok()) return resp.status();
-  PrintResult(resp->image_ref(), "", quiet);
+  PrintResult(resp->image_ref(), "", quiet, std::cout);
   return absl::OkStatus();
 }
 
@@ -49,7 +52,9 @@ absl::Status PlainPull(client::Client& c, const v1::PullImageRequest& req, bool 
 
 absl::Status PullAndReport(client::Client& c, const v1::PullImageRequest& req, bool quiet) {
   const auto start = std::chrono::steady_clock::now();
-  client::PullProgressView view(::isatty(STDOUT_FILENO) == 1);
+  const bool terminal = ::isatty(STDOUT_FILENO) == 1;
+  std::ostream& progress = terminal ? std::cout : std::cerr;
+  client::PullProgressView view(terminal);
   auto ctx = c.NewContext();  // the same per-call deadline as PullImage
   auto reader = c.cricket_images().PullImageWithProgress(ctx.get(), req);
   ::cricket::v1::PullImageProgress msg, last;
@@ -57,7 +62,7 @@ absl::Status PullAndReport(client::Client& c, const v1::PullImageRequest& req, b
     if (!msg.image_ref().empty()) {
       last = msg;
     } else if (!quiet) {
-      std::cout << view.Update(msg, Since(start)) << std::flush;
+      progress << view.Update(msg, Since(start)) << std::flush;
     }
   }
   grpc::Status st = reader->Finish();
@@ -66,8 +71,8 @@ absl::Status PullAndReport(client::Client& c, const v1::PullImageRequest& req, b
   if (last.image_ref().empty()) {
     return absl::InternalError("PullImageWithProgress ended without naming the image");
   }
-  if (!quiet) std::cout << view.Finish(Since(start));
-  PrintResult(last.image_ref(), last.repo_digest(), quiet);
+  if (!quiet) progress << view.Finish(Since(start));
+  PrintResult(last.image_ref(), last.repo_digest(), quiet, progress);
   return absl::OkStatus();
 }
 

@@ -63,7 +63,6 @@ void CriE2eTest::SetUp() {
 void CriE2eTest::Connect() {
   cri::client::ConnectOptions co;
   co.endpoint = daemon_->endpoint();
-  co.timeout = std::chrono::seconds(1);
   // A socket file left by a killed daemon is there until the new one replaces it.
   for (int i = 0; i < 100; i++) {
     if (restarted_ && restarted_->WaitFor(std::chrono::milliseconds(0)).ok()) {

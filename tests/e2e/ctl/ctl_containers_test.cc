@@ -3,6 +3,7 @@
 // prefix, ps/inspect/logs/stats/update/stop/rm, images/inspecti/rmi.
 #include <fcntl.h>
 
+#include <algorithm>
 #include <chrono>
 #include <regex>
 #include <thread>
@@ -222,12 +223,14 @@ TEST_F(CtlContainersTest, PullWithCredsAndPodConfigThenRmiAll) {
   auto pushed = PushBusybox(**reg);
   ASSERT_TRUE(pushed.ok()) << pushed.status();
   std::string ref = *pushed;
-  // Not a terminal here: no progress line, just crictl's result line.
+  // Not a terminal here: stdout has just crictl's result line (the layer
+  // progress goes to stderr).
   sys::CommandResult pulled =
       Ctl({"pull", "--creds", "someone:pw", "--pod-config", PodConfigFile("puller"), ref});
   EXPECT_EQ(pulled.exit.code(), 0) << pulled.err;
   EXPECT_EQ(pulled.out.rfind("Image is up to date for sha256:", 0), 0u) << pulled.out;
-  EXPECT_EQ(pulled.err, "");
+  EXPECT_EQ(std::count(pulled.out.begin(), pulled.out.end(), '\n'), 1) << pulled.out;
+  EXPECT_EQ(pulled.err.find("cricketctl:"), std::string::npos) << pulled.err;
   EXPECT_NE(CtlOk({"images"}).find((*reg)->HostPort() + "/e2e/busybox   1.0"), std::string::npos);
   sys::CommandResult bad = Ctl({"pull", (*reg)->HostPort() + "/e2e/missing:1.0"});
   EXPECT_EQ(bad.exit.code(), 1);

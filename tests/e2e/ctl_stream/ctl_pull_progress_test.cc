@@ -125,22 +125,23 @@ TEST_F(CtlPullProgressTest, StreamReportsEveryLayerAndEndsWithTheDigest) {
 
 TEST_F(CtlPullProgressTest, LinesToAPipeAndBarsOnATerminal) {
   CRICKET_REQUIRE_PROGRAM(script, "script");
-  // Not a terminal: one line per layer state change, no escape sequences.
+  // Not a terminal: stdout has crictl's one result line (scripts parse it);
+  // stderr one line per layer state change, no escape sequences.
   auto piped = Ctl({"pull", ref_});
   ASSERT_TRUE(piped.ok());
   ASSERT_EQ(piped->exit.code(), 0) << piped->err;
-  EXPECT_EQ(piped->out.find('\033'), std::string::npos) << piped->out;
+  EXPECT_EQ(piped->out, "Image is up to date for " + config_digest_ + "\n");
+  EXPECT_EQ(piped->err.find('\033'), std::string::npos) << piped->err;
   for (const Blob& b : layers_) {
     std::string size = "\\([0-9.]+ (B|KiB|MiB)\\)\n";
     std::regex lines(Short(b) + ": waiting " + size + "(.*\n)*" + Short(b) + ": downloading " +
                      size + "(.*\n)*" + Short(b) + ": done " + size);
-    EXPECT_TRUE(std::regex_search(piped->out, lines)) << Short(b) << "\n" << piped->out;
+    EXPECT_TRUE(std::regex_search(piped->err, lines)) << Short(b) << "\n" << piped->err;
   }
   EXPECT_TRUE(std::regex_search(
-      piped->out, std::regex("elapsed: [0-9.]+ s  total: [0-9.]+ (KiB|MiB) \\([0-9.]+ "
-                             "(B|KiB|MiB)/s\\)\nImage is up to date for " +
-                             config_digest_ + "\nDigest: " + RepoDigest() + "\n$")))
-      << piped->out;
+      piped->err, std::regex("elapsed: [0-9.]+ s  total: [0-9.]+ (KiB|MiB) \\([0-9.]+ "
+                             "(B|KiB|MiB)/s\\)\nDigest: " + RepoDigest() + "\n$")))
+      << piped->err;
 
   // A terminal (script's pty): bars redrawn in place, one line per layer
   // plus the totals, the digest at the end. The layers are here by now.
