@@ -145,6 +145,15 @@ void CriE2eTest::UseBusybox() {
   if (!HasFatalFailure()) PullBusybox();
 }
 
+absl::StatusOr<v1::ExecSyncResponse> CriE2eTest::ExecShell(const std::string& id,
+                                                           const std::string& script) {
+  v1::ExecSyncRequest exec;
+  exec.set_container_id(id);
+  for (const std::string& a : {std::string("sh"), std::string("-c"), script}) exec.add_cmd(a);
+  exec.set_timeout(10);
+  return Call(&v1::RuntimeService::Stub::ExecSync, exec, "ExecSync");
+}
+
 absl::StatusOr<std::string> CriE2eTest::CreateAndStart(const v1::CreateContainerRequest& req) {
   auto ctr = Call(&v1::RuntimeService::Stub::CreateContainer, req, "CreateContainer");
   if (!ctr.ok()) return ctr.status();

@@ -58,6 +58,8 @@ class CriE2eTest : public ::testing::Test {
   void UseBusybox();
   // CreateContainer, then StartContainer: the container's id.
   absl::StatusOr<std::string> CreateAndStart(const v1::CreateContainerRequest& req);
+  // `sh -c script` in a container through ExecSync (10 s timeout).
+  absl::StatusOr<v1::ExecSyncResponse> ExecShell(const std::string& id, const std::string& script);
   absl::Status RemovePod(const std::string& id);
 
   // Appended to the generated config (e.g. a metrics: section); set before SetUp().

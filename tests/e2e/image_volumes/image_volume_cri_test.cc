@@ -88,11 +88,7 @@ class ImageVolumeCriTest : public CriE2eTest {
 
   // stdout+stderr of `sh -c script` in the container.
   std::string Exec(const std::string& id, const std::string& script) {
-    v1::ExecSyncRequest exec;
-    exec.set_container_id(id);
-    for (const std::string& a : {std::string("sh"), std::string("-c"), script}) exec.add_cmd(a);
-    exec.set_timeout(10);
-    auto out = Call(&v1::RuntimeService::Stub::ExecSync, exec, "ExecSync");
+    auto out = ExecShell(id, script);
     EXPECT_TRUE(out.ok()) << out.status();
     return out.ok() ? out->stdout() + out->stderr() : "";
   }

@@ -63,11 +63,7 @@ class UsernsCriTest : public CriE2eTest {
 
   // stdout of `sh -c script` in the container; exit code in *code.
   std::string Exec(const std::string& id, const std::string& script, int* code = nullptr) {
-    v1::ExecSyncRequest exec;
-    exec.set_container_id(id);
-    for (const std::string& a : {std::string("sh"), std::string("-c"), script}) exec.add_cmd(a);
-    exec.set_timeout(10);
-    auto out = Call(&v1::RuntimeService::Stub::ExecSync, exec, "ExecSync");
+    auto out = ExecShell(id, script);
     EXPECT_TRUE(out.ok()) << out.status();
     if (!out.ok()) return "";
     if (code != nullptr) *code = out->exit_code();
