@@ -30,12 +30,6 @@ std::string ParentOf(const std::string& dir) {
   return slash == 0 || slash == std::string::npos ? "" : dir.substr(0, slash);
 }
 
-bool Exists(const std::string& root, const std::string& dir) {
-  auto mode = oci::cgroup::DetectMode(root);
-  if (mode.ok() && *mode == oci::cgroup::CgroupMode::kV2) return sys::PathExists(root + dir);
-  return sys::PathExists(root + "/memory" + dir);
-}
-
 absl::StatusOr<std::unique_ptr<oci::cgroup::Manager>> At(const std::string& root,
                                                          const std::string& dir) {
   oci::cgroup::ManagerOptions o;
@@ -45,7 +39,18 @@ absl::StatusOr<std::unique_ptr<oci::cgroup::Manager>> At(const std::string& root
   return oci::cgroup::NewManager(o);
 }
 
+// The hierarchy is detected once: it does not change under a running cricketd.
+std::string ProbeDir(const std::string& root) {
+  auto mode = oci::cgroup::DetectMode(root);
+  return mode.ok() && *mode == oci::cgroup::CgroupMode::kV2 ? root : root + "/memory";
+}
+
 }  // namespace
+
+CgroupParents::CgroupParents(RecordStore* records, std::string cgroup_root)
+    : records_(records), root_(std::move(cgroup_root)), probe_(ProbeDir(root_)) {}
+
+bool CgroupParents::Exists(const std::string& dir) const { return sys::PathExists(probe_ + dir); }
 
 absl::Status CgroupParents::LoadLocked() {
   if (loaded_) return absl::OkStatus();
@@ -70,7 +75,7 @@ absl::Status CgroupParents::Use(const std::string& id, const std::string& path) 
   std::string prefix;
   for (absl::string_view part : absl::StrSplit(path, '/', absl::SkipEmpty())) {
     absl::StrAppend(&prefix, "/", part);
-    if (Exists(root_, prefix)) continue;
+    if (Exists(prefix)) continue;
     RETURN_IF_ERROR(records_->Put(kKind, RecordId(prefix), {{"path", prefix}}));
     made_.insert(prefix);
     break;  // everything below the first missing one is ours by implication
@@ -130,7 +135,7 @@ bool CgroupParents::InUseLocked(const std::string& dir, const std::string& excep
 }
 
 absl::Status CgroupParents::RemoveLocked(const std::string& dir) {
-  if (Exists(root_, dir)) {
+  if (Exists(dir)) {
     ASSIGN_OR_RETURN(auto cg, At(root_, dir));
     // Destroy kills what still runs below `dir` first: no pod uses it.
     absl::StatusOr<std::vector<pid_t>> pids = cg->Pids();

@@ -18,8 +18,7 @@ namespace cricket::pod {
 
 class CgroupParents {
  public:
-  CgroupParents(RecordStore* records, std::string cgroup_root)
-      : records_(records), root_(std::move(cgroup_root)) {}
+  CgroupParents(RecordStore* records, std::string cgroup_root);
 
   // Pod `id` uses the cgroup parent `path`: what is missing of it is made.
   absl::Status Use(const std::string& id, const std::string& path);
@@ -42,9 +41,11 @@ class CgroupParents {
   bool InUseLocked(const std::string& dir, const std::string& except) const
       ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_);
   absl::Status RemoveLocked(const std::string& dir) ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_);
+  bool Exists(const std::string& dir) const;
 
   RecordStore* records_;
   const std::string root_;
+  const std::string probe_;  // where a cgroup dir shows it exists: root or its memory hierarchy
   absl::Mutex mu_;
   bool loaded_ ABSL_GUARDED_BY(mu_) = false;
   std::map<std::string, std::string> pods_ ABSL_GUARDED_BY(mu_);  // pod id → its parent
